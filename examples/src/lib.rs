@@ -1,0 +1,1 @@
+//! The order service of DESIGN.md and its callback receiver.

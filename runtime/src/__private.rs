@@ -1,0 +1,61 @@
+//! Paths for generated code only: not part of the public API, and may change at any time.
+
+pub use crate::openapi::{AdditionalProperties, Components, SchemaObject, Type};
+pub use crate::schema::rules;
+pub use crate::schema::shape::{FieldShape, ObjectShape, Shape};
+pub use crate::schema::visibility::{self, Removed};
+pub use crate::schema::{Schema, Validator};
+pub use serde_json::{self, Number, Value};
+
+pub use core::convert::From;
+pub use core::option::Option::{self, None, Some};
+pub use std::string::String;
+pub use std::vec::Vec;
+
+/// Marks a type's own name inside its field types, so that its `const` shape can refer to
+/// itself by name instead of by value (which would make constant evaluation loop).
+pub struct Recursive<T: ?Sized>(core::marker::PhantomData<T>);
+
+/// The name a type's object shape carries, for [`Recursive`] to refer to.
+pub trait Named {
+    /// The type's name.
+    const NAME: &'static str;
+}
+
+impl<T: Named + Schema + ?Sized> Schema for Recursive<T> {
+    const SHAPE: &'static Shape = &Shape::Recursive(T::NAME);
+    fn schema(c: &mut Components) -> SchemaObject {
+        T::schema(c)
+    }
+}
+
+/// An example written as an expression, turned into JSON.
+pub fn example<T: serde::Serialize>(value: T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// A number literal from an attribute, for a schema bound.
+pub fn number_i128(n: i128) -> Number {
+    if let Ok(i) = i64::try_from(n) {
+        Number::from(i)
+    } else if let Ok(u) = u64::try_from(n) {
+        Number::from(u)
+    } else {
+        Number::from_f64(n as f64).unwrap_or_else(|| Number::from(0))
+    }
+}
+
+/// A float literal from an attribute, for a schema bound.
+pub fn number_f64(n: f64) -> Number {
+    Number::from_f64(n).unwrap_or_else(|| Number::from(0))
+}
+
+/// A component's name for a generic type: its own name and its arguments'.
+pub fn generic_name(base: &str, args: &[&str]) -> String {
+    let mut name = String::from(base);
+    for arg in args {
+        name.push('_');
+        name.push_str(arg);
+    }
+    name
+}

@@ -1,0 +1,89 @@
+//! The registry of named schemas (`#/components/schemas`).
+
+use std::collections::BTreeMap;
+
+use super::SchemaObject;
+
+/// Named schemas, each registered once and referred to by `$ref` wherever it is used.
+///
+/// ```
+/// use ringback::{Schema, openapi::Components};
+/// #[derive(ringback::Schema)]
+/// struct Pet { name: String }
+/// let mut components = Components::default();
+/// Pet::schema(&mut components);
+/// Vec::<Pet>::schema(&mut components);
+/// assert_eq!(components.schemas().count(), 1);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Components {
+    schemas: BTreeMap<String, Entry>,
+}
+
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The Rust type that owns the name, to catch two types that share one.
+    type_name: &'static str,
+    /// `None` while the schema is being built (a recursive type refers to itself).
+    schema: Option<SchemaObject>,
+}
+
+impl Components {
+    /// Registers the component `name` for the Rust type `type_name`, building it with `build`
+    /// only the first time, and returns a reference to it.
+    ///
+    /// # Panics
+    /// If two different Rust types register the same name: a document cannot hold both.
+    pub fn register(
+        &mut self,
+        name: &str,
+        type_name: &'static str,
+        build: impl FnOnce(&mut Components) -> SchemaObject,
+    ) -> SchemaObject {
+        match self.schemas.get(name) {
+            Some(entry) if entry.type_name == type_name => {}
+            Some(entry) => panic!(
+                "two types are both named `{name}` in the OpenAPI document: `{}` and `{type_name}`; \
+                 give one another name with #[schema(rename = \"...\")]",
+                entry.type_name
+            ),
+            None => {
+                self.schemas.insert(
+                    name.to_owned(),
+                    Entry {
+                        type_name,
+                        schema: None,
+                    },
+                );
+                let schema = build(self);
+                if let Some(entry) = self.schemas.get_mut(name) {
+                    entry.schema = Some(schema);
+                }
+            }
+        }
+        SchemaObject::reference(name)
+    }
+
+    /// The registered schemas, by name.
+    pub fn schemas(&self) -> impl Iterator<Item = (&str, &SchemaObject)> {
+        self.schemas
+            .iter()
+            .filter_map(|(name, entry)| entry.schema.as_ref().map(|s| (name.as_str(), s)))
+    }
+
+    /// The schema registered as `name`.
+    pub fn get(&self, name: &str) -> Option<&SchemaObject> {
+        self.schemas.get(name).and_then(|e| e.schema.as_ref())
+    }
+
+    /// Adds a schema that no Rust type owns (a document's own shared schema).
+    pub fn insert(&mut self, name: &str, schema: SchemaObject) {
+        self.schemas.insert(
+            name.to_owned(),
+            Entry {
+                type_name: "",
+                schema: Some(schema),
+            },
+        );
+    }
+}

@@ -1,0 +1,464 @@
+//! One schema in a document, written once and rendered for OpenAPI 3.0.3 or 3.1.0.
+//!
+//! The two versions differ exactly where ringback's output does: 3.0.3 has `nullable`,
+//! boolean `exclusiveMinimum`, `example` and no siblings beside `$ref`; 3.1.0 is JSON Schema
+//! 2020-12 with `type: [.., "null"]`, numeric `exclusiveMinimum` and `examples`.
+
+use serde_json::{Map, Number, Value};
+
+use super::OpenApiVersion;
+
+/// A JSON type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// `"string"`
+    String,
+    /// `"integer"`
+    Integer,
+    /// `"number"`
+    Number,
+    /// `"boolean"`
+    Boolean,
+    /// `"array"`
+    Array,
+    /// `"object"`
+    Object,
+    /// `"null"` (3.1 only; rendered as `nullable` otherwise)
+    Null,
+}
+
+impl Type {
+    /// The name JSON Schema uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Type::String => "string",
+            Type::Integer => "integer",
+            Type::Number => "number",
+            Type::Boolean => "boolean",
+            Type::Array => "array",
+            Type::Object => "object",
+            Type::Null => "null",
+        }
+    }
+}
+
+/// What an object allows beyond its named properties.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AdditionalProperties {
+    /// `additionalProperties: false`
+    Forbidden,
+    /// Values of this schema.
+    Schema(Box<SchemaObject>),
+}
+
+/// A schema, independent of the OpenAPI version it will be written as.
+///
+/// ```
+/// use ringback::openapi::{OpenApiVersion, SchemaObject};
+/// let mut s = SchemaObject::string(Some("uuid"));
+/// s.nullable = true;
+/// assert_eq!(s.to_json(OpenApiVersion::V3_0_3)["nullable"], true);
+/// assert_eq!(s.to_json(OpenApiVersion::V3_1_0)["type"], serde_json::json!(["string", "null"]));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SchemaObject {
+    /// A component this schema refers to (`#/components/schemas/<name>`).
+    pub reference: Option<String>,
+    /// The JSON type.
+    pub ty: Option<Type>,
+    /// The format (`uuid`, `int32`, ...).
+    pub format: Option<String>,
+    /// Whether `null` is allowed too.
+    pub nullable: bool,
+    /// A title.
+    pub title: Option<String>,
+    /// A description.
+    pub description: Option<String>,
+    /// `readOnly`
+    pub read_only: bool,
+    /// `writeOnly`
+    pub write_only: bool,
+    /// `deprecated`
+    pub deprecated: bool,
+    /// A default value.
+    pub default: Option<Value>,
+    /// An example value.
+    pub example: Option<Value>,
+    /// The allowed values.
+    pub enum_values: Vec<Value>,
+    /// `minimum`
+    pub minimum: Option<Number>,
+    /// `maximum`
+    pub maximum: Option<Number>,
+    /// `exclusiveMinimum` (a bound)
+    pub exclusive_minimum: Option<Number>,
+    /// `exclusiveMaximum` (a bound)
+    pub exclusive_maximum: Option<Number>,
+    /// `minLength`
+    pub min_length: Option<u64>,
+    /// `maxLength`
+    pub max_length: Option<u64>,
+    /// `pattern`
+    pub pattern: Option<String>,
+    /// The item schema of an array.
+    pub items: Option<Box<SchemaObject>>,
+    /// `minItems`
+    pub min_items: Option<u64>,
+    /// `maxItems`
+    pub max_items: Option<u64>,
+    /// `uniqueItems`
+    pub unique_items: bool,
+    /// The named properties of an object, in declaration order.
+    pub properties: Vec<(String, SchemaObject)>,
+    /// The properties that must be present.
+    pub required: Vec<String>,
+    /// What other properties may hold.
+    pub additional_properties: Option<AdditionalProperties>,
+    /// Exactly one of these.
+    pub one_of: Vec<SchemaObject>,
+    /// At least one of these.
+    pub any_of: Vec<SchemaObject>,
+    /// All of these.
+    pub all_of: Vec<SchemaObject>,
+}
+
+impl SchemaObject {
+    /// A reference to the component `name`.
+    pub fn reference(name: impl Into<String>) -> Self {
+        SchemaObject {
+            reference: Some(name.into()),
+            ..Self::default()
+        }
+    }
+
+    /// A schema of one type.
+    pub fn of_type(ty: Type) -> Self {
+        SchemaObject {
+            ty: Some(ty),
+            ..Self::default()
+        }
+    }
+
+    /// A string, with a format if given.
+    pub fn string(format: Option<&str>) -> Self {
+        SchemaObject {
+            format: format.map(str::to_owned),
+            ..Self::of_type(Type::String)
+        }
+    }
+
+    /// An integer with the given format (`int32` or `int64`).
+    pub fn integer(format: &str) -> Self {
+        SchemaObject {
+            format: Some(format.to_owned()),
+            ..Self::of_type(Type::Integer)
+        }
+    }
+
+    /// An array of `items`.
+    pub fn array(items: SchemaObject) -> Self {
+        SchemaObject {
+            items: Some(Box::new(items)),
+            ..Self::of_type(Type::Array)
+        }
+    }
+
+    /// An object whose values are all `values`.
+    pub fn map(values: SchemaObject) -> Self {
+        SchemaObject {
+            additional_properties: Some(AdditionalProperties::Schema(Box::new(values))),
+            ..Self::of_type(Type::Object)
+        }
+    }
+
+    /// The schema, allowing `null` as well.
+    pub fn into_nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+
+    /// Whether this is a bare reference with nothing beside it.
+    fn has_annotations(&self) -> bool {
+        self.nullable
+            || self.title.is_some()
+            || self.description.is_some()
+            || self.read_only
+            || self.write_only
+            || self.deprecated
+            || self.default.is_some()
+            || self.example.is_some()
+    }
+
+    /// The schema as JSON for `version`.
+    pub fn to_json(&self, version: OpenApiVersion) -> Value {
+        let mut out = Map::new();
+        if let Some(name) = &self.reference {
+            let target = Value::String(format!("#/components/schemas/{name}"));
+            if !self.has_annotations() {
+                out.insert("$ref".into(), target);
+                return Value::Object(out);
+            }
+            let reference = Value::Object(Map::from_iter([("$ref".to_owned(), target)]));
+            match (version, self.nullable) {
+                (OpenApiVersion::V3_1_0, false) => {
+                    out.insert("$ref".into(), reference["$ref"].clone());
+                }
+                (OpenApiVersion::V3_1_0, true) => {
+                    out.insert(
+                        "anyOf".into(),
+                        Value::Array(vec![reference, serde_json::json!({"type": "null"})]),
+                    );
+                }
+                // 3.0.3 ignores every sibling of `$ref`; `allOf` carries them.
+                (OpenApiVersion::V3_0_3, _) => {
+                    out.insert("allOf".into(), Value::Array(vec![reference]));
+                    if self.nullable {
+                        out.insert("nullable".into(), Value::Bool(true));
+                    }
+                }
+            }
+            self.write_annotations(&mut out, version);
+            return Value::Object(out);
+        }
+
+        let null_variant = self.nullable && version == OpenApiVersion::V3_1_0;
+        match (self.ty, null_variant) {
+            (Some(ty), false) => {
+                out.insert("type".into(), ty.as_str().into());
+            }
+            (Some(ty), true) => {
+                out.insert("type".into(), serde_json::json!([ty.as_str(), "null"]));
+            }
+            (None, _) => {}
+        }
+        if let Some(format) = &self.format {
+            out.insert("format".into(), format.clone().into());
+        }
+        if self.nullable && version == OpenApiVersion::V3_0_3 {
+            out.insert("nullable".into(), Value::Bool(true));
+        }
+        if !self.enum_values.is_empty() {
+            let mut values = self.enum_values.clone();
+            // Both versions require `null` to be listed when a nullable schema has an enum.
+            if self.nullable && !values.contains(&Value::Null) {
+                values.push(Value::Null);
+            }
+            out.insert("enum".into(), Value::Array(values));
+        }
+        self.write_annotations(&mut out, version);
+        self.write_numeric(&mut out, version);
+        if let Some(n) = self.min_length {
+            out.insert("minLength".into(), n.into());
+        }
+        if let Some(n) = self.max_length {
+            out.insert("maxLength".into(), n.into());
+        }
+        if let Some(p) = &self.pattern {
+            out.insert("pattern".into(), p.clone().into());
+        }
+        if let Some(items) = &self.items {
+            out.insert("items".into(), items.to_json(version));
+        }
+        if let Some(n) = self.min_items {
+            out.insert("minItems".into(), n.into());
+        }
+        if let Some(n) = self.max_items {
+            out.insert("maxItems".into(), n.into());
+        }
+        if self.unique_items {
+            out.insert("uniqueItems".into(), Value::Bool(true));
+        }
+        if !self.required.is_empty() {
+            out.insert("required".into(), self.required.clone().into());
+        }
+        if !self.properties.is_empty() {
+            let properties = self
+                .properties
+                .iter()
+                .map(|(name, schema)| (name.clone(), schema.to_json(version)))
+                .collect();
+            out.insert("properties".into(), Value::Object(properties));
+        }
+        match &self.additional_properties {
+            Some(AdditionalProperties::Forbidden) => {
+                out.insert("additionalProperties".into(), Value::Bool(false));
+            }
+            Some(AdditionalProperties::Schema(s)) => {
+                out.insert("additionalProperties".into(), s.to_json(version));
+            }
+            None => {}
+        }
+        let compose = |list: &[SchemaObject]| -> Value {
+            Value::Array(list.iter().map(|s| s.to_json(version)).collect())
+        };
+        if !self.all_of.is_empty() {
+            out.insert("allOf".into(), compose(&self.all_of));
+        }
+        let mut any_of = self.any_of.clone();
+        if null_variant && self.ty.is_none() && !self.one_of.is_empty() {
+            // `oneOf` plus `null`: null matches no variant, so an outer `anyOf` admits it.
+            any_of = vec![
+                SchemaObject {
+                    one_of: self.one_of.clone(),
+                    ..Self::default()
+                },
+                Self::of_type(Type::Null),
+            ];
+        } else if null_variant && self.ty.is_none() && !any_of.is_empty() {
+            any_of.push(Self::of_type(Type::Null));
+        } else if !self.one_of.is_empty() {
+            out.insert("oneOf".into(), compose(&self.one_of));
+        }
+        if !any_of.is_empty() {
+            out.insert("anyOf".into(), compose(&any_of));
+        }
+        Value::Object(out)
+    }
+
+    fn write_annotations(&self, out: &mut Map<String, Value>, version: OpenApiVersion) {
+        if let Some(t) = &self.title {
+            out.insert("title".into(), t.clone().into());
+        }
+        if let Some(d) = &self.description {
+            out.insert("description".into(), d.clone().into());
+        }
+        if self.read_only {
+            out.insert("readOnly".into(), Value::Bool(true));
+        }
+        if self.write_only {
+            out.insert("writeOnly".into(), Value::Bool(true));
+        }
+        if self.deprecated {
+            out.insert("deprecated".into(), Value::Bool(true));
+        }
+        if let Some(d) = &self.default {
+            out.insert("default".into(), d.clone());
+        }
+        if let Some(e) = &self.example {
+            match version {
+                OpenApiVersion::V3_0_3 => out.insert("example".into(), e.clone()),
+                OpenApiVersion::V3_1_0 => {
+                    out.insert("examples".into(), Value::Array(vec![e.clone()]))
+                }
+            };
+        }
+    }
+
+    fn write_numeric(&self, out: &mut Map<String, Value>, version: OpenApiVersion) {
+        match version {
+            OpenApiVersion::V3_1_0 => {
+                for (key, bound) in [
+                    ("minimum", &self.minimum),
+                    ("maximum", &self.maximum),
+                    ("exclusiveMinimum", &self.exclusive_minimum),
+                    ("exclusiveMaximum", &self.exclusive_maximum),
+                ] {
+                    if let Some(n) = bound {
+                        out.insert(key.into(), Value::Number(n.clone()));
+                    }
+                }
+            }
+            // 3.0.3 takes JSON Schema draft 4's form: the bound in `minimum`, a flag beside it.
+            OpenApiVersion::V3_0_3 => {
+                for (key, flag, inclusive, exclusive) in [
+                    (
+                        "minimum",
+                        "exclusiveMinimum",
+                        &self.minimum,
+                        &self.exclusive_minimum,
+                    ),
+                    (
+                        "maximum",
+                        "exclusiveMaximum",
+                        &self.maximum,
+                        &self.exclusive_maximum,
+                    ),
+                ] {
+                    if let Some(n) = exclusive {
+                        out.insert(key.into(), Value::Number(n.clone()));
+                        out.insert(flag.into(), Value::Bool(true));
+                    } else if let Some(n) = inclusive {
+                        out.insert(key.into(), Value::Number(n.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const V30: OpenApiVersion = OpenApiVersion::V3_0_3;
+    const V31: OpenApiVersion = OpenApiVersion::V3_1_0;
+
+    #[test]
+    fn bare_reference_has_nothing_beside_it() {
+        let r = SchemaObject::reference("Order");
+        assert_eq!(
+            r.to_json(V30),
+            json!({"$ref": "#/components/schemas/Order"})
+        );
+        assert_eq!(
+            r.to_json(V31),
+            json!({"$ref": "#/components/schemas/Order"})
+        );
+    }
+
+    #[test]
+    fn annotated_reference_per_version() {
+        let mut r = SchemaObject::reference("Order").into_nullable();
+        r.description = Some("the order".into());
+        assert_eq!(
+            r.to_json(V30),
+            json!({"allOf": [{"$ref": "#/components/schemas/Order"}], "nullable": true, "description": "the order"})
+        );
+        assert_eq!(
+            r.to_json(V31),
+            json!({"anyOf": [{"$ref": "#/components/schemas/Order"}, {"type": "null"}], "description": "the order"})
+        );
+    }
+
+    #[test]
+    fn exclusive_bounds_per_version() {
+        let s = SchemaObject {
+            exclusive_minimum: Some(0.into()),
+            maximum: Some(10.into()),
+            ..SchemaObject::integer("int32")
+        };
+        assert_eq!(
+            s.to_json(V30),
+            json!({"type": "integer", "format": "int32", "minimum": 0, "exclusiveMinimum": true, "maximum": 10})
+        );
+        assert_eq!(
+            s.to_json(V31),
+            json!({"type": "integer", "format": "int32", "exclusiveMinimum": 0, "maximum": 10})
+        );
+    }
+
+    #[test]
+    fn nullable_enum_lists_null() {
+        let s = SchemaObject {
+            enum_values: vec!["A".into()],
+            ..SchemaObject::string(None)
+        }
+        .into_nullable();
+        assert_eq!(s.to_json(V30)["enum"], json!(["A", null]));
+        assert_eq!(s.to_json(V31)["enum"], json!(["A", null]));
+        assert_eq!(s.to_json(V31)["type"], json!(["string", "null"]));
+    }
+
+    #[test]
+    fn nullable_one_of_in_3_1_admits_null() {
+        let s = SchemaObject {
+            one_of: vec![SchemaObject::string(None), SchemaObject::integer("int32")],
+            ..SchemaObject::default()
+        }
+        .into_nullable();
+        let v = s.to_json(V31);
+        assert_eq!(v["anyOf"][1], json!({"type": "null"}));
+        assert!(v.get("oneOf").is_none());
+    }
+}

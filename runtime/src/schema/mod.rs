@@ -1,0 +1,76 @@
+//! Types as OpenAPI schemas: the [`Schema`] trait, its implementations for standard types,
+//! validation against `#[schema]` rules, and readOnly/writeOnly handling.
+
+mod impls;
+pub mod rules;
+pub mod shape;
+mod validate;
+pub mod visibility;
+
+pub use shape::Shape;
+pub use validate::{Validator, Violation};
+
+use crate::openapi::{Components, SchemaObject};
+
+/// A type that has an OpenAPI schema, checks its own `#[schema]` rules, and knows which of its
+/// properties are `readOnly` and `writeOnly`.
+///
+/// Derive it with `#[derive(ringback::Schema)]` next to serde's derives; the schema then
+/// describes exactly what serde sends and accepts.
+///
+/// ```
+/// use ringback::{Schema, openapi::{Components, OpenApiVersion}};
+///
+/// /// A line of an order.
+/// #[derive(serde::Serialize, serde::Deserialize, Schema)]
+/// #[serde(rename_all = "camelCase")]
+/// struct OrderLine {
+///     upc: String,
+///     #[schema(minimum = 1, maximum = 999)]
+///     order_quantity: i32,
+/// }
+///
+/// let mut components = Components::default();
+/// let reference = OrderLine::schema(&mut components);
+/// assert_eq!(reference.to_json(OpenApiVersion::V3_0_3)["$ref"], "#/components/schemas/OrderLine");
+///
+/// let line = OrderLine { upc: "123".into(), order_quantity: 0 };
+/// let violations = ringback::validate(&line);
+/// assert_eq!(violations[0].pointer, "/orderQuantity");
+/// ```
+pub trait Schema {
+    /// A `const` description of the JSON shape, which compile-time checks walk.
+    const SHAPE: &'static Shape;
+
+    /// The schema to use where this type appears: a `$ref` for named components (which it
+    /// registers in `components`, with everything they use), an inline schema otherwise.
+    fn schema(components: &mut Components) -> SchemaObject;
+
+    /// Checks the value against its `#[schema]` rules and pushes every violation.
+    fn validate(&self, _validator: &mut Validator) {}
+
+    /// Removes from `value` (JSON as a client sent it, before it is deserialized) every
+    /// property marked `readOnly`, at any depth, and reports the pointers of those it removed.
+    fn strip_read_only(_value: &mut serde_json::Value, _removed: &mut visibility::Removed) {}
+
+    /// Removes from `value` (JSON about to be sent) every property marked `writeOnly`.
+    fn strip_write_only(_value: &mut serde_json::Value) {}
+}
+
+/// Validates `value` against its `#[schema]` rules and returns every violation found.
+///
+/// ```
+/// #[derive(ringback::Schema)]
+/// struct Name {
+///     #[schema(min_length = 1)]
+///     first: String,
+/// }
+/// let violations = ringback::validate(&Name { first: String::new() });
+/// assert_eq!(violations.len(), 1);
+/// assert_eq!(violations[0].pointer, "/first");
+/// ```
+pub fn validate<T: Schema + ?Sized>(value: &T) -> Vec<Violation> {
+    let mut validator = Validator::new();
+    value.validate(&mut validator);
+    validator.into_violations()
+}

@@ -1,0 +1,149 @@
+//! readOnly and writeOnly, applied to JSON: readOnly properties are removed from what a client
+//! sent before it is deserialized (so their content, valid or not, is ignored), and writeOnly
+//! properties are removed from what is about to be sent.
+
+use serde_json::Value;
+
+use super::validate::push_escaped;
+use super::Schema;
+
+/// The readOnly properties a strip removed, by JSON pointer.
+///
+/// ```
+/// use ringback::{Schema, schema::visibility::Removed};
+/// #[derive(serde::Deserialize, ringback::Schema)]
+/// struct Order {
+///     #[schema(read_only)]
+///     id: Option<u64>,
+///     note: String,
+/// }
+/// let mut json = serde_json::json!({"id": 7, "note": "hi"});
+/// let mut removed = Removed::new();
+/// Order::strip_read_only(&mut json, &mut removed);
+/// assert_eq!(removed.pointers(), ["/id"]);
+/// assert_eq!(json, serde_json::json!({"note": "hi"}));
+/// ```
+#[derive(Debug, Default)]
+pub struct Removed {
+    pointer: String,
+    pointers: Vec<String>,
+}
+
+impl Removed {
+    /// Nothing removed yet, at the document root.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The pointers of the removed properties, in the order removed.
+    pub fn pointers(&self) -> &[String] {
+        &self.pointers
+    }
+
+    /// Whether anything was removed.
+    pub fn is_empty(&self) -> bool {
+        self.pointers.is_empty()
+    }
+
+    /// Takes the pointers.
+    pub fn into_pointers(self) -> Vec<String> {
+        self.pointers
+    }
+
+    fn enter(&mut self, token: &str) -> usize {
+        let len = self.pointer.len();
+        self.pointer.push('/');
+        push_escaped(&mut self.pointer, token);
+        len
+    }
+}
+
+/// Removes the readOnly property `name` from `object` if it is there.
+pub fn remove_read_only(object: &mut Value, name: &str, removed: &mut Removed) {
+    if let Value::Object(map) = object {
+        if map.remove(name).is_some() {
+            let len = removed.enter(name);
+            removed.pointers.push(removed.pointer.clone());
+            removed.pointer.truncate(len);
+        }
+    }
+}
+
+/// Strips the property `name` of `object` as a `T`.
+pub fn strip_property<T: Schema + ?Sized>(object: &mut Value, name: &str, removed: &mut Removed) {
+    if let Some(value) = object.get_mut(name) {
+        let len = removed.enter(name);
+        T::strip_read_only(value, removed);
+        removed.pointer.truncate(len);
+    }
+}
+
+/// Strips each item of an array as a `T`.
+pub fn strip_items<T: Schema + ?Sized>(array: &mut Value, removed: &mut Removed) {
+    if let Value::Array(items) = array {
+        for (i, item) in items.iter_mut().enumerate() {
+            let len = removed.enter(&i.to_string());
+            T::strip_read_only(item, removed);
+            removed.pointer.truncate(len);
+        }
+    }
+}
+
+/// Strips each value of an object used as a map, as a `T`.
+pub fn strip_values<T: Schema + ?Sized>(object: &mut Value, removed: &mut Removed) {
+    if let Value::Object(map) = object {
+        for (key, item) in map.iter_mut() {
+            let len = removed.enter(key);
+            T::strip_read_only(item, removed);
+            removed.pointer.truncate(len);
+        }
+    }
+}
+
+/// Removes the writeOnly property `name` from `object`.
+pub fn remove_write_only(object: &mut Value, name: &str) {
+    if let Value::Object(map) = object {
+        map.remove(name);
+    }
+}
+
+/// Strips writeOnly properties from the property `name` of `object` as a `T`.
+pub fn strip_property_write_only<T: Schema + ?Sized>(object: &mut Value, name: &str) {
+    if let Some(value) = object.get_mut(name) {
+        T::strip_write_only(value);
+    }
+}
+
+/// Strips writeOnly properties from each item of an array.
+pub fn strip_items_write_only<T: Schema + ?Sized>(array: &mut Value) {
+    if let Value::Array(items) = array {
+        items.iter_mut().for_each(T::strip_write_only);
+    }
+}
+
+/// Strips writeOnly properties from each value of an object used as a map.
+pub fn strip_values_write_only<T: Schema + ?Sized>(object: &mut Value) {
+    if let Value::Object(map) = object {
+        map.values_mut().for_each(T::strip_write_only);
+    }
+}
+
+/// Serializes `value` as JSON without its writeOnly properties.
+///
+/// ```
+/// #[derive(serde::Serialize, ringback::Schema)]
+/// struct Account { name: String, #[schema(write_only)] password: Option<String> }
+/// let json = ringback::schema::visibility::to_response_json(
+///     &Account { name: "a".into(), password: Some("secret".into()) },
+/// ).unwrap();
+/// assert_eq!(json, serde_json::json!({"name": "a"}));
+/// ```
+pub fn to_response_json<T: Schema + serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Value, serde_json::Error> {
+    let mut json = serde_json::to_value(value)?;
+    if const { super::shape::contains_write_only(T::SHAPE) } {
+        T::strip_write_only(&mut json);
+    }
+    Ok(json)
+}

@@ -1,0 +1,1 @@
+//! Integration tests for ringback; the tests live in the `[[test]]` targets.
