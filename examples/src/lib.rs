@@ -1,1 +1,3 @@
 //! The order service of DESIGN.md and its callback receiver.
+
+pub mod model;

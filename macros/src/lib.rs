@@ -1,11 +1,20 @@
 //! Procedural macros for ringback. Use them through the `ringback` crate, which re-exports
-//! them and provides everything the generated code names.
+//! them and provides everything the generated code names (`::ringback::__private`).
+//!
+//! Each macro is a visible pipeline: `attr` reads attributes into a model, `check` finds
+//! every misuse (all of them, each spanned at the user's token), `expand` writes code.
+
+mod attr;
+mod case;
+mod ctxt;
+mod schema;
+mod symbol;
 
 use proc_macro::TokenStream;
 
-/// See `ringback::Schema`.
+/// Derives `ringback::Schema`; see its documentation in the `ringback` crate.
 #[proc_macro_derive(Schema, attributes(schema))]
 pub fn derive_schema(input: TokenStream) -> TokenStream {
-    let _ = input;
-    TokenStream::new()
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    schema::derive(&input).into()
 }

@@ -2,7 +2,7 @@
 
 pub use crate::openapi::{AdditionalProperties, Components, SchemaObject, Type};
 pub use crate::schema::rules;
-pub use crate::schema::shape::{FieldShape, ObjectShape, Shape};
+pub use crate::schema::shape::{self, FieldShape, ObjectShape, Shape};
 pub use crate::schema::visibility::{self, Removed};
 pub use crate::schema::{Schema, Validator};
 pub use serde_json::{self, Number, Value};

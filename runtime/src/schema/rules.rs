@@ -217,9 +217,33 @@ pub fn pattern<T: StrRule + ?Sized>(value: &T, pattern: &Pattern, v: &mut Valida
     }
 }
 
+/// A value that a string `format` rule applies to. Types that already guarantee their format
+/// when deserialized (`Uuid`, `Url`) have nothing left to check.
+///
+/// ```
+/// use ringback::schema::rules::FormatRule;
+/// assert_eq!("x".to_string().rule_format_str(), Some("x"));
+/// assert_eq!(uuid::Uuid::nil().rule_format_str(), None);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a string, so a string `format` cannot be checked on it",
+    label = "this format needs a string field",
+    note = "formats such as \"uri\", \"email\" and \"uuid\" apply to `String`, `&str` and `Option`s of them"
+)]
+pub trait FormatRule {
+    /// The string to check, or `None` when there is nothing to check.
+    fn rule_format_str(&self) -> Option<&str>;
+}
+
+impl<T: StrRule + ?Sized> FormatRule for T {
+    fn rule_format_str(&self) -> Option<&str> {
+        self.rule_str()
+    }
+}
+
 /// Checks a string `format` that ringback knows; other formats are documented only.
-pub fn format<T: StrRule + ?Sized>(value: &T, format: &str, v: &mut Validator) {
-    if let Some(s) = value.rule_str() {
+pub fn format<T: FormatRule + ?Sized>(value: &T, format: &str, v: &mut Validator) {
+    if let Some(s) = value.rule_format_str() {
         if !crate::schema::impls::format_matches(format, s) {
             v.violation(format!("must be a valid {format}"));
         }
@@ -431,3 +455,16 @@ mod tests {
         let _ = P.regex();
     }
 }
+
+/// Types whose deserialization already guarantees their format.
+macro_rules! format_checked_by_type {
+    ($($ty:ty),*) => {$(
+        impl FormatRule for $ty {
+            fn rule_format_str(&self) -> Option<&str> { None }
+        }
+        impl FormatRule for Option<$ty> {
+            fn rule_format_str(&self) -> Option<&str> { None }
+        }
+    )*};
+}
+format_checked_by_type!(uuid::Uuid, url::Url, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr);

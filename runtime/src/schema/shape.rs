@@ -70,6 +70,9 @@ pub struct FieldShape {
     pub read_only: bool,
     /// `writeOnly`: never output.
     pub write_only: bool,
+    /// Whether `null` is a valid value. False for an `Option` that serde never writes as
+    /// `null` (`skip_serializing_if`), so a client's explicit `null` is refused.
+    pub nullable: bool,
 }
 
 /// How deep a walk through recursive shapes may go before it gives up.
@@ -275,24 +278,36 @@ const fn first_variant_with(
     None
 }
 
+/// Whether a value of this shape may be absent or `null` (serde treats a missing `Option`
+/// field as `None`, so such a property is not required).
+pub const fn is_optional(shape: &'static Shape) -> bool {
+    matches!(shape, Shape::Optional(_))
+}
+
 /// Whether a shape, followed through every property, item and variant, has a property
 /// marked `writeOnly`. Responses skip the write-only pass for types where this is false.
 pub const fn contains_write_only(shape: &'static Shape) -> bool {
-    contains_write_only_at(shape, 0)
+    contains_marked(shape, false, 0)
 }
 
-const fn contains_write_only_at(shape: &'static Shape, depth: usize) -> bool {
+/// Whether a shape has a property marked `readOnly` anywhere inside it. Requests skip the
+/// read-only pass for properties where this is false.
+pub const fn contains_read_only(shape: &'static Shape) -> bool {
+    contains_marked(shape, true, 0)
+}
+
+const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -> bool {
     if depth > MAX_DEPTH {
-        return false;
+        return true;
     }
     match shape {
         Shape::Array(inner) | Shape::Map(inner) | Shape::Optional(inner) => {
-            contains_write_only_at(inner, depth + 1)
+            contains_marked(inner, read_only, depth + 1)
         }
         Shape::OneOf(variants) => {
             let mut i = 0;
             while i < variants.len() {
-                if contains_write_only_at(variants[i], depth + 1) {
+                if contains_marked(variants[i], read_only, depth + 1) {
                     return true;
                 }
                 i += 1;
@@ -303,21 +318,29 @@ const fn contains_write_only_at(shape: &'static Shape, depth: usize) -> bool {
             let mut i = 0;
             while i < object.fields.len() {
                 let field = &object.fields[i];
-                if field.write_only || contains_write_only_at(field.shape, depth + 1) {
+                let marked = if read_only {
+                    // The input pass also refuses `null` where the document says non-nullable.
+                    field.read_only || (is_optional(field.shape) && !field.nullable)
+                } else {
+                    field.write_only
+                };
+                if marked || contains_marked(field.shape, read_only, depth + 1) {
                     return true;
                 }
                 i += 1;
             }
             let mut j = 0;
             while j < object.flattened.len() {
-                if contains_write_only_at(object.flattened[j], depth + 1) {
+                if contains_marked(object.flattened[j], read_only, depth + 1) {
                     return true;
                 }
                 j += 1;
             }
             false
         }
-        // A recursive reference points back at an object already being inspected.
+        // A recursive reference points back at an object whose answer is being worked out;
+        // saying yes costs one extra pass, saying no could skip a marked property.
+        Shape::Recursive(_) => true,
         _ => false,
     }
 }

@@ -27,6 +27,7 @@ use super::Schema;
 pub struct Removed {
     pointer: String,
     pointers: Vec<String>,
+    nulls: Vec<String>,
 }
 
 impl Removed {
@@ -50,11 +51,26 @@ impl Removed {
         self.pointers
     }
 
+    /// Pointers of explicit `null`s sent for optional properties that are not nullable
+    /// (`Option` fields serde never writes as `null`): the document forbids them.
+    pub fn nulls(&self) -> &[String] {
+        &self.nulls
+    }
+
     fn enter(&mut self, token: &str) -> usize {
         let len = self.pointer.len();
         self.pointer.push('/');
         push_escaped(&mut self.pointer, token);
         len
+    }
+}
+
+/// Records an explicit `null` in the non-nullable optional property `name`.
+pub fn forbid_null(object: &Value, name: &str, removed: &mut Removed) {
+    if let Some(Value::Null) = object.get(name) {
+        let len = removed.enter(name);
+        removed.nulls.push(removed.pointer.clone());
+        removed.pointer.truncate(len);
     }
 }
 
@@ -71,11 +87,26 @@ pub fn remove_read_only(object: &mut Value, name: &str, removed: &mut Removed) {
 
 /// Strips the property `name` of `object` as a `T`.
 pub fn strip_property<T: Schema + ?Sized>(object: &mut Value, name: &str, removed: &mut Removed) {
+    descend(object, name, removed, T::strip_read_only);
+}
+
+/// Runs `f` on the property `name` of `object`, one pointer level down.
+pub fn descend(
+    object: &mut Value,
+    name: &str,
+    removed: &mut Removed,
+    f: impl FnOnce(&mut Value, &mut Removed),
+) {
     if let Some(value) = object.get_mut(name) {
         let len = removed.enter(name);
-        T::strip_read_only(value, removed);
+        f(value, removed);
         removed.pointer.truncate(len);
     }
+}
+
+/// The string value of an enum's tag property, if the object has one.
+pub fn tag_of(object: &Value, tag: &str) -> Option<String> {
+    object.get(tag)?.as_str().map(str::to_owned)
 }
 
 /// Strips each item of an array as a `T`.
