@@ -42,7 +42,13 @@ rename_all_case!(ScreamingKebab, "SCREAMING-KEBAB-CASE", "ORDER-STATUS-URL");
 
 fn property_names<T: Schema + Serialize>(value: &T) -> (Vec<String>, Vec<String>) {
     let schema = json_schema::<T>();
-    let reference = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap().to_owned();
+    let reference = schema["$ref"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
     let props = schema["components"]["schemas"][&reference]["properties"]
         .as_object()
         .unwrap()
@@ -69,7 +75,16 @@ fn rename_all_matches_serde_for_every_case() {
             round_trip(&value);
         })*};
     }
-    same!(Lower, Upper, Pascal, Camel, Snake, ScreamingSnake, Kebab, ScreamingKebab);
+    same!(
+        Lower,
+        Upper,
+        Pascal,
+        Camel,
+        Snake,
+        ScreamingSnake,
+        Kebab,
+        ScreamingKebab
+    );
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize, Schema)]
@@ -278,7 +293,10 @@ struct Containers {
 fn recursive_types_are_components_that_refer_to_themselves() {
     let s = component::<Node>("Node", OpenApiVersion::V3_1_0);
     assert_eq!(s["description"], "A node of a tree.");
-    assert_eq!(s["properties"]["children"]["items"]["$ref"], "#/components/schemas/Node");
+    assert_eq!(
+        s["properties"]["children"]["items"]["$ref"],
+        "#/components/schemas/Node"
+    );
     assert_eq!(
         s["properties"]["parent"],
         json!({"anyOf": [{"$ref": "#/components/schemas/Node"}, {"type": "null"}]})
@@ -301,21 +319,36 @@ fn recursive_types_are_components_that_refer_to_themselves() {
 fn standard_types_have_their_formats() {
     let s = component::<Containers>("Containers", OpenApiVersion::V3_0_3);
     let p = &s["properties"];
-    assert_eq!(p["map"], json!({"type": "object", "additionalProperties": {"type": "integer", "format": "int32", "minimum": 0}}));
+    assert_eq!(
+        p["map"],
+        json!({"type": "object", "additionalProperties": {"type": "integer", "format": "int32", "minimum": 0}})
+    );
     assert_eq!(p["fixed"]["minItems"], 2);
     assert_eq!(p["boxed"], json!({"$ref": "#/components/schemas/Quantity"}));
     assert_eq!(p["id"], json!({"type": "string", "format": "uuid"}));
     assert_eq!(p["link"], json!({"type": "string", "format": "uri"}));
     assert_eq!(p["small"]["format"], "int32");
-    assert_eq!(p["big"], json!({"type": "integer", "format": "int64", "minimum": 0}));
+    assert_eq!(
+        p["big"],
+        json!({"type": "integer", "format": "int64", "minimum": 0})
+    );
     assert_eq!(p["ratio"]["format"], "float");
     assert_eq!(p["precise"]["format"], "double");
     assert_eq!(p["flag"], json!({"type": "boolean"}));
-    assert_eq!(p["wrapper"], json!({"$ref": "#/components/schemas/Wrapper"}));
-    assert_eq!(p["page"]["properties"]["items"]["items"]["$ref"], "#/components/schemas/Quantity");
+    assert_eq!(
+        p["wrapper"],
+        json!({"$ref": "#/components/schemas/Wrapper"})
+    );
+    assert_eq!(
+        p["page"]["properties"]["items"]["items"]["$ref"],
+        "#/components/schemas/Quantity"
+    );
     assert_eq!(p["any"], json!({}));
     let q = component::<Containers>("Quantity", OpenApiVersion::V3_0_3);
-    assert_eq!(q, json!({"type": "integer", "format": "int64", "minimum": 1}));
+    assert_eq!(
+        q,
+        json!({"type": "integer", "format": "int64", "minimum": 1})
+    );
 
     round_trip(&Containers {
         map: HashMap::from([("a".into(), 1)]),
@@ -354,7 +387,11 @@ struct Rules {
     lines: Vec<Line>,
     #[schema(format = "email")]
     email: Option<String>,
-    #[schema(example = "ORD-1", description = "Overrides the doc comment", deprecated)]
+    #[schema(
+        example = "ORD-1",
+        description = "Overrides the doc comment",
+        deprecated
+    )]
     /// Not this.
     reference: Option<String>,
 }
@@ -392,7 +429,13 @@ fn validation_reports_every_violation_with_its_pointer() {
         level: 6,
         share: 1.0,
         code: "A".into(),
-        lines: vec![Line { order_quantity: 0 }, Line { order_quantity: 1000 }, Line { order_quantity: 5 }],
+        lines: vec![
+            Line { order_quantity: 0 },
+            Line {
+                order_quantity: 1000,
+            },
+            Line { order_quantity: 5 },
+        ],
         email: Some("nobody".into()),
         reference: None,
     };
@@ -494,7 +537,10 @@ fn read_only_is_stripped_at_any_depth_and_reported() {
     });
     let mut removed = Removed::new();
     Account::strip_read_only(&mut sent, &mut removed);
-    assert_eq!(removed.pointers(), ["/id", "/keys/0/created", "/byName/k~11/created", "/version"]);
+    assert_eq!(
+        removed.pointers(),
+        ["/id", "/keys/0/created", "/byName/k~11/created", "/version"]
+    );
     let account: Account = serde_json::from_value(sent).expect("stripped input deserializes");
     assert_eq!(account.id, None);
     assert_eq!(account.keys[0].created, 0);
@@ -524,7 +570,10 @@ fn write_only_never_leaves_in_a_response() {
     };
     let out = to_response_json(&account).unwrap();
     let text = out.to_string();
-    assert!(!text.contains("password") && !text.contains("secret"), "{text}");
+    assert!(
+        !text.contains("password") && !text.contains("secret"),
+        "{text}"
+    );
     assert_eq!(out["keys"][0]["label"], "a");
     assert_eq!(out["id"], 1);
 
@@ -552,13 +601,40 @@ fn serde_skip_directions_are_read_only_and_write_only() {
 fn the_const_shape_walks_nested_properties() {
     use ringback::shape::{resolve_pointer, Found, Shape};
     const FOUND: Found = resolve_pointer(<Account as Schema>::SHAPE, &["keys", "0", "label"]);
-    assert!(matches!(FOUND, Found::Value { shape: Shape::String { .. }, optional: true }));
+    assert!(matches!(
+        FOUND,
+        Found::Value {
+            shape: Shape::String { .. },
+            optional: true
+        }
+    ));
     const FLAT: Found = resolve_pointer(<Account as Schema>::SHAPE, &["version"]);
-    assert!(matches!(FLAT, Found::Value { shape: Shape::Integer, optional: true }));
+    assert!(matches!(
+        FLAT,
+        Found::Value {
+            shape: Shape::Integer,
+            optional: true
+        }
+    ));
     const MISSING: Found = resolve_pointer(<Account as Schema>::SHAPE, &["nope"]);
     assert!(matches!(MISSING, Found::NoProperty { depth: 0, .. }));
-    const DEEP: Found = resolve_pointer(<Node as Schema>::SHAPE, &["children", "0", "parent", "labels", "k", "name"]);
-    assert!(matches!(DEEP, Found::Value { shape: Shape::String { .. }, optional: true }));
+    const DEEP: Found = resolve_pointer(
+        <Node as Schema>::SHAPE,
+        &["children", "0", "parent", "labels", "k", "name"],
+    );
+    assert!(matches!(
+        DEEP,
+        Found::Value {
+            shape: Shape::String { .. },
+            optional: true
+        }
+    ));
     const REQUIRED: Found = resolve_pointer(<Node as Schema>::SHAPE, &["name"]);
-    assert!(matches!(REQUIRED, Found::Value { optional: false, .. }));
+    assert!(matches!(
+        REQUIRED,
+        Found::Value {
+            optional: false,
+            ..
+        }
+    ));
 }

@@ -12,7 +12,6 @@ pub enum RenameRule {
     ScreamingKebab,
 }
 
-
 impl RenameRule {
     pub fn from_str(s: &str) -> Option<Self> {
         Some(match s {
@@ -96,7 +95,11 @@ mod tests {
     #[test]
     fn fields_like_serde() {
         let cases = [
-            ("order_status_callback_url", RenameRule::Camel, "orderStatusCallbackUrl"),
+            (
+                "order_status_callback_url",
+                RenameRule::Camel,
+                "orderStatusCallbackUrl",
+            ),
             ("order_status", RenameRule::Pascal, "OrderStatus"),
             ("order_status", RenameRule::Kebab, "order-status"),
             ("order_status", RenameRule::ScreamingKebab, "ORDER-STATUS"),

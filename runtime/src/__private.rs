@@ -7,7 +7,6 @@ pub use crate::schema::visibility::{self, Removed};
 pub use crate::schema::{Schema, Validator};
 pub use serde_json::{self, Number, Value};
 
-pub use core::convert::From;
 pub use core::option::Option::{self, None, Some};
 pub use std::string::String;
 pub use std::vec::Vec;
@@ -58,4 +57,14 @@ pub fn generic_name(base: &str, args: &[&str]) -> String {
         name.push_str(arg);
     }
     name
+}
+
+/// An owned string, callable without `From` in scope.
+pub fn string(s: &str) -> String {
+    String::from(s)
+}
+
+/// A schema with nothing set, callable without `Default` in scope.
+pub fn empty_schema() -> SchemaObject {
+    SchemaObject::default()
 }

@@ -18,7 +18,12 @@ pub fn doc_comment(attrs: &[syn::Attribute]) -> Option<String> {
             }) = &nv.value
             {
                 let line = s.value();
-                lines.push(line.strip_prefix(' ').unwrap_or(&line).trim_end().to_owned());
+                lines.push(
+                    line.strip_prefix(' ')
+                        .unwrap_or(&line)
+                        .trim_end()
+                        .to_owned(),
+                );
             }
         }
     }

@@ -64,18 +64,30 @@ pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
             FORMAT => out.format = Some(lit_str(&meta, FORMAT)?),
             DESCRIPTION => out.description = Some(lit_str(&meta, DESCRIPTION)?.value()),
             EXAMPLE => out.example = Some(meta.value()?.parse()?),
-            MINIMUM => out.rules.push(rule(RuleKind::Minimum, number(&meta, &key)?)),
-            MAXIMUM => out.rules.push(rule(RuleKind::Maximum, number(&meta, &key)?)),
+            MINIMUM => out
+                .rules
+                .push(rule(RuleKind::Minimum, number(&meta, &key)?)),
+            MAXIMUM => out
+                .rules
+                .push(rule(RuleKind::Maximum, number(&meta, &key)?)),
             EXCLUSIVE_MINIMUM => out
                 .rules
                 .push(rule(RuleKind::ExclusiveMinimum, number(&meta, &key)?)),
             EXCLUSIVE_MAXIMUM => out
                 .rules
                 .push(rule(RuleKind::ExclusiveMaximum, number(&meta, &key)?)),
-            MIN_LENGTH => out.rules.push(rule(RuleKind::MinLength, count(&meta, &key)?)),
-            MAX_LENGTH => out.rules.push(rule(RuleKind::MaxLength, count(&meta, &key)?)),
-            MIN_ITEMS => out.rules.push(rule(RuleKind::MinItems, count(&meta, &key)?)),
-            MAX_ITEMS => out.rules.push(rule(RuleKind::MaxItems, count(&meta, &key)?)),
+            MIN_LENGTH => out
+                .rules
+                .push(rule(RuleKind::MinLength, count(&meta, &key)?)),
+            MAX_LENGTH => out
+                .rules
+                .push(rule(RuleKind::MaxLength, count(&meta, &key)?)),
+            MIN_ITEMS => out
+                .rules
+                .push(rule(RuleKind::MinItems, count(&meta, &key)?)),
+            MAX_ITEMS => out
+                .rules
+                .push(rule(RuleKind::MaxItems, count(&meta, &key)?)),
             PATTERN => out.rules.push(rule(
                 RuleKind::Pattern,
                 RuleValue::Pattern(lit_str(&meta, PATTERN)?),
@@ -290,7 +302,10 @@ fn count(meta: &ParseNestedMeta, key: &str) -> syn::Result<RuleValue> {
             lit: syn::Lit::Int(i),
             ..
         }) => i.base10_parse::<u64>().map(RuleValue::Count).map_err(|_| {
-            syn::Error::new_spanned(i, format!("`{key}` takes a count, a whole number of 0 or more"))
+            syn::Error::new_spanned(
+                i,
+                format!("`{key}` takes a count, a whole number of 0 or more"),
+            )
         }),
         other => Err(syn::Error::new_spanned(
             other,

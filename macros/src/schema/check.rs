@@ -69,14 +69,20 @@ fn field(cx: &Ctxt, f: &Field, is_property: bool) {
         }
     }
     if f.skip && (f.read_only.is_some() || f.write_only.is_some() || !f.rules.is_empty()) {
-        let span = f.read_only.or(f.write_only).unwrap_or_else(|| f.rules[0].span);
+        let span = f
+            .read_only
+            .or(f.write_only)
+            .unwrap_or_else(|| f.rules[0].span);
         cx.error_at(
             span,
             "this field is `#[serde(skip)]`ped, so it is never in JSON and this has no effect; remove it",
         );
     }
     if f.flatten && (!f.rules.is_empty() || f.read_only.is_some() || f.write_only.is_some()) {
-        let span = f.read_only.or(f.write_only).unwrap_or_else(|| f.rules[0].span);
+        let span = f
+            .read_only
+            .or(f.write_only)
+            .unwrap_or_else(|| f.rules[0].span);
         cx.error_at(
             span,
             "a `#[serde(flatten)]` field has no property of its own; put the rule on the \
@@ -84,7 +90,12 @@ fn field(cx: &Ctxt, f: &Field, is_property: bool) {
         );
     }
     ordered(cx, f, RuleKind::Minimum, RuleKind::Maximum);
-    ordered(cx, f, RuleKind::ExclusiveMinimum, RuleKind::ExclusiveMaximum);
+    ordered(
+        cx,
+        f,
+        RuleKind::ExclusiveMinimum,
+        RuleKind::ExclusiveMaximum,
+    );
     ordered(cx, f, RuleKind::Minimum, RuleKind::ExclusiveMaximum);
     ordered(cx, f, RuleKind::ExclusiveMinimum, RuleKind::Maximum);
     ordered(cx, f, RuleKind::MinLength, RuleKind::MaxLength);
@@ -94,16 +105,16 @@ fn field(cx: &Ctxt, f: &Field, is_property: bool) {
     for rule in &f.rules {
         if let RuleValue::Pattern(lit) = &rule.value {
             if let Err(problem) = pattern::check(&lit.value()) {
-                cx.error_spanned_by(
-                    lit,
-                    format!("invalid `pattern`: {problem}"),
-                );
+                cx.error_spanned_by(lit, format!("invalid `pattern`: {problem}"));
             }
         }
     }
     if let Some(format) = &f.format {
         if format.value().trim().is_empty() {
-            cx.error_spanned_by(format, "`format` cannot be empty; remove it or name a format such as \"uri\"");
+            cx.error_spanned_by(
+                format,
+                "`format` cannot be empty; remove it or name a format such as \"uri\"",
+            );
         }
     }
 }
@@ -117,7 +128,8 @@ fn ordered(cx: &Ctxt, f: &Field, low: RuleKind, high: RuleKind) {
     let (Some(lo), Some(hi)) = (find(f, low), find(f, high)) else {
         return;
     };
-    let strict = matches!(low, RuleKind::ExclusiveMinimum) || matches!(high, RuleKind::ExclusiveMaximum);
+    let strict =
+        matches!(low, RuleKind::ExclusiveMinimum) || matches!(high, RuleKind::ExclusiveMaximum);
     let (a, b) = match (lo.number(), hi.number(), lo.count(), hi.count()) {
         (Some(a), Some(b), _, _) => (a.as_f64(), b.as_f64()),
         (_, _, Some(a), Some(b)) => (a as f64, b as f64),

@@ -9,7 +9,14 @@ use super::model::*;
 
 /// Formats that ringback checks at run time; others are documented only.
 const CHECKED_FORMATS: &[&str] = &[
-    "uri", "url", "uuid", "email", "ipv4", "ipv6", "date", "date-time",
+    "uri",
+    "url",
+    "uuid",
+    "email",
+    "ipv4",
+    "ipv6",
+    "date",
+    "date-time",
 ];
 
 pub fn expand(cont: &Container) -> TokenStream {
@@ -86,20 +93,22 @@ pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
                 fn schema(
                     _: &mut ::ringback::__private::Components,
                 ) -> ::ringback::__private::SchemaObject {
-                    ::ringback::__private::SchemaObject::default()
+                    ::ringback::__private::empty_schema()
                 }
             }
         };
     }
 }
 
-fn split_generics(
-    cont: &Container,
-) -> (TokenStream, TokenStream, TokenStream) {
+fn split_generics(cont: &Container) -> (TokenStream, TokenStream, TokenStream) {
     let mut generics = cont.generics.clone();
     add_bounds(&mut generics);
     let (i, t, w) = generics.split_for_impl();
-    (i.to_token_stream(), t.to_token_stream(), w.to_token_stream())
+    (
+        i.to_token_stream(),
+        t.to_token_stream(),
+        w.to_token_stream(),
+    )
 }
 
 fn add_bounds(generics: &mut syn::Generics) {
@@ -306,7 +315,8 @@ fn recursion_safe(cont: &Container, ty: &syn::Type) -> syn::Type {
             if let syn::Type::Path(p) = ty {
                 let is_self = p.qself.is_none()
                     && p.path.segments.len() == 1
-                    && (p.path.segments[0].ident == *self.ident || p.path.segments[0].ident == "Self");
+                    && (p.path.segments[0].ident == *self.ident
+                        || p.path.segments[0].ident == "Self");
                 if is_self {
                     let named = if p.path.segments[0].ident == "Self" {
                         self.self_ty.clone()
@@ -348,12 +358,12 @@ fn schema_fn(cont: &Container, patterns: &mut Patterns) -> TokenStream {
     };
     let description = opt_string(&cont.description);
     let deprecated = cont.deprecated;
-    let example = cont.example.as_ref().map(|e| {
-        quote!(__s.example = ::ringback::__private::Some(::ringback::__private::example(#e));)
-    });
+    let example = cont.example.as_ref().map(
+        |e| quote!(__s.example = ::ringback::__private::Some(::ringback::__private::example(#e));),
+    );
     let annotate = quote! {
         if let ::ringback::__private::Some(d) = #description {
-            __s.description = ::ringback::__private::Some(::ringback::__private::String::from(d));
+            __s.description = ::ringback::__private::Some(::ringback::__private::string(d));
         }
         if #deprecated {
             __s.deprecated = true;
@@ -397,9 +407,9 @@ fn object_schema(fields: &[Field], patterns: &mut Patterns, deny_unknown: bool) 
             if #required && !::ringback::__private::shape::is_optional(
                 <#ty as ::ringback::__private::Schema>::SHAPE
             ) {
-                __o.required.push(::ringback::__private::String::from(#json));
+                __o.required.push(::ringback::__private::string(#json));
             }
-            __o.properties.push((::ringback::__private::String::from(#json), #property));
+            __o.properties.push((::ringback::__private::string(#json), #property));
         });
     }
     let deny = deny_unknown.then(|| {
@@ -424,7 +434,7 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
     let ty = f.ty;
     let mut sets = Vec::new();
     if let Some(d) = &f.description {
-        sets.push(quote!(__p.description = ::ringback::__private::Some(::ringback::__private::String::from(#d));));
+        sets.push(quote!(__p.description = ::ringback::__private::Some(::ringback::__private::string(#d));));
     }
     if f.is_read_only() {
         sets.push(quote!(__p.read_only = true;));
@@ -439,7 +449,7 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
         sets.push(quote!(__p.deprecated = true;));
     }
     if let Some(format) = &f.format {
-        sets.push(quote!(__p.format = ::ringback::__private::Some(::ringback::__private::String::from(#format));));
+        sets.push(quote!(__p.format = ::ringback::__private::Some(::ringback::__private::string(#format));));
     }
     if let Some(example) = &f.example {
         sets.push(quote!(__p.example = ::ringback::__private::Some(::ringback::__private::example(#example));));
@@ -471,7 +481,7 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
                 // at start-up, rather than on the first request.
                 quote! {
                     __p.pattern = ::ringback::__private::Some(
-                        ::ringback::__private::String::from(#pattern.regex().as_str()),
+                        ::ringback::__private::string(#pattern.regex().as_str()),
                     );
                 }
             }
@@ -497,7 +507,7 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
         return quote! {
             let mut __s = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
             #(__s.enum_values.push(::ringback::__private::Value::String(
-                ::ringback::__private::String::from(#names),
+                ::ringback::__private::string(#names),
             ));)*
         };
     }
@@ -517,7 +527,7 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
             pushes.push(quote! {{
                 let mut __u = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
                 #(__u.enum_values.push(::ringback::__private::Value::String(
-                    ::ringback::__private::String::from(#units),
+                    ::ringback::__private::string(#units),
                 ));)*
                 __s.#list.push(__u);
             }});
@@ -533,7 +543,7 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
         pushes.push(quote! {{
             let mut __vs = #schema;
             if let ::ringback::__private::Some(d) = #description {
-                __vs.description = ::ringback::__private::Some(::ringback::__private::String::from(d));
+                __vs.description = ::ringback::__private::Some(::ringback::__private::string(d));
             }
             if #deprecated {
                 __vs.deprecated = true;
@@ -542,7 +552,7 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
         }});
     }
     quote! {
-        let mut __s = ::ringback::__private::SchemaObject::default();
+        let mut __s = ::ringback::__private::empty_schema();
         #(#pushes)*
     }
 }
@@ -551,11 +561,11 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
     let vname = v.json_name.as_str();
     let tag_property = |tag: &str| {
         quote! {
-            __o.required.insert(0, ::ringback::__private::String::from(#tag));
-            __o.properties.insert(0, (::ringback::__private::String::from(#tag), {
+            __o.required.insert(0, ::ringback::__private::string(#tag));
+            __o.properties.insert(0, (::ringback::__private::string(#tag), {
                 let mut __t = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
                 __t.enum_values.push(::ringback::__private::Value::String(
-                    ::ringback::__private::String::from(#vname),
+                    ::ringback::__private::string(#vname),
                 ));
                 __t
             }));
@@ -563,7 +573,9 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
     };
     let content = |kind: &VariantKind, patterns: &mut Patterns| -> TokenStream {
         match kind {
-            VariantKind::Unit => quote!(<() as ::ringback::__private::Schema>::schema(__components)),
+            VariantKind::Unit => {
+                quote!(<() as ::ringback::__private::Schema>::schema(__components))
+            }
             VariantKind::Newtype(f) => property_schema(f, patterns),
             VariantKind::Struct(fields) => object_schema(fields, patterns, false),
         }
@@ -576,8 +588,8 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
             let inner = content(kind, patterns);
             quote! {{
                 let mut __o = #empty_object;
-                __o.required.push(::ringback::__private::String::from(#vname));
-                __o.properties.push((::ringback::__private::String::from(#vname), #inner));
+                __o.required.push(::ringback::__private::string(#vname));
+                __o.properties.push((::ringback::__private::string(#vname), #inner));
                 __o.additional_properties = ::ringback::__private::Some(
                     ::ringback::__private::AdditionalProperties::Forbidden,
                 );
@@ -590,7 +602,7 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
             quote! {{
                 let mut __o = #empty_object;
                 #tag
-                let mut __all = ::ringback::__private::SchemaObject::default();
+                let mut __all = ::ringback::__private::empty_schema();
                 __all.all_of.push(__o);
                 __all.all_of.push(#inner);
                 __all
@@ -613,8 +625,8 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
             let inner = (!matches!(kind, VariantKind::Unit)).then(|| {
                 let inner = content(kind, patterns);
                 quote! {
-                    __o.required.push(::ringback::__private::String::from(#key));
-                    __o.properties.push((::ringback::__private::String::from(#key), #inner));
+                    __o.required.push(::ringback::__private::string(#key));
+                    __o.properties.push((::ringback::__private::string(#key), #inner));
                 }
             });
             quote! {{
@@ -764,7 +776,9 @@ fn field_checks(f: &Field, access: &TokenStream, patterns: &mut Patterns) -> Tok
         if CHECKED_FORMATS.contains(&format.value().as_str()) {
             let span = format.span();
             let access = respan(access, span);
-            checks.push(quote_spanned!(span=> ::ringback::__private::rules::format(#access, #format, __v);));
+            checks.push(
+                quote_spanned!(span=> ::ringback::__private::rules::format(#access, #format, __v);),
+            );
         }
     }
     quote! {
@@ -800,8 +814,12 @@ fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
         Body::Newtype(f) => {
             let ty = f.ty;
             match strip {
-                Strip::ReadOnly => quote!(<#ty as ::ringback::__private::Schema>::strip_read_only(__value, __removed);),
-                Strip::WriteOnly => quote!(<#ty as ::ringback::__private::Schema>::strip_write_only(__value);),
+                Strip::ReadOnly => {
+                    quote!(<#ty as ::ringback::__private::Schema>::strip_read_only(__value, __removed);)
+                }
+                Strip::WriteOnly => {
+                    quote!(<#ty as ::ringback::__private::Schema>::strip_write_only(__value);)
+                }
             }
         }
         Body::Enum { variants, tagging } => {

@@ -144,7 +144,9 @@ mod tests {
 
     #[test]
     fn refuses_common_mistakes() {
-        for p in [r"(abc", r"abc)", r"[abc", r"*abc", r"abc\", r"a{3,1}", r"a|+"] {
+        for p in [
+            r"(abc", r"abc)", r"[abc", r"*abc", r"abc\", r"a{3,1}", r"a|+",
+        ] {
             assert!(check(p).is_err(), "{p}");
         }
     }

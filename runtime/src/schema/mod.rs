@@ -38,6 +38,11 @@ use crate::openapi::{Components, SchemaObject};
 /// let violations = ringback::validate(&line);
 /// assert_eq!(violations[0].pointer, "/orderQuantity");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no OpenAPI schema",
+    label = "ringback needs a schema for this type",
+    note = "add `#[derive(ringback::Schema)]` to `{Self}`, or implement `ringback::Schema` for it by hand"
+)]
 pub trait Schema {
     /// A `const` description of the JSON shape, which compile-time checks walk.
     const SHAPE: &'static Shape;

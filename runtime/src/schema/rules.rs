@@ -467,4 +467,10 @@ macro_rules! format_checked_by_type {
         }
     )*};
 }
-format_checked_by_type!(uuid::Uuid, url::Url, std::net::IpAddr, std::net::Ipv4Addr, std::net::Ipv6Addr);
+format_checked_by_type!(
+    uuid::Uuid,
+    url::Url,
+    std::net::IpAddr,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr
+);

@@ -1,0 +1,7 @@
+#[derive(ringback::Schema)]
+struct OrderLine {
+    #[schema(maximum = 10)]
+    upc: String,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(ringback::Schema)]
+struct Order {
+    #[schema(read_only)]
+    id: u64,
+}
+
+fn main() {}
