@@ -7,6 +7,7 @@
 mod attr;
 mod case;
 mod ctxt;
+mod operation;
 mod schema;
 mod symbol;
 
@@ -18,3 +19,14 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     schema::derive(&input).into()
 }
+
+macro_rules! operation_macros {
+    ($($name:ident => $method:ident),*) => {$(
+        /// Declares an operation; see the `ringback` crate's documentation of this macro.
+        #[proc_macro_attribute]
+        pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
+            operation::expand(operation::Method::$method, args.into(), item.into()).into()
+        }
+    )*};
+}
+operation_macros!(get => Get, put => Put, post => Post, delete => Delete, patch => Patch);

@@ -8,6 +8,7 @@ pub use crate::schema::{Schema, Validator};
 pub use serde_json::{self, Number, Value};
 
 pub use core::option::Option::{self, None, Some};
+pub use core::result::Result::{Err, Ok};
 pub use std::string::String;
 pub use std::vec::Vec;
 
@@ -67,4 +68,23 @@ pub fn string(s: &str) -> String {
 /// A schema with nothing set, callable without `Default` in scope.
 pub fn empty_schema() -> SchemaObject {
     SchemaObject::default()
+}
+
+pub use crate::openapi::{Method, Operation};
+pub use crate::server::checks::{check_arg, check_template, ArgShape};
+pub use crate::server::{
+    merge_problems, ArgInfo, Extractor, ExtractorKind, FromRequest, HandlerFuture, HeaderDecl,
+    IntoApiResponse, IntoOperation, OperationDef, OperationMeta, Problem, ReadOnlyPolicy,
+    RequestParts, ResponseDecl,
+};
+pub use axum::response::{IntoResponse, Response};
+pub use core::marker::{Send, Sync};
+pub use std::boxed::Box;
+
+/// Asserts that a handler's return type is a response; the error lands on the return type.
+pub fn assert_response<T: IntoApiResponse>() {}
+
+/// The response for what the extractors refused.
+pub fn refused(problems: Vec<Problem>) -> Response {
+    IntoResponse::into_response(merge_problems(problems))
 }

@@ -30,10 +30,17 @@
 //! ```
 #![warn(missing_docs)]
 
+// Lets `#[derive(Schema)]` name `::ringback` inside this crate too.
+extern crate self as ringback;
+
 pub mod openapi;
 pub mod schema;
+pub mod server;
 
 pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
+pub use server::{
+    Api, ApiError, Body, Created, Header, NoContent, Path, Problem, Query, ReadOnlyPolicy, State,
+};
 
 /// Derives [`Schema`](trait@Schema) for a struct or enum.
 ///
@@ -54,6 +61,77 @@ pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
 /// }
 /// ```
 pub use ringback_macros::Schema;
+
+/// Declares a GET operation on an `async fn` handler.
+///
+/// `#[ringback::get("/path/{param}", key = value, ...)]` with the keys `operation_id` (default:
+/// the function name in camelCase), `tag = ".."` or `tags(".."...)`, `summary`, `description`
+/// (default: the doc comment), `deprecated`, `responses(200 = "..", 404 = "..",
+/// 201(description = "..", body = T, header(name = "..", format = "..")))`,
+/// `security(scheme = ["scope"])` and `read_only = "strip" | "reject"`.
+///
+/// The handler becomes a unit struct of the same name that [`Api::operation`] takes.
+///
+/// ```
+/// use ringback::{Api, ApiError, Path};
+///
+/// /// Get an order.
+/// #[ringback::get("/orders/{orderId}", tag = "Orders", responses(200 = "The order", 404 = "No such order"))]
+/// async fn get_order(order_id: Path<u64>) -> Result<String, ApiError> {
+///     Err(ApiError::not_found(format!("no order {}", order_id.0)))
+/// }
+///
+/// let doc = Api::<()>::new("Shop", "1").operation(get_order).document();
+/// let json = doc.to_json(ringback::openapi::OpenApiVersion::V3_0_3);
+/// assert_eq!(json["paths"]["/orders/{orderId}"]["get"]["operationId"], "getOrder");
+/// ```
+pub use ringback_macros::get;
+
+/// Declares a POST operation; the keys are those of [`get`](macro@get).
+///
+/// ```
+/// use ringback::{Api, Body, Created};
+///
+/// #[derive(serde::Serialize, serde::Deserialize, ringback::Schema)]
+/// struct Pet { name: String }
+///
+/// #[ringback::post("/pets", responses(201 = "Created"))]
+/// async fn add_pet(pet: Body<Pet>) -> Created<Pet> {
+///     Created::new("/pets/1", pet.0)
+/// }
+/// let _ = Api::<()>::new("Pets", "1").operation(add_pet);
+/// ```
+pub use ringback_macros::post;
+
+/// Declares a PUT operation; the keys are those of [`get`](macro@get).
+///
+/// ```
+/// #[ringback::put("/pets/{id}")]
+/// async fn put_pet(id: ringback::Path<u32>, pet: ringback::Body<String>) -> ringback::NoContent {
+///     ringback::NoContent
+/// }
+/// ```
+pub use ringback_macros::put;
+
+/// Declares a PATCH operation; the keys are those of [`get`](macro@get).
+///
+/// ```
+/// #[ringback::patch("/pets/{id}")]
+/// async fn rename_pet(id: ringback::Path<u32>, name: ringback::Body<String>) -> ringback::NoContent {
+///     ringback::NoContent
+/// }
+/// ```
+pub use ringback_macros::patch;
+
+/// Declares a DELETE operation; the keys are those of [`get`](macro@get).
+///
+/// ```
+/// #[ringback::delete("/pets/{id}", responses(204 = "Deleted"))]
+/// async fn delete_pet(id: ringback::Path<u32>) -> ringback::NoContent {
+///     ringback::NoContent
+/// }
+/// ```
+pub use ringback_macros::delete;
 
 #[doc(hidden)]
 pub mod __private;

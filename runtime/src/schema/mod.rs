@@ -10,6 +10,11 @@ pub mod visibility;
 pub use shape::Shape;
 pub use validate::{Validator, Violation};
 
+/// Appends an RFC 6901 reference token, escaped, to a pointer.
+pub(crate) fn validate_pointer_push(pointer: &mut String, token: &str) {
+    validate::push_escaped(pointer, token)
+}
+
 use crate::openapi::{Components, SchemaObject};
 
 /// A type that has an OpenAPI schema, checks its own `#[schema]` rules, and knows which of its

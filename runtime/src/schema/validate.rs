@@ -8,26 +8,62 @@ use std::fmt;
 /// let v = ringback::Violation::new("/beerOrderLines/0/orderQuantity", "must be at least 1");
 /// assert_eq!(v.to_string(), "/beerOrderLines/0/orderQuantity: must be at least 1");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, crate::Schema)]
+#[schema(description = "One invalid part of a request.")]
 pub struct Violation {
-    /// Where the value is, as a JSON pointer (`""` for the whole document).
+    /// Where the value is: a JSON pointer into the body, or into a structured parameter.
     pub pointer: String,
     /// What is wrong with it, for a person.
     pub message: String,
+    /// The parameter that is wrong, when it is not the body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    /// Where that parameter is: `path`, `query` or `header`.
+    #[serde(rename = "in", default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 impl Violation {
-    /// A violation at `pointer`.
+    /// A violation at `pointer` in the body.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Violation {
             pointer: pointer.into(),
             message: message.into(),
+            parameter: None,
+            location: None,
+        }
+    }
+
+    /// A violation of the parameter `name` found in `location` (`path`, `query`, `header`).
+    ///
+    /// ```
+    /// let v = ringback::Violation::in_parameter("path", "customerId", "", "must be a valid uuid");
+    /// assert_eq!(v.to_string(), "path parameter customerId: must be a valid uuid");
+    /// ```
+    pub fn in_parameter(
+        location: &str,
+        name: &str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Violation {
+            pointer: pointer.into(),
+            message: message.into(),
+            parameter: Some(name.to_owned()),
+            location: Some(location.to_owned()),
         }
     }
 }
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let (Some(name), Some(location)) = (&self.parameter, &self.location) {
+            write!(f, "{location} parameter {name}")?;
+            if !self.pointer.is_empty() {
+                write!(f, " at {}", self.pointer)?;
+            }
+            return write!(f, ": {}", self.message);
+        }
         if self.pointer.is_empty() {
             f.write_str(&self.message)
         } else {

@@ -1,0 +1,353 @@
+//! `#[ringback::post("/path", key = value, ...)]`: every key checked, every error collected.
+
+use proc_macro2::Span;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitInt, LitStr, Token};
+
+use crate::ctxt::Ctxt;
+use crate::symbol::unknown_key_message;
+
+pub const KEYS: &[&str] = &[
+    "operation_id",
+    "tag",
+    "tags",
+    "summary",
+    "description",
+    "deprecated",
+    "responses",
+    "security",
+    "read_only",
+];
+
+#[derive(Default)]
+pub struct OperationAttrs {
+    pub path: Option<LitStr>,
+    pub operation_id: Option<LitStr>,
+    pub tags: Vec<LitStr>,
+    pub summary: Option<LitStr>,
+    pub description: Option<LitStr>,
+    pub deprecated: bool,
+    pub responses: Vec<ResponseAttr>,
+    pub security: Vec<Vec<(String, Vec<String>)>>,
+    pub read_only: Option<(bool, Span)>,
+}
+
+pub struct ResponseAttr {
+    pub status: u16,
+    pub description: LitStr,
+    pub body: Option<syn::Type>,
+    pub headers: Vec<HeaderAttr>,
+}
+
+pub struct HeaderAttr {
+    pub name: LitStr,
+    pub description: Option<LitStr>,
+    pub format: Option<LitStr>,
+}
+
+/// The attribute's tokens, as comma-separated items after the path.
+struct Items(Punctuated<syn::Meta, Token![,]>, Option<LitStr>);
+
+impl Parse for Items {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let path = if input.peek(LitStr) {
+            let p: LitStr = input.parse()?;
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+            Some(p)
+        } else {
+            None
+        };
+        Ok(Items(Punctuated::parse_terminated(input)?, path))
+    }
+}
+
+pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> OperationAttrs {
+    let mut out = OperationAttrs::default();
+    let items = match syn::parse2::<Items>(tokens) {
+        Ok(items) => items,
+        Err(e) => {
+            cx.syn_error(e);
+            return out;
+        }
+    };
+    out.path = items.1;
+    if out.path.is_none() {
+        cx.error_at(
+            macro_span,
+            "the first argument must be the path template, for example `#[ringback::get(\"/orders/{orderId}\")]`",
+        );
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for meta in items.0 {
+        let key = meta
+            .path()
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        if key != "responses" && key != "security" {
+            if seen.contains(&key) {
+                cx.error_spanned_by(meta.path(), format!("`{key}` is given twice; keep one"));
+            }
+            seen.push(key.clone());
+        }
+        let result = match key.as_str() {
+            "operation_id" => string(&meta).map(|s| {
+                if !s
+                    .value()
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+                    || s.value().is_empty()
+                {
+                    cx.error_spanned_by(
+                        &s,
+                        "an operation id may use only letters, digits, `_`, `-` and `.`",
+                    );
+                }
+                out.operation_id = Some(s)
+            }),
+            "tag" => string(&meta).map(|s| out.tags.push(s)),
+            "tags" => strings(&meta).map(|list| out.tags.extend(list)),
+            "summary" => string(&meta).map(|s| out.summary = Some(s)),
+            "description" => string(&meta).map(|s| out.description = Some(s)),
+            "deprecated" => flag(&meta).map(|()| out.deprecated = true),
+            "read_only" => string(&meta).and_then(|s| match s.value().as_str() {
+                "strip" => Ok(out.read_only = Some((false, s.span()))),
+                "reject" => Ok(out.read_only = Some((true, s.span()))),
+                _ => Err(syn::Error::new_spanned(
+                    &s,
+                    "`read_only` is either \"strip\" (the default) or \"reject\"",
+                )),
+            }),
+            "responses" => responses(cx, &meta).map(|r| out.responses.extend(r)),
+            "security" => security(&meta).map(|s| out.security.push(s)),
+            _ => {
+                cx.error_spanned_by(meta.path(), unknown_key_message("operation", &key, KEYS));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    out
+}
+
+fn string(meta: &syn::Meta) -> syn::Result<LitStr> {
+    let key = meta
+        .path()
+        .get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_default();
+    match meta {
+        syn::Meta::NameValue(nv) => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) => Ok(s.clone()),
+            other => Err(syn::Error::new_spanned(
+                other,
+                format!("`{key}` takes a string, for example `{key} = \"...\"`"),
+            )),
+        },
+        _ => Err(syn::Error::new_spanned(
+            meta,
+            format!("`{key}` takes a string, for example `{key} = \"...\"`"),
+        )),
+    }
+}
+
+fn strings(meta: &syn::Meta) -> syn::Result<Vec<LitStr>> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<LitStr, Token![,]>::parse_terminated)?;
+    Ok(items.into_iter().collect())
+}
+
+fn flag(meta: &syn::Meta) -> syn::Result<()> {
+    match meta {
+        syn::Meta::Path(_) => Ok(()),
+        _ => {
+            let key = meta
+                .path()
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            Err(syn::Error::new_spanned(
+                meta,
+                format!("`{key}` is a flag and takes no value; write `{key}`"),
+            ))
+        }
+    }
+}
+
+/// `responses(201 = "Created", 409 = "Conflict", 200(description = "...", body = T, header(name = "X", ...)))`
+fn responses(cx: &Ctxt, meta: &syn::Meta) -> syn::Result<Vec<ResponseAttr>> {
+    let list = meta.require_list()?;
+    let entries = list.parse_args_with(Punctuated::<ResponseEntry, Token![,]>::parse_terminated)?;
+    let mut out: Vec<ResponseAttr> = Vec::new();
+    for entry in entries {
+        let status: u16 = match entry.status.base10_parse::<u16>() {
+            Ok(s) if (100..=599).contains(&s) => s,
+            _ => {
+                cx.error_spanned_by(
+                    &entry.status,
+                    "an HTTP status code is a number from 100 to 599, such as `200` or `404`",
+                );
+                continue;
+            }
+        };
+        if out.iter().any(|r| r.status == status) {
+            cx.error_spanned_by(
+                &entry.status,
+                format!("the status {status} is declared twice; keep one"),
+            );
+            continue;
+        }
+        out.push(ResponseAttr {
+            status,
+            description: entry.description,
+            body: entry.body,
+            headers: entry.headers,
+        });
+    }
+    Ok(out)
+}
+
+struct ResponseEntry {
+    status: LitInt,
+    description: LitStr,
+    body: Option<syn::Type>,
+    headers: Vec<HeaderAttr>,
+}
+
+impl Parse for ResponseEntry {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let status: LitInt = input.parse().map_err(|e| {
+            syn::Error::new(
+                e.span(),
+                "expected a status code, as in `responses(201 = \"Created\")`",
+            )
+        })?;
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            let description: LitStr = input.parse().map_err(|e| {
+                syn::Error::new(
+                    e.span(),
+                    "a response's description is a string, as in `201 = \"Created\"`",
+                )
+            })?;
+            return Ok(ResponseEntry {
+                status,
+                description,
+                body: None,
+                headers: Vec::new(),
+            });
+        }
+        let content;
+        syn::parenthesized!(content in input);
+        let mut description = None;
+        let mut body = None;
+        let mut headers = Vec::new();
+        while !content.is_empty() {
+            let key: Ident = content.parse()?;
+            match key.to_string().as_str() {
+                "description" => {
+                    content.parse::<Token![=]>()?;
+                    description = Some(content.parse()?);
+                }
+                "body" => {
+                    content.parse::<Token![=]>()?;
+                    body = Some(content.parse()?);
+                }
+                "header" => {
+                    let inner;
+                    syn::parenthesized!(inner in content);
+                    headers.push(header(&inner)?);
+                }
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        unknown_key_message("response", other, &["description", "body", "header"]),
+                    ))
+                }
+            }
+            if !content.is_empty() {
+                content.parse::<Token![,]>()?;
+            }
+        }
+        let description = description.ok_or_else(|| {
+            syn::Error::new(
+                status.span(),
+                "a response needs a description: `description = \"...\"`",
+            )
+        })?;
+        Ok(ResponseEntry {
+            status,
+            description,
+            body,
+            headers,
+        })
+    }
+}
+
+fn header(input: ParseStream) -> syn::Result<HeaderAttr> {
+    let mut name = None;
+    let mut description = None;
+    let mut format = None;
+    while !input.is_empty() {
+        let key: Ident = input.parse()?;
+        input.parse::<Token![=]>()?;
+        let value: LitStr = input.parse()?;
+        match key.to_string().as_str() {
+            "name" => name = Some(value),
+            "description" => description = Some(value),
+            "format" => format = Some(value),
+            other => {
+                return Err(syn::Error::new(
+                    key.span(),
+                    unknown_key_message("header", other, &["name", "description", "format"]),
+                ))
+            }
+        }
+        if !input.is_empty() {
+            input.parse::<Token![,]>()?;
+        }
+    }
+    let name = name
+        .ok_or_else(|| input.error("a header needs a name: `header(name = \"X-Rate-Limit\")`"))?;
+    Ok(HeaderAttr {
+        name,
+        description,
+        format,
+    })
+}
+
+/// `security(bearer)`, `security(oauth = ["read", "write"], api_key)`: one alternative.
+fn security(meta: &syn::Meta) -> syn::Result<Vec<(String, Vec<String>)>> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<SecurityItem, Token![,]>::parse_terminated)?;
+    Ok(items.into_iter().map(|i| (i.0, i.1)).collect())
+}
+
+struct SecurityItem(String, Vec<String>);
+
+impl Parse for SecurityItem {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name = if input.peek(LitStr) {
+            input.parse::<LitStr>()?.value()
+        } else {
+            input.parse::<Ident>()?.to_string()
+        };
+        let mut scopes = Vec::new();
+        if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            let content;
+            syn::bracketed!(content in input);
+            let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content)?;
+            scopes = list.into_iter().map(|s| s.value()).collect();
+        }
+        Ok(SecurityItem(name, scopes))
+    }
+}

@@ -1,0 +1,346 @@
+//! The declaration to code: a unit struct named after the handler that implements
+//! `IntoOperation`, the static description of the operation, the const checks spanned at the
+//! user's tokens, and the handler itself, moved inside.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::Declaration;
+
+pub fn operation(decl: &Declaration) -> TokenStream {
+    let func = decl.handler.func;
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let docs: Vec<&syn::Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let meta = meta(decl);
+    let checks = checks(decl);
+    let operation_id_guard = operation_id_guard(decl);
+    let inner = inner_handler(func);
+    let arg_infos = decl.handler.args.iter().map(|arg| {
+        let ident = &arg.name;
+        let description = opt_str(arg.doc.as_deref());
+        let template = &decl.template;
+        quote! {
+            ::ringback::__private::ArgInfo {
+                ident: #ident,
+                description: #description,
+                template: &[#(#template),*],
+            }
+        }
+    });
+    let arg_count = decl.handler.args.len();
+    let types: Vec<&syn::Type> = decl.handler.args.iter().map(|a| a.ty).collect();
+    let output = &decl.handler.output;
+    let bounds = quote! {
+        __S: ::core::clone::Clone + ::ringback::__private::Send + ::ringback::__private::Sync + 'static,
+        #(#types: ::ringback::__private::FromRequest<__S>,)*
+    };
+    let indices: Vec<usize> = (0..arg_count).collect();
+    let slots: Vec<syn::Ident> = indices
+        .iter()
+        .map(|i| format_ident!("__arg{}", i))
+        .collect();
+    let extract = indices.iter().map(|&i| {
+        let ty = types[i];
+        let slot = &slots[i];
+        quote! {
+            let #slot = match <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
+                &__RINGBACK_ARGS[#i],
+                &mut __request,
+            ).await {
+                ::ringback::__private::Ok(value) => ::ringback::__private::Some(value),
+                ::ringback::__private::Err(problem) => {
+                    __refused.push(problem);
+                    ::ringback::__private::None
+                }
+            };
+        }
+    });
+    let document_args = indices.iter().map(|&i| {
+        let ty = types[i];
+        quote! {
+            <#ty as ::ringback::__private::FromRequest<__S>>::document(&__RINGBACK_ARGS[#i], __operation, __components);
+        }
+    });
+    quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug)]
+        #vis struct #name;
+
+        #operation_id_guard
+
+        #[allow(non_upper_case_globals, clippy::all)]
+        const _: () = {
+            #inner
+
+            #checks
+
+            static __RINGBACK_META: ::ringback::__private::OperationMeta = #meta;
+            static __RINGBACK_ARGS: [::ringback::__private::ArgInfo; #arg_count] = [#(#arg_infos),*];
+
+            #[automatically_derived]
+            impl<__S> ::ringback::__private::IntoOperation<__S> for #name
+            where
+                #bounds
+            {
+                fn into_operation(self) -> ::ringback::__private::OperationDef<__S> {
+                    ::ringback::__private::OperationDef {
+                        meta: &__RINGBACK_META,
+                        arg_kinds: &[#(<#types as ::ringback::__private::Extractor>::KIND),*],
+                        document_args: __ringback_document::<__S>,
+                        document_success: <#output as ::ringback::__private::IntoApiResponse>::document,
+                        success: <#output as ::ringback::__private::IntoApiResponse>::STATUS,
+                        fallible: <#output as ::ringback::__private::IntoApiResponse>::FALLIBLE,
+                        handler: __ringback_handle::<__S>,
+                    }
+                }
+            }
+
+            fn __ringback_document<__S>(
+                __operation: &mut ::ringback::__private::Operation,
+                __components: &mut ::ringback::__private::Components,
+            )
+            where
+                #bounds
+            {
+                #(#document_args)*
+            }
+
+            fn __ringback_handle<__S>(
+                mut __request: ::ringback::__private::RequestParts<__S>,
+            ) -> ::ringback::__private::HandlerFuture
+            where
+                #bounds
+            {
+                ::ringback::__private::Box::pin(async move {
+                    let mut __refused = ::ringback::__private::Vec::new();
+                    #(#extract)*
+                    match (#(#slots,)*) {
+                        (#(::ringback::__private::Some(#slots),)*) => {
+                            ::ringback::__private::IntoApiResponse::into_api_response(
+                                __ringback_handler(#(#slots),*).await,
+                            )
+                        }
+                        #[allow(unreachable_patterns)]
+                        _ => ::ringback::__private::refused(__refused),
+                    }
+                })
+            }
+        };
+    }
+}
+
+/// What a failed expansion still emits: the struct (so uses of it do not add errors) and the
+/// handler's body (so it is still checked and the IDE keeps working).
+pub fn fallback(func: &syn::ItemFn) -> TokenStream {
+    let name = &func.sig.ident;
+    let vis = &func.vis;
+    let inner = inner_handler(func);
+    quote! {
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug)]
+        #vis struct #name;
+
+        impl<__S> ::ringback::__private::IntoOperation<__S> for #name {
+            fn into_operation(self) -> ::ringback::__private::OperationDef<__S> {
+                ::core::panic!("this operation did not compile")
+            }
+        }
+
+        #[allow(dead_code, unused)]
+        const _: () = {
+            #inner
+        };
+    }
+}
+
+/// The user's function, renamed so that its name is free for the operation struct.
+fn inner_handler(func: &syn::ItemFn) -> TokenStream {
+    let mut inner = func.clone();
+    inner.sig.ident = syn::Ident::new("__ringback_handler", func.sig.ident.span());
+    inner.vis = syn::Visibility::Inherited;
+    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    quote!(#inner)
+}
+
+fn opt_str(s: Option<&str>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::ringback::__private::Some(#s)),
+        None => quote!(::ringback::__private::None),
+    }
+}
+
+fn meta(decl: &Declaration) -> TokenStream {
+    let func = decl.handler.func;
+    let method = decl.method.variant();
+    let path = &decl.path;
+    let operation_id = decl
+        .attrs
+        .operation_id
+        .as_ref()
+        .map(|s| s.value())
+        .unwrap_or_else(|| camel_case(&func.sig.ident.to_string()));
+    let tags = &decl.attrs.tags;
+    let summary = opt_str(decl.attrs.summary.as_ref().map(|s| s.value()).as_deref());
+    let doc = crate::attr::doc_comment(&func.attrs);
+    let description = opt_str(
+        decl.attrs
+            .description
+            .as_ref()
+            .map(|s| s.value())
+            .or(doc)
+            .as_deref(),
+    );
+    let deprecated = decl.attrs.deprecated || crate::attr::rust_deprecated(&func.attrs);
+    let responses = decl.attrs.responses.iter().map(|r| {
+        let status = r.status;
+        let description = &r.description;
+        let body = match &r.body {
+            Some(ty) => quote_spanned!(ty.span()=> ::ringback::__private::Some(<#ty as ::ringback::__private::Schema>::schema)),
+            None => quote!(::ringback::__private::None),
+        };
+        let headers = r.headers.iter().map(|h| {
+            let name = &h.name;
+            let description = opt_str(h.description.as_ref().map(|d| d.value()).as_deref());
+            let format = opt_str(h.format.as_ref().map(|d| d.value()).as_deref());
+            quote! {
+                ::ringback::__private::HeaderDecl { name: #name, description: #description, format: #format }
+            }
+        });
+        quote! {
+            ::ringback::__private::ResponseDecl {
+                status: #status,
+                description: #description,
+                body: #body,
+                headers: &[#(#headers),*],
+            }
+        }
+    });
+    let security = decl.attrs.security.iter().map(|alternative| {
+        let schemes = alternative
+            .iter()
+            .map(|(name, scopes)| quote!((#name, &[#(#scopes),*])));
+        quote!(&[#(#schemes),*])
+    });
+    let read_only = match decl.attrs.read_only {
+        Some((true, _)) => quote!(::ringback::__private::Some(
+            ::ringback::__private::ReadOnlyPolicy::Reject
+        )),
+        Some((false, _)) => quote!(::ringback::__private::Some(
+            ::ringback::__private::ReadOnlyPolicy::Strip
+        )),
+        None => quote!(::ringback::__private::None),
+    };
+    quote! {
+        ::ringback::__private::OperationMeta {
+            method: ::ringback::__private::Method::#method,
+            path: #path,
+            operation_id: #operation_id,
+            tags: &[#(#tags),*],
+            summary: #summary,
+            description: #description,
+            deprecated: #deprecated,
+            responses: &[#(#responses),*],
+            security: &[#(#security),*],
+            read_only: #read_only,
+        }
+    }
+}
+
+/// Const checks, each spanned at the token it is about, plus the trait assertions that make
+/// the compiler's own errors land on the user's argument and return type.
+fn checks(decl: &Declaration) -> TokenStream {
+    let method = decl.method.variant();
+    let path = &decl.path;
+    let template = &decl.template;
+    let mut out = Vec::new();
+    let arg_shape = |arg: &super::signature::Arg| {
+        let ty = arg.ty;
+        let ident = &arg.name;
+        quote_spanned! {ty.span()=>
+            ::ringback::__private::ArgShape {
+                ident: #ident,
+                kind: <#ty as ::ringback::__private::Extractor>::KIND,
+                shape: <#ty as ::ringback::__private::Extractor>::SHAPE,
+            }
+        }
+    };
+    for arg in &decl.handler.args {
+        let shape = arg_shape(arg);
+        out.push(quote_spanned! {arg.ty.span()=>
+            const _: () = ::ringback::__private::check_arg(
+                ::ringback::__private::Method::#method,
+                #path,
+                &[#(#template),*],
+                #shape,
+            );
+        });
+    }
+    // Only arguments written as `Path<..>` take part, so that an argument that is not an
+    // extractor at all is reported once, at itself.
+    let path_args: Vec<TokenStream> = decl
+        .handler
+        .args
+        .iter()
+        .filter(|a| a.type_name().as_deref() == Some("Path"))
+        .map(arg_shape)
+        .collect();
+    out.push(quote_spanned! {path.span()=>
+        const _: () = ::ringback::__private::check_template(#path, &[#(#template),*], &[#(#path_args),*]);
+    });
+    let output = &decl.handler.output;
+    out.push(quote_spanned! {output.span()=>
+        const _: fn() = ::ringback::__private::assert_response::<#output>;
+    });
+    quote!(#(#out)*)
+}
+
+/// A module-level item named after the operation id: two operations in one module with the
+/// same id then fail to compile, with the name saying why.
+fn operation_id_guard(decl: &Declaration) -> TokenStream {
+    let func = decl.handler.func;
+    let (id, span) = match &decl.attrs.operation_id {
+        Some(s) => (s.value(), s.span()),
+        None => (
+            camel_case(&func.sig.ident.to_string()),
+            func.sig.ident.span(),
+        ),
+    };
+    if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return TokenStream::new();
+    }
+    let guard = format_ident!(
+        "operation_id_{}_is_used_by_two_operations_in_this_module",
+        id,
+        span = span
+    );
+    quote_spanned! {span=>
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, dead_code)]
+        const #guard: () = ();
+    }
+}
+
+/// `place_order` -> `placeOrder`.
+pub fn camel_case(name: &str) -> String {
+    let name = name.trim_start_matches("r#");
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = !out.is_empty();
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

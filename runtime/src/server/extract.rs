@@ -1,0 +1,693 @@
+//! Handler arguments: each extractor reads one part of the request and documents itself as a
+//! parameter or request body.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use http::{header, HeaderMap, StatusCode};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::coerce::{self, object_of};
+use super::operation::OperationMeta;
+use super::{Problem, ReadOnlyPolicy, Settings};
+use crate::openapi::{
+    Components, MediaType, Operation, Parameter, ParameterLocation, RequestBody, SchemaObject,
+};
+use crate::schema::shape::Shape;
+use crate::schema::visibility::Removed;
+use crate::{Schema, Validator, Violation};
+
+/// One request on its way to a handler, as extractors see it.
+pub struct RequestParts<S> {
+    /// Method, URI, headers and extensions.
+    pub parts: http::request::Parts,
+    body: Option<axum::body::Body>,
+    state: S,
+    path_params: Vec<(String, String)>,
+    settings: Arc<Settings>,
+    operation: &'static OperationMeta,
+    /// The body as the client sent it (before readOnly stripping): callback expressions read it.
+    sent_body: Option<Arc<Value>>,
+}
+
+impl<S> RequestParts<S> {
+    pub(crate) fn new(
+        parts: http::request::Parts,
+        body: axum::body::Body,
+        state: S,
+        path_params: Vec<(String, String)>,
+        settings: Arc<Settings>,
+        operation: &'static OperationMeta,
+    ) -> Self {
+        RequestParts {
+            parts,
+            body: Some(body),
+            state,
+            path_params,
+            settings,
+            operation,
+            sent_body: None,
+        }
+    }
+
+    /// The application state.
+    pub fn state(&self) -> &S {
+        &self.state
+    }
+
+    /// The path parameters, by template name, percent-decoded.
+    pub fn path_params(&self) -> &[(String, String)] {
+        &self.path_params
+    }
+
+    /// The operation being served.
+    pub fn operation(&self) -> &'static OperationMeta {
+        self.operation
+    }
+
+    /// The JSON body as the client sent it, once a body extractor has read it.
+    pub fn sent_body(&self) -> Option<&Value> {
+        self.sent_body.as_deref()
+    }
+}
+
+/// What the macro knows about a handler argument: its name, and the path template's
+/// parameter names (for `Path` arguments to find theirs).
+#[derive(Debug)]
+pub struct ArgInfo {
+    /// The argument's name in Rust.
+    pub ident: &'static str,
+    /// The doc comment on the argument, if any, for the parameter's description.
+    pub description: Option<&'static str>,
+    /// The parameter names of the operation's path template.
+    pub template: &'static [&'static str],
+}
+
+/// What kind of request part an extractor reads; compile-time checks use it to match `Path`
+/// arguments with the path template and to refuse a body on GET.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtractorKind {
+    /// Application state.
+    State,
+    /// Path parameters.
+    Path,
+    /// Query parameters.
+    Query,
+    /// A header.
+    Header,
+    /// The JSON body.
+    Body,
+    /// A callback resolved from the request.
+    Callback,
+}
+
+/// A type that can be a handler argument. Every extractor implements it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a handler argument",
+    label = "not a ringback extractor",
+    note = "handler arguments must be one of: `State<T>`, `Path<T>`, `Query<T>`, `Header<T>`, `Body<T>`, `Option<Body<T>>`, `Callback<T>`, `Option<Callback<T>>`"
+)]
+pub trait Extractor {
+    /// What it reads.
+    const KIND: ExtractorKind;
+    /// The shape of the value it reads (for `Path`: the parameter or parameter struct).
+    const SHAPE: &'static Shape;
+}
+
+/// Reads an argument from a request, and documents it.
+pub trait FromRequest<S>: Extractor + Sized {
+    /// Adds this argument to the operation's document.
+    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components);
+
+    /// Reads the argument.
+    fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> impl Future<Output = Result<Self, Problem>> + Send;
+}
+
+/// Whether a parameter name matches a Rust argument name: equal once case, `_` and `-` are
+/// ignored, so `customer_id` reads `{customerId}` and `x_request_id` reads `X-Request-Id`.
+pub const fn names_match(ident: &str, name: &str) -> bool {
+    let (a, b) = (ident.as_bytes(), name.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        while i < a.len() && (a[i] == b'_' || a[i] == b'-') {
+            i += 1;
+        }
+        while j < b.len() && (b[j] == b'_' || b[j] == b'-') {
+            j += 1;
+        }
+        if i == a.len() || j == b.len() {
+            return i == a.len() && j == b.len();
+        }
+        if a[i].to_ascii_lowercase() != b[j].to_ascii_lowercase() {
+            return false;
+        }
+        i += 1;
+        j += 1;
+    }
+}
+
+/// The template parameter a scalar `Path` argument reads.
+fn template_name(arg: &ArgInfo) -> &'static str {
+    arg.template
+        .iter()
+        .copied()
+        .find(|t| names_match(arg.ident, t))
+        .unwrap_or(arg.ident)
+}
+
+/// The properties of a parameter struct's schema, with whether each is required.
+fn struct_parameters<T: Schema>(components: &mut Components) -> Vec<(String, SchemaObject, bool)> {
+    let mut schema = T::schema(components);
+    if let Some(name) = &schema.reference {
+        if let Some(resolved) = components.get(name) {
+            schema = resolved.clone();
+        }
+    }
+    let required = schema.required.clone();
+    schema
+        .properties
+        .into_iter()
+        .map(|(name, s)| {
+            let r = required.contains(&name);
+            (name, s, r)
+        })
+        .collect()
+}
+
+fn push_parameters<T: Schema>(
+    arg: &ArgInfo,
+    location: ParameterLocation,
+    operation: &mut Operation,
+    components: &mut Components,
+) {
+    if object_of(T::SHAPE).is_some() {
+        for (name, schema, required) in struct_parameters::<T>(components) {
+            let description = schema.description.clone();
+            operation.parameters.push(Parameter {
+                name,
+                location,
+                required: required || location == ParameterLocation::Path,
+                description,
+                deprecated: schema.deprecated,
+                schema,
+            });
+        }
+        return;
+    }
+    let name = match location {
+        ParameterLocation::Path => template_name(arg).to_owned(),
+        ParameterLocation::Query => arg.ident.to_owned(),
+        ParameterLocation::Header => header_name(arg.ident),
+    };
+    let schema = T::schema(components);
+    operation.parameters.push(Parameter {
+        name,
+        location,
+        required: location == ParameterLocation::Path || !crate::shape::is_optional(T::SHAPE),
+        description: arg.description.map(str::to_owned),
+        deprecated: false,
+        schema,
+    });
+}
+
+/// Validates a parameter value, reporting violations against the parameter.
+fn validate_parameter<T: Schema>(value: &T, location: &str, name: Option<&str>) -> Vec<Violation> {
+    let mut v = Validator::new();
+    value.validate(&mut v);
+    v.into_violations()
+        .into_iter()
+        .map(|violation| parameter_violation(violation, location, name))
+        .collect()
+}
+
+/// Turns a violation found at a pointer into a struct of parameters (or a single one) into
+/// one that names the parameter.
+fn parameter_violation(violation: Violation, location: &str, single: Option<&str>) -> Violation {
+    match single {
+        Some(name) => Violation::in_parameter(location, name, violation.pointer, violation.message),
+        None => {
+            // `/name/rest` -> parameter `name`, pointer `/rest`.
+            let trimmed = violation.pointer.trim_start_matches('/');
+            let (name, rest) = match trimmed.split_once('/') {
+                Some((name, rest)) => (name.to_owned(), format!("/{rest}")),
+                None => (trimmed.to_owned(), String::new()),
+            };
+            let name = name.replace("~1", "/").replace("~0", "~");
+            Violation::in_parameter(location, &name, rest, violation.message)
+        }
+    }
+}
+
+fn missing(location: &str, name: &str) -> Violation {
+    Violation::in_parameter(location, name, "", "is required")
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Application state, taken from the router's state with [`FromRef`].
+///
+/// ```
+/// use ringback::server::State;
+/// let State(n) = State(5u8);
+/// assert_eq!(n, 5);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct State<T>(pub T);
+
+impl<T> std::ops::Deref for State<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Extractor for State<T> {
+    const KIND: ExtractorKind = ExtractorKind::State;
+    const SHAPE: &'static Shape = &Shape::Any;
+}
+
+impl<S: Send + Sync, T: FromRef<S> + Send> FromRequest<S> for State<T> {
+    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
+
+    async fn from_request(
+        _: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        Ok(State(T::from_ref(&request.state)))
+    }
+}
+
+/// Path parameters: one (named like the argument: `customer_id` reads `{customerId}`) or a
+/// struct of them, matched by name (serde's renames respected), never by position.
+///
+/// ```
+/// use ringback::server::Path;
+/// let Path(id) = Path(7u64);
+/// assert_eq!(id, 7);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Path<T>(pub T);
+
+impl<T> std::ops::Deref for Path<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Schema> Extractor for Path<T> {
+    const KIND: ExtractorKind = ExtractorKind::Path;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Path<T> {
+    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        push_parameters::<T>(arg, ParameterLocation::Path, operation, components);
+    }
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let params = request
+            .path_params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()));
+        let (value, single) = match object_of(T::SHAPE) {
+            Some(object) => (coerce::coerce_object(params, object), None),
+            None => {
+                let name = template_name(arg);
+                let text = params
+                    .into_iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v)
+                    .ok_or_else(|| Problem::invalid(vec![missing("path", name)]))?;
+                (coerce::coerce(text, T::SHAPE), Some(name))
+            }
+        };
+        read_parameter(value, "path", single).map(Path)
+    }
+}
+
+/// Query parameters: one (named exactly like the argument) or a struct of them.
+///
+/// ```
+/// use ringback::server::Query;
+/// let Query(page) = Query(Some(2u32));
+/// assert_eq!(page, Some(2));
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Query<T>(pub T);
+
+impl<T> std::ops::Deref for Query<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Schema> Extractor for Query<T> {
+    const KIND: ExtractorKind = ExtractorKind::Query;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Query<T> {
+    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        push_parameters::<T>(arg, ParameterLocation::Query, operation, components);
+    }
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let query = request.parts.uri.query().unwrap_or("");
+        let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        let pairs = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+        let (value, single) = match object_of(T::SHAPE) {
+            Some(object) => (coerce::coerce_object(pairs, object), None),
+            None => {
+                let texts: Vec<&str> = pairs
+                    .filter(|(k, _)| *k == arg.ident)
+                    .map(|(_, v)| v)
+                    .collect();
+                let value = match (texts.as_slice(), T::SHAPE) {
+                    ([], shape) if crate::shape::is_optional(shape) => Value::Null,
+                    ([], _) => return Err(Problem::invalid(vec![missing("query", arg.ident)])),
+                    (many, Shape::Array(item)) => {
+                        Value::Array(many.iter().map(|t| coerce::coerce(t, item)).collect())
+                    }
+                    ([.., last], shape) => coerce::coerce(last, shape),
+                };
+                (value, Some(arg.ident))
+            }
+        };
+        read_parameter(value, "query", single).map(Query)
+    }
+}
+
+/// One request header, named like the argument with `_` as `-` (`x_request_id` reads
+/// `X-Request-Id`). Use `Header<Option<T>>` for an optional header.
+///
+/// ```
+/// use ringback::server::Header;
+/// let Header(v) = Header("abc".to_string());
+/// assert_eq!(v, "abc");
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Header<T>(pub T);
+
+impl<T> std::ops::Deref for Header<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+fn header_name(ident: &str) -> String {
+    ident.replace('_', "-")
+}
+
+impl<T: Schema> Extractor for Header<T> {
+    const KIND: ExtractorKind = ExtractorKind::Header;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Header<T> {
+    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        push_parameters::<T>(arg, ParameterLocation::Header, operation, components);
+    }
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let name = header_name(arg.ident);
+        let value = match request.parts.headers.get(name.as_str()) {
+            None if crate::shape::is_optional(T::SHAPE) => Value::Null,
+            None => return Err(Problem::invalid(vec![missing("header", &name)])),
+            Some(raw) => match raw.to_str() {
+                Ok(text) => coerce::coerce(text, T::SHAPE),
+                Err(_) => {
+                    return Err(Problem::invalid(vec![Violation::in_parameter(
+                        "header",
+                        &name,
+                        "",
+                        "must be visible ASCII text",
+                    )]))
+                }
+            },
+        };
+        read_parameter(value, "header", Some(&name)).map(Header)
+    }
+}
+
+fn read_parameter<T: Schema + DeserializeOwned>(
+    value: Value,
+    location: &str,
+    single: Option<&str>,
+) -> Result<T, Problem> {
+    let parsed: T = coerce::from_value(value)
+        .map_err(|v| Problem::invalid(vec![parameter_violation(v, location, single)]))?;
+    let violations = validate_parameter(&parsed, location, single);
+    if violations.is_empty() {
+        Ok(parsed)
+    } else {
+        Err(Problem::invalid(violations))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// The JSON request body: deserialized, then readOnly properties stripped (or refused, by
+/// policy), then validated. A handler only ever sees a valid value.
+///
+/// ```
+/// use ringback::server::Body;
+/// let Body(n) = Body(1u8);
+/// assert_eq!(n, 1);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Body<T>(pub T);
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Schema> Extractor for Body<T> {
+    const KIND: ExtractorKind = ExtractorKind::Body;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<T: Schema> Extractor for Option<Body<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Body;
+    const SHAPE: &'static Shape = &Shape::Optional(T::SHAPE);
+}
+
+fn document_body<T: Schema>(
+    required: bool,
+    operation: &mut Operation,
+    components: &mut Components,
+) {
+    operation.request_body = Some(RequestBody {
+        description: None,
+        required,
+        content: [(
+            "application/json".to_owned(),
+            MediaType {
+                schema: T::schema(components),
+            },
+        )]
+        .into(),
+    });
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
+    fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        document_body::<T>(true, operation, components);
+    }
+
+    async fn from_request(
+        _: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        match read_json(request).await? {
+            Some(json) => parse_body(json, request).map(Body),
+            None => Err(Problem::invalid(vec![Violation::new(
+                "",
+                "a JSON request body is required",
+            )])),
+        }
+    }
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Option<Body<T>> {
+    fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        document_body::<T>(false, operation, components);
+    }
+
+    async fn from_request(
+        _: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        match read_json(request).await? {
+            Some(json) => parse_body(json, request).map(|v| Some(Body(v))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Reads the body as JSON, or `None` when the request has none.
+async fn read_json<S>(request: &mut RequestParts<S>) -> Result<Option<Value>, Problem> {
+    let limit = request.settings.body_limit;
+    let declared_length = content_length(&request.parts.headers);
+    if declared_length.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let content_type = request.parts.headers.get(header::CONTENT_TYPE).cloned();
+    let body = request.body.take().unwrap_or_default();
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large(limit)),
+        Err(_) => {
+            return Err(Problem::new(StatusCode::BAD_REQUEST)
+                .with_detail("the request body could not be read"))
+        }
+    };
+    if bytes.is_empty() && content_type.is_none() {
+        return Ok(None);
+    }
+    if !content_type.as_ref().is_some_and(is_json) {
+        let sent = content_type
+            .as_ref()
+            .and_then(|c| c.to_str().ok())
+            .unwrap_or("no Content-Type");
+        return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            .with_detail(format!("the body must be application/json, not {sent}")));
+    }
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+        Problem::invalid(vec![Violation::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })
+}
+
+fn too_large(limit: usize) -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE).with_detail(format!(
+        "the body is larger than the limit of {limit} bytes"
+    ))
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// `application/json` or any `application/*+json`, with or without parameters.
+fn is_json(value: &http::HeaderValue) -> bool {
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// readOnly handling, deserialization and validation, collecting every violation found.
+fn parse_body<S, T: Schema + DeserializeOwned>(
+    mut json: Value,
+    request: &mut RequestParts<S>,
+) -> Result<T, Problem> {
+    request.sent_body = Some(Arc::new(json.clone()));
+    let mut removed = Removed::new();
+    T::strip_read_only(&mut json, &mut removed);
+    let policy = request
+        .operation
+        .read_only
+        .unwrap_or(request.settings.read_only);
+    let mut violations: Vec<Violation> = removed
+        .nulls()
+        .iter()
+        .map(|p| {
+            Violation::new(
+                p.clone(),
+                "must not be null; leave the property out instead",
+            )
+        })
+        .collect();
+    if policy == ReadOnlyPolicy::Reject {
+        violations.extend(
+            removed
+                .pointers()
+                .iter()
+                .map(|p| Violation::new(p.clone(), "is read-only and must not be sent")),
+        );
+    }
+    if !violations.is_empty() {
+        return Err(Problem::invalid(violations));
+    }
+    let value: T = coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?;
+    let violations = crate::validate(&value);
+    if violations.is_empty() {
+        Ok(value)
+    } else {
+        Err(Problem::invalid(violations))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_across_cases() {
+        assert!(names_match("customer_id", "customerId"));
+        assert!(names_match("x_request_id", "X-Request-Id"));
+        assert!(names_match("id", "id"));
+        assert!(!names_match("order_id", "customerId"));
+        assert!(!names_match("id", "ids"));
+    }
+
+    #[test]
+    fn json_media_types() {
+        let ok = [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/merge-patch+json",
+            "Application/JSON",
+        ];
+        for t in ok {
+            assert!(is_json(&http::HeaderValue::from_static(t)), "{t}");
+        }
+        for t in [
+            "text/plain",
+            "application/jsonx",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert!(!is_json(&http::HeaderValue::from_static(t)), "{t}");
+        }
+    }
+}

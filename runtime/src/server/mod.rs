@@ -1,0 +1,326 @@
+//! The server half: an [`Api`] collects operations and becomes an `axum::Router` that
+//! extracts, validates and answers every error as `application/problem+json`.
+
+pub mod checks;
+mod coerce;
+pub mod extract;
+mod operation;
+mod panic;
+mod problem;
+mod response;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Body as AxumBody;
+use axum::extract::{RawPathParams, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use http::{header, HeaderValue, StatusCode};
+
+pub use extract::{
+    names_match, ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query,
+    RequestParts, State,
+};
+pub use operation::{
+    merge_problems, HandlerFuture, HeaderDecl, IntoOperation, OperationDef, OperationMeta,
+    ResponseDecl,
+};
+pub use problem::{ApiError, Problem, PROBLEM_JSON};
+pub use response::{Created, IntoApiResponse, NoContent};
+
+use crate::openapi::{Document, Method, OpenApiVersion, Tag};
+
+/// What to do with readOnly properties that a client sends.
+///
+/// ```
+/// use ringback::server::ReadOnlyPolicy;
+/// assert_eq!(ReadOnlyPolicy::default(), ReadOnlyPolicy::Strip);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReadOnlyPolicy {
+    /// Ignore them: they are removed before the body is read (OpenAPI's "SHOULD NOT be sent",
+    /// and the defence against mass assignment).
+    #[default]
+    Strip,
+    /// Refuse the request with 400, naming each one.
+    Reject,
+}
+
+/// Settings every operation of an [`Api`] shares.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The largest body accepted, in bytes.
+    pub body_limit: usize,
+    /// What to do with readOnly properties that a client sends.
+    pub read_only: ReadOnlyPolicy,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            body_limit: 1024 * 1024,
+            read_only: ReadOnlyPolicy::Strip,
+        }
+    }
+}
+
+/// An HTTP API: operations, the document that describes them, and the router that serves them.
+///
+/// ```
+/// use ringback::server::{Api, Path, ApiError};
+///
+/// /// Say hello.
+/// #[ringback::get("/hello/{name}", responses(200 = "A greeting"))]
+/// async fn hello(name: Path<String>) -> Result<String, ApiError> {
+///     Ok(format!("hello, {}", name.0))
+/// }
+///
+/// let api = Api::new("Greeter", "1.0").operation(hello);
+/// let doc = api.document().to_json(ringback::openapi::OpenApiVersion::V3_0_3);
+/// assert_eq!(doc["paths"]["/hello/{name}"]["get"]["operationId"], "hello");
+/// let router: axum::Router = api.router(());
+/// ```
+pub struct Api<S> {
+    document: Document,
+    operations: Vec<OperationDef<S>>,
+    settings: Settings,
+    version: OpenApiVersion,
+}
+
+impl<S: Clone + Send + Sync + 'static> Api<S> {
+    /// An API with no operations yet.
+    pub fn new(title: impl Into<String>, version: impl Into<String>) -> Self {
+        Api {
+            document: Document::new(title, version),
+            operations: Vec::new(),
+            settings: Settings::default(),
+            version: OpenApiVersion::default(),
+        }
+    }
+
+    /// Adds an operation: a handler annotated with `#[ringback::get/post/...]`.
+    ///
+    /// # Panics
+    /// If the operation id, or the method and path, is already taken: a document cannot hold
+    /// both, and a router would route only one.
+    pub fn operation(mut self, operation: impl IntoOperation<S>) -> Self {
+        let op = operation.into_operation();
+        for existing in &self.operations {
+            assert!(
+                existing.meta.operation_id != op.meta.operation_id,
+                "two operations have the operation id `{}` ({} {} and {} {}); give one another with `operation_id = \"...\"`",
+                op.meta.operation_id,
+                existing.meta.method.as_key().to_uppercase(),
+                existing.meta.path,
+                op.meta.method.as_key().to_uppercase(),
+                op.meta.path,
+            );
+            assert!(
+                !(existing.meta.method == op.meta.method && existing.meta.path == op.meta.path),
+                "two operations serve {} {}: `{}` and `{}`",
+                op.meta.method.as_key().to_uppercase(),
+                op.meta.path,
+                existing.meta.operation_id,
+                op.meta.operation_id,
+            );
+        }
+        self.operations.push(op);
+        self
+    }
+
+    /// A description of the API.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.document.info.description = Some(description.into());
+        self
+    }
+
+    /// Describes a tag.
+    pub fn tag(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
+        self.document.tags.push(Tag {
+            name: name.into(),
+            description: Some(description.into()),
+        });
+        self
+    }
+
+    /// The largest request body accepted, in bytes (default 1 MiB); larger ones get 413.
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.settings.body_limit = bytes;
+        self
+    }
+
+    /// What to do with readOnly properties a client sends (default: strip them).
+    pub fn read_only_policy(mut self, policy: ReadOnlyPolicy) -> Self {
+        self.settings.read_only = policy;
+        self
+    }
+
+    /// Which OpenAPI version `/openapi.json` and `/openapi.yaml` serve (default 3.0.3).
+    /// Either version is also served on request: `/openapi.json?version=3.1`.
+    pub fn openapi_version(mut self, version: OpenApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The OpenAPI document.
+    pub fn document(&self) -> Document {
+        let mut doc = self.document.clone();
+        let mut used_tags: Vec<&str> = Vec::new();
+        for op in &self.operations {
+            let operation = op.document(&mut doc.components);
+            doc.paths
+                .entry(op.meta.path.to_owned())
+                .or_default()
+                .operations
+                .insert(op.meta.method, operation);
+            used_tags.extend(op.meta.tags.iter().copied());
+        }
+        for tag in used_tags {
+            if !doc.tags.iter().any(|t| t.name == tag) {
+                doc.tags.push(Tag {
+                    name: tag.to_owned(),
+                    description: None,
+                });
+            }
+        }
+        doc
+    }
+
+    /// The router: every operation, `/openapi.json` and `/openapi.yaml`, and problem+json
+    /// answers for unknown routes (404) and wrong methods (405 with `Allow`).
+    pub fn router(self, state: S) -> Router {
+        let documents = Arc::new(RenderedDocuments::new(&self.document()));
+        let settings = Arc::new(self.settings);
+        let mut by_path: BTreeMap<&'static str, Vec<OperationDef<S>>> = BTreeMap::new();
+        for op in self.operations {
+            by_path.entry(op.meta.path).or_default().push(op);
+        }
+        let mut router = Router::new();
+        for (path, operations) in by_path {
+            let allow = allow_header(&operations);
+            let mut methods: MethodRouter = MethodRouter::new();
+            for op in operations {
+                methods = methods.merge(route(op, state.clone(), settings.clone()));
+            }
+            methods = methods.fallback(move || {
+                let allow = allow.clone();
+                async move { method_not_allowed(allow) }
+            });
+            router = router.route(path, methods);
+        }
+        let default_version = self.version;
+        for (path, yaml) in [("/openapi.json", false), ("/openapi.yaml", true)] {
+            let documents = documents.clone();
+            router = router.route(
+                path,
+                axum::routing::get(move |request: Request| {
+                    let documents = documents.clone();
+                    async move { documents.serve(request.uri().query(), default_version, yaml) }
+                }),
+            );
+        }
+        router.fallback(|| async {
+            Problem::new(StatusCode::NOT_FOUND)
+                .with_detail("no operation has this path")
+                .into_response()
+        })
+    }
+}
+
+fn route<S: Clone + Send + Sync + 'static>(
+    op: OperationDef<S>,
+    state: S,
+    settings: Arc<Settings>,
+) -> MethodRouter {
+    let filter = match op.meta.method {
+        Method::Get => MethodFilter::GET,
+        Method::Put => MethodFilter::PUT,
+        Method::Post => MethodFilter::POST,
+        Method::Delete => MethodFilter::DELETE,
+        Method::Patch => MethodFilter::PATCH,
+    };
+    let meta = op.meta;
+    let handler = op.handler;
+    on(filter, move |params: RawPathParams, request: Request| {
+        let params = params
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let (parts, body) = request.into_parts();
+        let parts = RequestParts::new(parts, body, state, params, settings, meta);
+        panic::CatchPanic::new(handler(parts), meta.operation_id)
+    })
+}
+
+fn allow_header<S>(operations: &[OperationDef<S>]) -> HeaderValue {
+    let mut methods: Vec<String> = operations
+        .iter()
+        .map(|o| o.meta.method.as_key().to_uppercase())
+        .collect();
+    if methods.iter().any(|m| m == "GET") {
+        methods.push("HEAD".to_owned());
+    }
+    HeaderValue::from_str(&methods.join(", ")).unwrap_or(HeaderValue::from_static(""))
+}
+
+fn method_not_allowed(allow: HeaderValue) -> Response {
+    let detail = format!(
+        "this path allows {}",
+        allow.to_str().unwrap_or("other methods")
+    );
+    let mut response = Problem::new(StatusCode::METHOD_NOT_ALLOWED)
+        .with_detail(detail)
+        .into_response();
+    response.headers_mut().insert(header::ALLOW, allow);
+    response
+}
+
+/// The document rendered once, in each version and format.
+struct RenderedDocuments {
+    json: [String; 2],
+    yaml: [String; 2],
+}
+
+impl RenderedDocuments {
+    fn new(doc: &Document) -> Self {
+        let versions = [OpenApiVersion::V3_0_3, OpenApiVersion::V3_1_0];
+        RenderedDocuments {
+            json: versions
+                .map(|v| serde_json::to_string_pretty(&doc.to_json(v)).unwrap_or_default()),
+            yaml: versions.map(|v| doc.to_yaml(v)),
+        }
+    }
+
+    fn serve(&self, query: Option<&str>, default: OpenApiVersion, yaml: bool) -> Response {
+        let requested = query.and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "version")
+                .map(|(_, v)| v.into_owned())
+        });
+        let version = match requested {
+            None => default,
+            Some(v) => match v.parse::<OpenApiVersion>() {
+                Ok(version) => version,
+                Err(message) => {
+                    return Problem::invalid(vec![crate::Violation::in_parameter(
+                        "query", "version", "", message,
+                    )])
+                    .into_response()
+                }
+            },
+        };
+        let index = usize::from(version == OpenApiVersion::V3_1_0);
+        let (body, content_type) = if yaml {
+            (self.yaml[index].clone(), "application/yaml")
+        } else {
+            (self.json[index].clone(), "application/json")
+        };
+        let mut response = (StatusCode::OK, AxumBody::from(body)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        response
+    }
+}

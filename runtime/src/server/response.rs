@@ -1,0 +1,157 @@
+//! Handler return types and the responses they document.
+
+use axum::response::{IntoResponse, Response};
+use http::{header, HeaderValue, StatusCode};
+use serde::Serialize;
+
+use super::problem::ApiError;
+use crate::openapi::{Components, Header, MediaType, Response as ResponseDoc, SchemaObject};
+use crate::Schema;
+
+/// What a handler returns: it becomes the HTTP response and documents the success response.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned from a ringback handler",
+    label = "not a ringback response",
+    note = "return a type that derives `Schema` and `Serialize` (200), `Created<T>` (201), `NoContent` (204), or `Result` of one of them with `ApiError`"
+)]
+pub trait IntoApiResponse: Send {
+    /// The status of the success response.
+    const STATUS: StatusCode;
+
+    /// Documents the success response (its body and headers).
+    fn document(response: &mut ResponseDoc, components: &mut Components);
+
+    /// Whether the handler can return an [`ApiError`].
+    const FALLIBLE: bool = false;
+
+    /// The response.
+    fn into_api_response(self) -> Response;
+}
+
+/// A JSON response body, with writeOnly properties left out.
+fn json_response<T: Schema + Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
+    let bytes = if const { crate::shape::contains_write_only(T::SHAPE) } {
+        crate::schema::visibility::to_response_json(value).and_then(|v| serde_json::to_vec(&v))
+    } else {
+        serde_json::to_vec(value)
+    };
+    match bytes {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
+        Err(e) => ApiError::internal(format!("response did not serialize: {e}")).into_response(),
+    }
+}
+
+fn json_content(schema: SchemaObject) -> std::collections::BTreeMap<String, MediaType> {
+    [("application/json".to_owned(), MediaType { schema })].into()
+}
+
+impl<T: Schema + Serialize + Send> IntoApiResponse for T {
+    const STATUS: StatusCode = StatusCode::OK;
+
+    fn document(response: &mut ResponseDoc, components: &mut Components) {
+        response.content = json_content(T::schema(components));
+    }
+
+    fn into_api_response(self) -> Response {
+        json_response(StatusCode::OK, &self)
+    }
+}
+
+/// `201 Created` with a `Location` header and the created resource as the body.
+///
+/// ```
+/// use ringback::server::Created;
+/// let created = Created::new("/v1/orders/1", 1u32);
+/// assert_eq!(created.location(), "/v1/orders/1");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Created<T> {
+    location: String,
+    body: T,
+}
+
+impl<T> Created<T> {
+    /// The resource `body`, now found at `location`.
+    pub fn new(location: impl Into<String>, body: T) -> Self {
+        Created {
+            location: location.into(),
+            body,
+        }
+    }
+
+    /// Where the resource is.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+}
+
+impl<T: Schema + Serialize + Send> IntoApiResponse for Created<T> {
+    const STATUS: StatusCode = StatusCode::CREATED;
+
+    fn document(response: &mut ResponseDoc, components: &mut Components) {
+        response.content = json_content(T::schema(components));
+        response.headers.insert(
+            "Location".to_owned(),
+            Header {
+                description: Some("Where the created resource is.".to_owned()),
+                required: true,
+                schema: SchemaObject::string(Some("uri")),
+            },
+        );
+    }
+
+    fn into_api_response(self) -> Response {
+        let mut response = json_response(StatusCode::CREATED, &self.body);
+        match HeaderValue::try_from(self.location) {
+            Ok(location) => {
+                response.headers_mut().insert(header::LOCATION, location);
+                response
+            }
+            Err(_) => {
+                ApiError::internal("Created location is not a valid header value").into_response()
+            }
+        }
+    }
+}
+
+/// `204 No Content`.
+///
+/// ```
+/// use ringback::server::{IntoApiResponse, NoContent};
+/// assert_eq!(NoContent.into_api_response().status(), 204);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoContent;
+
+impl IntoApiResponse for NoContent {
+    const STATUS: StatusCode = StatusCode::NO_CONTENT;
+
+    fn document(_: &mut ResponseDoc, _: &mut Components) {}
+
+    fn into_api_response(self) -> Response {
+        StatusCode::NO_CONTENT.into_response()
+    }
+}
+
+impl<R: IntoApiResponse> IntoApiResponse for Result<R, ApiError> {
+    const STATUS: StatusCode = R::STATUS;
+    const FALLIBLE: bool = true;
+
+    fn document(response: &mut ResponseDoc, components: &mut Components) {
+        R::document(response, components);
+    }
+
+    fn into_api_response(self) -> Response {
+        match self {
+            Ok(r) => r.into_api_response(),
+            Err(e) => e.into_response(),
+        }
+    }
+}
