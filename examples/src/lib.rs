@@ -1,3 +1,4 @@
 //! The order service of DESIGN.md and its callback receiver.
 
 pub mod model;
+pub mod service;

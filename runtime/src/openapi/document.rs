@@ -28,6 +28,8 @@ pub struct Document {
     pub info: Info,
     /// Tags with their descriptions.
     pub tags: Vec<Tag>,
+    /// Where the API is served.
+    pub servers: Vec<Server>,
     /// Operations by path template.
     pub paths: BTreeMap<String, PathItem>,
     /// Named schemas.
@@ -42,6 +44,28 @@ pub struct Info {
     /// The API's version (not the OpenAPI version).
     pub version: String,
     /// A description.
+    pub description: Option<String>,
+    /// Who to contact about the API.
+    pub contact: Option<Contact>,
+}
+
+/// The `info.contact` object.
+#[derive(Debug, Clone, Default)]
+pub struct Contact {
+    /// A person or team.
+    pub name: Option<String>,
+    /// A web page.
+    pub url: Option<String>,
+    /// An email address.
+    pub email: Option<String>,
+}
+
+/// A server the API is served from.
+#[derive(Debug, Clone, Default)]
+pub struct Server {
+    /// Its URL.
+    pub url: String,
+    /// What it is.
     pub description: Option<String>,
 }
 
@@ -190,6 +214,7 @@ impl Document {
                 title: title.into(),
                 version: version.into(),
                 description: None,
+                contact: None,
             },
             ..Self::default()
         }
@@ -202,11 +227,35 @@ impl Document {
         if let Some(d) = &self.info.description {
             info.insert("description".into(), d.clone().into());
         }
+        if let Some(c) = &self.info.contact {
+            let mut contact = Map::new();
+            for (key, value) in [("name", &c.name), ("url", &c.url), ("email", &c.email)] {
+                if let Some(v) = value {
+                    contact.insert(key.into(), v.clone().into());
+                }
+            }
+            info.insert("contact".into(), Value::Object(contact));
+        }
         info.insert("version".into(), self.info.version.clone().into());
 
         let mut doc = Map::new();
         doc.insert("openapi".into(), version.as_str().into());
         doc.insert("info".into(), Value::Object(info));
+        if !self.servers.is_empty() {
+            let servers = self
+                .servers
+                .iter()
+                .map(|s| {
+                    let mut server = Map::new();
+                    server.insert("url".into(), s.url.clone().into());
+                    if let Some(d) = &s.description {
+                        server.insert("description".into(), d.clone().into());
+                    }
+                    Value::Object(server)
+                })
+                .collect();
+            doc.insert("servers".into(), Value::Array(servers));
+        }
         if !self.tags.is_empty() {
             let tags = self
                 .tags

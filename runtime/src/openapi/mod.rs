@@ -9,8 +9,8 @@ mod schema_object;
 
 pub use components::Components;
 pub use document::{
-    Document, Header, Info, MediaType, Method, Operation, Parameter, ParameterLocation, PathItem,
-    RequestBody, Response, Tag,
+    Contact, Document, Header, Info, MediaType, Method, Operation, Parameter, ParameterLocation,
+    PathItem, RequestBody, Response, Server, Tag,
 };
 pub use schema_object::{AdditionalProperties, SchemaObject, Type};
 

@@ -2,6 +2,7 @@
 //! validation against `#[schema]` rules, and readOnly/writeOnly handling.
 
 mod impls;
+pub mod normalize;
 pub mod rules;
 pub mod shape;
 mod validate;

@@ -649,6 +649,7 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     if !violations.is_empty() {
         return Err(Problem::invalid(violations));
     }
+    crate::schema::normalize::integers(&mut json, T::SHAPE);
     let value: T = coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?;
     let violations = crate::validate(&value);
     if violations.is_empty() {

@@ -136,6 +136,21 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         self
     }
 
+    /// Adds a server the API is served from.
+    pub fn server(mut self, url: impl Into<String>, description: impl Into<String>) -> Self {
+        self.document.servers.push(crate::openapi::Server {
+            url: url.into(),
+            description: Some(description.into()),
+        });
+        self
+    }
+
+    /// Who to contact about the API.
+    pub fn contact(mut self, contact: crate::openapi::Contact) -> Self {
+        self.document.info.contact = Some(contact);
+        self
+    }
+
     /// Describes a tag.
     pub fn tag(mut self, name: impl Into<String>, description: impl Into<String>) -> Self {
         self.document.tags.push(Tag {

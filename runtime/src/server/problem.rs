@@ -131,6 +131,18 @@ impl ApiError {
         ApiError(Problem::new(StatusCode::INTERNAL_SERVER_ERROR))
     }
 
+    /// The error with the violations that caused it.
+    ///
+    /// ```
+    /// use ringback::{ApiError, Violation};
+    /// let e = ApiError::conflict("wrong customer").with_violations(vec![Violation::new("/customerId", "differs")]);
+    /// assert_eq!(e.problem().violations.len(), 1);
+    /// ```
+    pub fn with_violations(mut self, violations: Vec<Violation>) -> Self {
+        self.0.violations = violations;
+        self
+    }
+
     /// The problem that will be sent.
     pub fn problem(&self) -> &Problem {
         &self.0

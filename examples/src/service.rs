@@ -1,0 +1,147 @@
+//! The order service: DESIGN.md's `POST /v1/customers/{customerId}/orders`, and around it
+//! what a real service needs (reading an order back, a customer check).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use ringback::{Api, ApiError, Body, Created, Path, State};
+use uuid::Uuid;
+
+use crate::model::BeerOrder;
+
+/// The demo customer every fresh service knows, so the quick start works without set-up.
+pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
+
+/// The service's state: customers and their orders, in memory.
+#[derive(Clone)]
+pub struct Shop {
+    inner: Arc<Mutex<Orders>>,
+    /// The URL clients reach the service at, for `Location` headers.
+    public_url: Arc<str>,
+}
+
+#[derive(Default)]
+struct Orders {
+    customers: HashMap<Uuid, Vec<BeerOrder>>,
+}
+
+impl Shop {
+    /// A shop that knows `customers` and answers at `public_url` (such as `http://127.0.0.1:8080`).
+    pub fn new(public_url: &str, customers: impl IntoIterator<Item = Uuid>) -> Self {
+        let orders = Orders {
+            customers: customers.into_iter().map(|c| (c, Vec::new())).collect(),
+        };
+        Shop {
+            inner: Arc::new(Mutex::new(orders)),
+            public_url: public_url.trim_end_matches('/').into(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Orders> {
+        // A panic while holding the lock leaves the map consistent (every change is one
+        // insert), so a poisoned lock is still safe to use.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Place Order
+#[ringback::post(
+    "/v1/customers/{customerId}/orders",
+    tag = "Order Service",
+    responses(201 = "Order Created", 400 = "Bad Request", 404 = "Not Found", 409 = "Conflict")
+)]
+pub async fn place_order(
+    shop: State<Shop>,
+    customer_id: Path<Uuid>,
+    order: Option<Body<BeerOrder>>,
+) -> Result<Created<BeerOrder>, ApiError> {
+    let Path(customer_id) = customer_id;
+    // DESIGN.md declares the body optional: without one, the customer places an empty order.
+    let mut order = match order {
+        Some(Body(order)) => order,
+        None => BeerOrder {
+            id: None,
+            customer_id,
+            customer_ref: None,
+            beer_order_lines: Vec::new(),
+            order_status_callback_url: None,
+        },
+    };
+    if order.customer_id != customer_id {
+        // The collection belongs to the path's customer; an order for another conflicts with it.
+        return Err(ApiError::conflict(format!(
+            "this order is for customer {}, but was sent to the orders of customer {customer_id}",
+            order.customer_id
+        ))
+        .with_violations(vec![ringback::Violation::new(
+            "/customerId",
+            format!("must be {customer_id}, the customer of the path"),
+        )]));
+    }
+    let mut orders = shop.lock();
+    let Some(existing) = orders.customers.get_mut(&customer_id) else {
+        return Err(ApiError::not_found(format!("no customer {customer_id}")));
+    };
+    if let Some(reference) = &order.customer_ref {
+        if existing
+            .iter()
+            .any(|o| o.customer_ref.as_ref() == Some(reference))
+        {
+            return Err(ApiError::conflict(format!(
+                "customer {customer_id} already has an order with customerRef {reference:?}"
+            )));
+        }
+    }
+    let order_id = Uuid::new_v4();
+    order.id = Some(order_id);
+    for line in &mut order.beer_order_lines {
+        line.id = Some(Uuid::new_v4());
+        line.quantity_allocated = Some(0);
+    }
+    existing.push(order.clone());
+    let location = format!(
+        "{}/v1/customers/{customer_id}/orders/{order_id}",
+        shop.public_url
+    );
+    Ok(Created::new(location, order))
+}
+
+/// Get Order
+#[ringback::get(
+    "/v1/customers/{customerId}/orders/{orderId}",
+    tag = "Order Service",
+    responses(200 = "The order", 404 = "Not Found")
+)]
+pub async fn get_order(
+    shop: State<Shop>,
+    customer_id: Path<Uuid>,
+    order_id: Path<Uuid>,
+) -> Result<BeerOrder, ApiError> {
+    let orders = shop.lock();
+    orders
+        .customers
+        .get(&customer_id)
+        .ok_or_else(|| ApiError::not_found(format!("no customer {}", customer_id.0)))?
+        .iter()
+        .find(|o| o.id == Some(order_id.0))
+        .cloned()
+        .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
+}
+
+/// The order service's API.
+pub fn api() -> Api<Shop> {
+    Api::new("Beer Order Service", "1.0")
+        .description("Places beer orders and calls back as their status changes.")
+        .server(
+            "http://127.0.0.1:8080",
+            "The service on its default address",
+        )
+        .contact(ringback::openapi::Contact {
+            name: Some("ringback".into()),
+            url: Some("https://github.com/ringback-rs/ringback".into()),
+            email: None,
+        })
+        .tag("Order Service", "Placing and tracking beer orders")
+        .operation(place_order)
+        .operation(get_order)
+}
