@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Body as AxumBody;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{RawPathParams, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
@@ -258,15 +259,31 @@ fn route<S: Clone + Send + Sync + 'static>(
     };
     let meta = op.meta;
     let handler = op.handler;
-    on(filter, move |params: RawPathParams, request: Request| {
-        let params = params
-            .iter()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect();
-        let (parts, body) = request.into_parts();
-        let parts = RequestParts::new(parts, body, state, params, settings, meta);
-        panic::CatchPanic::new(handler(parts), meta.operation_id)
-    })
+    on(
+        filter,
+        move |params: Result<RawPathParams, RawPathParamsRejection>, request: Request| {
+            let params: Result<Vec<(String, String)>, Problem> = match params {
+                Ok(params) => Ok(params
+                    .iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect()),
+                // Percent-decoding gave bytes that are not UTF-8.
+                Err(rejection) => Err(Problem::invalid(vec![crate::Violation::new(
+                    "",
+                    rejection.body_text(),
+                )])),
+            };
+            let (parts, body) = request.into_parts();
+            let future: HandlerFuture = match params {
+                Ok(params) => {
+                    let parts = RequestParts::new(parts, body, state, params, settings, meta);
+                    handler(parts)
+                }
+                Err(problem) => Box::pin(async move { problem.into_response() }),
+            };
+            panic::CatchPanic::new(future, meta.operation_id)
+        },
+    )
 }
 
 fn allow_header<S>(operations: &[OperationDef<S>]) -> HeaderValue {

@@ -1,0 +1,178 @@
+//! The order service of DESIGN.md over real HTTP, and its operation as DESIGN.md describes it.
+
+mod server;
+
+use ringback::openapi::OpenApiVersion;
+use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
+use serde_json::json;
+use server::{Reply, Server};
+
+async fn start() -> Server {
+    // The Location header needs the public URL, which is only known once bound; the tests
+    // check its shape against a fixed one.
+    Server::start(api().router(Shop::new("http://orders.test", [DEMO_CUSTOMER]))).await
+}
+
+fn orders_url(server: &Server, customer: impl std::fmt::Display) -> String {
+    server.url(&format!("/v1/customers/{customer}/orders"))
+}
+
+async fn place(
+    server: &Server,
+    customer: impl std::fmt::Display,
+    body: serde_json::Value,
+) -> Reply {
+    Reply::from(
+        reqwest::Client::new()
+            .post(orders_url(server, customer))
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+fn order(lines: serde_json::Value) -> serde_json::Value {
+    json!({
+        "customerId": DEMO_CUSTOMER,
+        "customerRef": "ORD-1",
+        "beerOrderLines": lines,
+        "orderStatusCallbackUrl": "https://client.example/hooks"
+    })
+}
+
+#[tokio::test]
+async fn an_order_is_placed_and_read_back() {
+    let server = start().await;
+    let mut body = order(
+        json!([{"upc": "0631234200036", "orderQuantity": 12, "beerId": "00000000-0000-0000-0000-00000000beef", "quantityAllocated": 12}]),
+    );
+    body["id"] = json!("00000000-0000-0000-0000-000000000bad");
+    let reply = place(&server, DEMO_CUSTOMER, body).await;
+    assert_eq!(reply.status, 201, "{}", reply.json);
+    let id = reply.json["id"].as_str().unwrap().to_owned();
+    assert_ne!(
+        id, "00000000-0000-0000-0000-000000000bad",
+        "readOnly id was ignored"
+    );
+    assert_eq!(
+        reply.json["beerOrderLines"][0]["beerId"],
+        "00000000-0000-0000-0000-000000000000"
+    );
+    assert_eq!(reply.json["beerOrderLines"][0]["quantityAllocated"], 0);
+    let location = reply.headers["location"].to_str().unwrap();
+    assert_eq!(
+        location,
+        format!("http://orders.test/v1/customers/{DEMO_CUSTOMER}/orders/{id}")
+    );
+
+    let path = location.trim_start_matches("http://orders.test");
+    let back = Reply::from(reqwest::get(server.url(path)).await.unwrap()).await;
+    assert_eq!(back.status, 200);
+    assert_eq!(back.json, reply.json);
+}
+
+#[tokio::test]
+async fn the_service_answers_its_documented_errors() {
+    let server = start().await;
+    let unknown = uuid::Uuid::new_v4();
+    let mut body = order(json!([]));
+    body["customerId"] = json!(unknown);
+    place(&server, unknown, body).await.problem(404);
+
+    assert_eq!(
+        place(&server, DEMO_CUSTOMER, order(json!([]))).await.status,
+        201
+    );
+    place(&server, DEMO_CUSTOMER, order(json!([])))
+        .await
+        .problem(409);
+
+    let mut other = order(json!([]));
+    other["customerId"] = json!(unknown);
+    other["customerRef"] = json!("ORD-2");
+    let conflict = place(&server, DEMO_CUSTOMER, other).await;
+    assert_eq!(conflict.problem(409)[0].0, "/customerId");
+
+    let mut bad =
+        order(json!([{"upc": "1", "orderQuantity": 0}, {"upc": "2", "orderQuantity": 1000}]));
+    bad["customerRef"] = json!("ORD-3");
+    bad["orderStatusCallbackUrl"] = json!("not a url");
+    let violations = place(&server, DEMO_CUSTOMER, bad).await.problem(400);
+    let pointers: Vec<&str> = violations.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        pointers,
+        [
+            "/beerOrderLines/0/orderQuantity",
+            "/beerOrderLines/1/orderQuantity",
+            "/orderStatusCallbackUrl"
+        ]
+    );
+
+    let mut null_url = order(json!([]));
+    null_url["orderStatusCallbackUrl"] = json!(null);
+    null_url["customerRef"] = json!("ORD-4");
+    assert_eq!(
+        place(&server, DEMO_CUSTOMER, null_url).await.problem(400)[0].0,
+        "/orderStatusCallbackUrl"
+    );
+
+    let missing = server.url(&format!(
+        "/v1/customers/{DEMO_CUSTOMER}/orders/{}",
+        uuid::Uuid::new_v4()
+    ));
+    Reply::from(reqwest::get(missing).await.unwrap())
+        .await
+        .problem(404);
+    Reply::from(
+        reqwest::get(server.url("/v1/customers/not-a-uuid/orders/x"))
+            .await
+            .unwrap(),
+    )
+    .await
+    .problem(400);
+}
+
+#[tokio::test]
+async fn a_post_without_a_body_places_an_empty_order() {
+    let server = start().await;
+    let reply = Reply::from(
+        reqwest::Client::new()
+            .post(orders_url(&server, DEMO_CUSTOMER))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.json);
+    assert_eq!(reply.json["beerOrderLines"], json!([]));
+}
+
+#[test]
+fn the_operation_matches_design() {
+    for version in [OpenApiVersion::V3_0_3, OpenApiVersion::V3_1_0] {
+        let doc = api().document().to_json(version);
+        let op = &doc["paths"]["/v1/customers/{customerId}/orders"]["post"];
+        assert_eq!(op["tags"], json!(["Order Service"]));
+        assert_eq!(op["description"], "Place Order");
+        assert_eq!(
+            op["parameters"],
+            json!([{"name": "customerId", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}])
+        );
+        assert_eq!(op["requestBody"]["required"], false);
+        assert_eq!(
+            op["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/BeerOrder"
+        );
+        let responses = &op["responses"];
+        assert_eq!(responses["201"]["description"], "Order Created");
+        assert_eq!(
+            responses["201"]["headers"]["Location"]["schema"],
+            json!({"type": "string", "format": "uri"})
+        );
+        assert_eq!(responses["400"]["description"], "Bad Request");
+        assert_eq!(responses["404"]["description"], "Not Found");
+        assert_eq!(responses["409"]["description"], "Conflict");
+    }
+}
