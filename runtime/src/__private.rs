@@ -84,6 +84,31 @@ pub use std::boxed::Box;
 /// Asserts that a handler's return type is a response; the error lands on the return type.
 pub fn assert_response<T: IntoApiResponse>() {}
 
+/// [`IntoApiResponse`] as generated code uses it. The bound `R: ResponseFor<S>` mentions the
+/// state type, so a wrong return type is reported once, by [`assert_response`], not again
+/// wherever the generated code uses it.
+pub trait ResponseFor<S>: Send {
+    /// The success status.
+    const STATUS: http::StatusCode;
+    /// Whether it can be an `ApiError`.
+    const FALLIBLE: bool;
+    /// Documents the success response.
+    fn document(response: &mut crate::openapi::Response, components: &mut Components);
+    /// The response.
+    fn respond(self) -> Response;
+}
+
+impl<S, R: IntoApiResponse> ResponseFor<S> for R {
+    const STATUS: http::StatusCode = R::STATUS;
+    const FALLIBLE: bool = R::FALLIBLE;
+    fn document(response: &mut crate::openapi::Response, components: &mut Components) {
+        R::document(response, components)
+    }
+    fn respond(self) -> Response {
+        self.into_api_response()
+    }
+}
+
 /// The response for what the extractors refused.
 pub fn refused(problems: Vec<Problem>) -> Response {
     IntoResponse::into_response(merge_problems(problems))

@@ -39,6 +39,7 @@ pub fn operation(decl: &Declaration) -> TokenStream {
     let bounds = quote! {
         __S: ::core::clone::Clone + ::ringback::__private::Send + ::ringback::__private::Sync + 'static,
         #(#types: ::ringback::__private::FromRequest<__S>,)*
+        #output: ::ringback::__private::ResponseFor<__S>,
     };
     let indices: Vec<usize> = (0..arg_count).collect();
     let slots: Vec<syn::Ident> = indices
@@ -92,11 +93,11 @@ pub fn operation(decl: &Declaration) -> TokenStream {
                 fn into_operation(self) -> ::ringback::__private::OperationDef<__S> {
                     ::ringback::__private::OperationDef {
                         meta: &__RINGBACK_META,
-                        arg_kinds: &[#(<#types as ::ringback::__private::Extractor>::KIND),*],
+                        arg_kinds: const { &[#(<#types as ::ringback::__private::FromRequest<__S>>::KIND),*] },
                         document_args: __ringback_document::<__S>,
-                        document_success: <#output as ::ringback::__private::IntoApiResponse>::document,
-                        success: <#output as ::ringback::__private::IntoApiResponse>::STATUS,
-                        fallible: <#output as ::ringback::__private::IntoApiResponse>::FALLIBLE,
+                        document_success: <#output as ::ringback::__private::ResponseFor<__S>>::document,
+                        success: <#output as ::ringback::__private::ResponseFor<__S>>::STATUS,
+                        fallible: <#output as ::ringback::__private::ResponseFor<__S>>::FALLIBLE,
                         handler: __ringback_handle::<__S>,
                     }
                 }
@@ -123,7 +124,7 @@ pub fn operation(decl: &Declaration) -> TokenStream {
                     #(#extract)*
                     match (#(#slots,)*) {
                         (#(::ringback::__private::Some(#slots),)*) => {
-                            ::ringback::__private::IntoApiResponse::into_api_response(
+                            <#output as ::ringback::__private::ResponseFor<__S>>::respond(
                                 __ringback_handler(#(#slots),*).await,
                             )
                         }

@@ -33,6 +33,48 @@ impl Message {
         self
     }
 
+    /// The message with `name` appended in snake_case (`orderId` as `order_id`).
+    pub const fn push_snake(mut self, name: &str) -> Self {
+        let b = name.as_bytes();
+        let mut i = 0;
+        while i < b.len() && self.len + 1 < self.bytes.len() {
+            let c = b[i];
+            if c.is_ascii_uppercase() {
+                if i > 0 && b[i - 1] != b'_' {
+                    self.bytes[self.len] = b'_';
+                    self.len += 1;
+                }
+                self.bytes[self.len] = c.to_ascii_lowercase();
+            } else if c == b'-' {
+                self.bytes[self.len] = b'_';
+            } else {
+                self.bytes[self.len] = c;
+            }
+            self.len += 1;
+            i += 1;
+        }
+        self
+    }
+
+    /// The message with `name` appended in camelCase (`order_id` as `orderId`).
+    pub const fn push_camel(mut self, name: &str) -> Self {
+        let b = name.as_bytes();
+        let mut i = 0;
+        let mut upper = false;
+        while i < b.len() && self.len < self.bytes.len() {
+            let c = b[i];
+            if c == b'_' {
+                upper = self.len > 0;
+            } else {
+                self.bytes[self.len] = if upper { c.to_ascii_uppercase() } else { c };
+                self.len += 1;
+                upper = false;
+            }
+            i += 1;
+        }
+        self
+    }
+
     /// The text so far.
     pub const fn as_str(&self) -> &str {
         let (head, _) = self.bytes.split_at(self.len);
@@ -165,7 +207,7 @@ pub const fn check_arg(method: Method, path: &str, template: &[&str], arg: ArgSh
                         template,
                     )
                     .push(") or add `{")
-                    .push(arg.ident)
+                    .push_camel(arg.ident)
                     .push("}` to the template")
                     .fail();
                 }
@@ -210,9 +252,11 @@ pub const fn check_template(path: &str, template: &[&str], args: &[ArgShape]) {
                 .push(path)
                 .push("` has the parameter `{")
                 .push(name)
-                .push("}`, but no argument reads it; add an argument such as `")
+                .push("}`, but no argument reads it; add an argument `")
+                .push_snake(name)
+                .push(": Path<T>` (named after the parameter; case, `_` and `-` do not matter), or a `Path<T>` whose struct has the field `")
                 .push(name)
-                .push(": Path<String>` (named after the parameter, in any case), or a `Path<T>` whose struct has the field")
+                .push("`")
                 .fail();
         }
         j += 1;
@@ -223,6 +267,16 @@ pub const fn check_template(path: &str, template: &[&str], args: &[ArgShape]) {
 mod tests {
     use super::*;
     use crate::Schema;
+
+    #[test]
+    fn names_change_case() {
+        assert_eq!(Message::new().push_snake("orderId").as_str(), "order_id");
+        assert_eq!(
+            Message::new().push_snake("X-Request-Id").as_str(),
+            "x_request_id"
+        );
+        assert_eq!(Message::new().push_camel("order_id").as_str(), "orderId");
+    }
 
     #[test]
     fn messages_build_and_cut_off() {

@@ -118,7 +118,14 @@ pub trait Extractor {
 }
 
 /// Reads an argument from a request, and documents it.
-pub trait FromRequest<S>: Extractor + Sized {
+///
+/// It repeats [`Extractor::KIND`] rather than extending [`Extractor`]: generated code bounds
+/// handler arguments by `FromRequest<S>`, and a supertrait would turn a wrong argument type
+/// into extra errors away from the user's token.
+pub trait FromRequest<S>: Sized {
+    /// What it reads.
+    const KIND: ExtractorKind;
+
     /// Adds this argument to the operation's document.
     fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components);
 
@@ -273,6 +280,8 @@ impl<T> Extractor for State<T> {
 }
 
 impl<S: Send + Sync, T: FromRef<S> + Send> FromRequest<S> for State<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
 
     async fn from_request(
@@ -307,6 +316,8 @@ impl<T: Schema> Extractor for Path<T> {
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Path<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
         push_parameters::<T>(arg, ParameterLocation::Path, operation, components);
     }
@@ -358,6 +369,8 @@ impl<T: Schema> Extractor for Query<T> {
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Query<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
         push_parameters::<T>(arg, ParameterLocation::Query, operation, components);
     }
@@ -421,6 +434,8 @@ impl<T: Schema> Extractor for Header<T> {
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Header<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
         push_parameters::<T>(arg, ParameterLocation::Header, operation, components);
     }
@@ -513,6 +528,8 @@ fn document_body<T: Schema>(
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
         document_body::<T>(true, operation, components);
     }
@@ -532,6 +549,8 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Option<Body<T>> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
         document_body::<T>(false, operation, components);
     }

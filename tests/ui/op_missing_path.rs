@@ -1,0 +1,6 @@
+#[ringback::get(tag = "Orders")]
+async fn list_orders() -> String {
+    String::new()
+}
+
+fn main() {}

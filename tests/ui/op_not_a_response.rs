@@ -1,0 +1,8 @@
+struct Report;
+
+#[ringback::get("/report")]
+async fn report() -> Report {
+    Report
+}
+
+fn main() {}

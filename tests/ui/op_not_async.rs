@@ -1,0 +1,6 @@
+#[ringback::get("/orders")]
+fn list_orders() -> String {
+    String::new()
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[ringback::get("/orders", tagz = "Orders", sumary = "List orders")]
+async fn list_orders() -> String {
+    String::new()
+}
+
+fn main() {}
