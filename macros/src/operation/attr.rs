@@ -113,13 +113,19 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
             "summary" => string(&meta).map(|s| out.summary = Some(s)),
             "description" => string(&meta).map(|s| out.description = Some(s)),
             "deprecated" => flag(&meta).map(|()| out.deprecated = true),
-            "read_only" => string(&meta).and_then(|s| match s.value().as_str() {
-                "strip" => Ok(out.read_only = Some((false, s.span()))),
-                "reject" => Ok(out.read_only = Some((true, s.span()))),
-                _ => Err(syn::Error::new_spanned(
-                    &s,
-                    "`read_only` is either \"strip\" (the default) or \"reject\"",
-                )),
+            "read_only" => string(&meta).and_then(|s| {
+                let reject = match s.value().as_str() {
+                    "strip" => false,
+                    "reject" => true,
+                    _ => {
+                        return Err(syn::Error::new_spanned(
+                            &s,
+                            "`read_only` is either \"strip\" (the default) or \"reject\"",
+                        ))
+                    }
+                };
+                out.read_only = Some((reject, s.span()));
+                Ok(())
             }),
             "responses" => responses(cx, &meta).map(|r| out.responses.extend(r)),
             "security" => security(&meta).map(|s| out.security.push(s)),

@@ -19,7 +19,7 @@ pub enum Body<'a> {
     /// Named fields, serialized as an object.
     Struct(Vec<Field<'a>>),
     /// One field serialized as itself (a tuple newtype or `#[serde(transparent)]`).
-    Newtype(Field<'a>),
+    Newtype(Box<Field<'a>>),
     Enum {
         variants: Vec<Variant<'a>>,
         tagging: Tagging,
@@ -44,7 +44,7 @@ pub struct Variant<'a> {
 
 pub enum VariantKind<'a> {
     Unit,
-    Newtype(Field<'a>),
+    Newtype(Box<Field<'a>>),
     Struct(Vec<Field<'a>>),
 }
 

@@ -53,7 +53,7 @@ fn struct_body<'a>(
             if serde.transparent {
                 let mut live = fields.into_iter().filter(|f| !f.skip);
                 return match (live.next(), live.next()) {
-                    (Some(only), None) => Some(Body::Newtype(only)),
+                    (Some(only), None) => Some(Body::Newtype(Box::new(only))),
                     _ => {
                         cx.error_spanned_by(
                             &input.ident,
@@ -67,7 +67,7 @@ fn struct_body<'a>(
         }
         syn::Fields::Unnamed(unnamed) if unnamed.unnamed.len() == 1 => {
             let field = fields(cx, &unnamed.unnamed, None, serde.default).pop()?;
-            Some(Body::Newtype(field))
+            Some(Body::Newtype(Box::new(field)))
         }
         syn::Fields::Unnamed(unnamed) => {
             cx.error_spanned_by(
@@ -117,7 +117,7 @@ fn enum_body<'a>(
         let kind = match &v.fields {
             syn::Fields::Unit => VariantKind::Unit,
             syn::Fields::Unnamed(u) if u.unnamed.len() == 1 => {
-                VariantKind::Newtype(fields(cx, &u.unnamed, None, false).pop()?)
+                VariantKind::Newtype(Box::new(fields(cx, &u.unnamed, None, false).pop()?))
             }
             syn::Fields::Unnamed(u) => {
                 cx.error_spanned_by(
