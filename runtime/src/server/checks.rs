@@ -40,7 +40,7 @@ impl Message {
         while i < b.len() && self.len + 1 < self.bytes.len() {
             let c = b[i];
             if c.is_ascii_uppercase() {
-                if i > 0 && b[i - 1] != b'_' {
+                if i > 0 && b[i - 1] != b'_' && b[i - 1] != b'-' {
                     self.bytes[self.len] = b'_';
                     self.len += 1;
                 }
