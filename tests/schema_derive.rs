@@ -600,7 +600,7 @@ fn serde_skip_directions_are_read_only_and_write_only() {
 #[test]
 fn the_const_shape_walks_nested_properties() {
     use ringback::shape::{resolve_pointer, Found, Shape};
-    const FOUND: Found = resolve_pointer(<Account as Schema>::SHAPE, &["keys", "0", "label"]);
+    const FOUND: Found = resolve_pointer(<Account as Schema>::SHAPE, "/keys/0/label");
     assert!(matches!(
         FOUND,
         Found::Value {
@@ -608,7 +608,7 @@ fn the_const_shape_walks_nested_properties() {
             optional: true
         }
     ));
-    const FLAT: Found = resolve_pointer(<Account as Schema>::SHAPE, &["version"]);
+    const FLAT: Found = resolve_pointer(<Account as Schema>::SHAPE, "/version");
     assert!(matches!(
         FLAT,
         Found::Value {
@@ -616,11 +616,11 @@ fn the_const_shape_walks_nested_properties() {
             optional: true
         }
     ));
-    const MISSING: Found = resolve_pointer(<Account as Schema>::SHAPE, &["nope"]);
+    const MISSING: Found = resolve_pointer(<Account as Schema>::SHAPE, "/nope");
     assert!(matches!(MISSING, Found::NoProperty { depth: 0, .. }));
     const DEEP: Found = resolve_pointer(
         <Node as Schema>::SHAPE,
-        &["children", "0", "parent", "labels", "k", "name"],
+        "/children/0/parent/labels/k~1x/name",
     );
     assert!(matches!(
         DEEP,
@@ -629,7 +629,7 @@ fn the_const_shape_walks_nested_properties() {
             optional: true
         }
     ));
-    const REQUIRED: Found = resolve_pointer(<Node as Schema>::SHAPE, &["name"]);
+    const REQUIRED: Found = resolve_pointer(<Node as Schema>::SHAPE, "/name");
     assert!(matches!(
         REQUIRED,
         Found::Value {

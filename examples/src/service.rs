@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use ringback::{Api, ApiError, Body, Created, Path, State};
+use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
 use uuid::Uuid;
 
-use crate::model::BeerOrder;
+use crate::model::{BeerOrder, OrderStatusChange};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
@@ -48,12 +48,18 @@ impl Shop {
 #[ringback::post(
     "/v1/customers/{customerId}/orders",
     tag = "Order Service",
-    responses(201 = "Order Created", 400 = "Bad Request", 404 = "Not Found", 409 = "Conflict")
+    responses(201 = "Order Created", 400 = "Bad Request", 404 = "Not Found", 409 = "Conflict"),
+    callback(
+        orderStatusChange = "{$request.body#/orderStatusCallbackUrl}",
+        description = "Webhook for order status change notifications",
+        responses(200 = "Okay")
+    )
 )]
 pub async fn place_order(
     shop: State<Shop>,
     customer_id: Path<Uuid>,
     order: Option<Body<BeerOrder>>,
+    on_status: Option<Callback<OrderStatusChange>>,
 ) -> Result<Created<BeerOrder>, ApiError> {
     let Path(customer_id) = customer_id;
     // DESIGN.md declares the body optional: without one, the customer places an empty order.
@@ -99,6 +105,7 @@ pub async fn place_order(
         line.quantity_allocated = Some(0);
     }
     existing.push(order.clone());
+    let _ = on_status;
     let location = format!(
         "{}/v1/customers/{customer_id}/orders/{order_id}",
         shop.public_url

@@ -70,8 +70,22 @@ pub fn empty_schema() -> SchemaObject {
     SchemaObject::default()
 }
 
+pub use crate::callback::checks::{check_callback, OperationShapes};
+pub use crate::callback::CallbackDecl;
 pub use crate::openapi::{Method, Operation};
 pub use crate::server::checks::{check_arg, check_template, ArgShape};
+
+/// Asserts that a `Callback<T>` argument carries the body its callback declares.
+pub const fn assert_callback_body<Declared: SameAs<Argument>, Argument>() {}
+
+/// Implemented only for `T` itself: a type equality the compiler can explain.
+#[diagnostic::on_unimplemented(
+    message = "the callback declares `body = {Self}`, but its argument is `Callback<{T}>`",
+    label = "this callback's body type",
+    note = "make the `body` of the callback and the type inside `Callback<..>` the same, or drop `body` and let the argument decide"
+)]
+pub trait SameAs<T: ?Sized> {}
+impl<T: ?Sized> SameAs<T> for T {}
 pub use crate::server::{
     merge_problems, ArgInfo, Extractor, ExtractorKind, FromRequest, HandlerFuture, HeaderDecl,
     IntoApiResponse, IntoOperation, OperationDef, OperationMeta, Problem, ReadOnlyPolicy,

@@ -33,10 +33,13 @@
 // Lets `#[derive(Schema)]` name `::ringback` inside this crate too.
 extern crate self as ringback;
 
+pub mod callback;
+pub mod expr;
 pub mod openapi;
 pub mod schema;
 pub mod server;
 
+pub use callback::Callback;
 pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
 pub use server::{
     Api, ApiError, Body, Created, Header, NoContent, Path, Problem, Query, ReadOnlyPolicy, State,

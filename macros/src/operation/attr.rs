@@ -18,6 +18,7 @@ pub const KEYS: &[&str] = &[
     "responses",
     "security",
     "read_only",
+    "callback",
 ];
 
 #[derive(Default)]
@@ -31,6 +32,17 @@ pub struct OperationAttrs {
     pub responses: Vec<ResponseAttr>,
     pub security: Vec<Vec<(String, Vec<String>)>>,
     pub read_only: Option<(bool, Span)>,
+    pub callbacks: Vec<CallbackAttr>,
+}
+
+/// `callback(name = "<expression>", description = "..", method = "post", body = T, responses(..))`
+pub struct CallbackAttr {
+    pub name: Ident,
+    pub expression: LitStr,
+    pub description: Option<LitStr>,
+    pub method: Option<LitStr>,
+    pub body: Option<syn::Type>,
+    pub responses: Vec<ResponseAttr>,
 }
 
 pub struct ResponseAttr {
@@ -87,7 +99,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
             .get_ident()
             .map(|i| i.to_string())
             .unwrap_or_default();
-        if key != "responses" && key != "security" {
+        if key != "responses" && key != "security" && key != "callback" {
             if seen.contains(&key) {
                 cx.error_spanned_by(meta.path(), format!("`{key}` is given twice; keep one"));
             }
@@ -129,6 +141,18 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
             }),
             "responses" => responses(cx, &meta).map(|r| out.responses.extend(r)),
             "security" => security(&meta).map(|s| out.security.push(s)),
+            "callback" => callback(cx, &meta).map(|c| {
+                if let Some(c) = c {
+                    if out.callbacks.iter().any(|other| other.name == c.name) {
+                        cx.error_spanned_by(
+                            &c.name,
+                            format!("the callback `{}` is declared twice on this operation; give each callback its own name", c.name),
+                        );
+                    } else {
+                        out.callbacks.push(c);
+                    }
+                }
+            }),
             _ => {
                 cx.error_spanned_by(meta.path(), unknown_key_message("operation", &key, KEYS));
                 Ok(())
@@ -356,4 +380,65 @@ impl Parse for SecurityItem {
         }
         Ok(SecurityItem(name, scopes))
     }
+}
+
+const CALLBACK_KEYS: &[&str] = &["description", "method", "body", "responses"];
+
+fn callback(cx: &Ctxt, meta: &syn::Meta) -> syn::Result<Option<CallbackAttr>> {
+    let list = meta.require_list()?;
+    let items = list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)?;
+    let mut items = items.into_iter();
+    let first = items.next().ok_or_else(|| {
+        syn::Error::new_spanned(
+            list,
+            "a callback starts with its name and expression: `callback(orderStatusChange = \"{$request.body#/callbackUrl}\", ...)`",
+        )
+    })?;
+    let (name, expression) = match &first {
+        syn::Meta::NameValue(nv) => match (nv.path.get_ident(), &nv.value) {
+            (Some(name), syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) => (name.clone(), s.clone()),
+            _ => return Err(syn::Error::new_spanned(&first, "expected `name = \"<runtime expression>\"`, as in `orderStatusChange = \"{$request.body#/callbackUrl}\"`")),
+        },
+        _ => return Err(syn::Error::new_spanned(&first, "expected `name = \"<runtime expression>\"`, as in `orderStatusChange = \"{$request.body#/callbackUrl}\"`")),
+    };
+    let mut out = CallbackAttr {
+        name,
+        expression,
+        description: None,
+        method: None,
+        body: None,
+        responses: Vec::new(),
+    };
+    for item in items {
+        let key = item
+            .path()
+            .get_ident()
+            .map(|i| i.to_string())
+            .unwrap_or_default();
+        let result = match key.as_str() {
+            "description" => string(&item).map(|s| out.description = Some(s)),
+            "method" => string(&item).and_then(|s| {
+                if matches!(s.value().to_ascii_lowercase().as_str(), "get" | "put" | "post" | "delete" | "patch") {
+                    out.method = Some(s);
+                    Ok(())
+                } else {
+                    Err(syn::Error::new_spanned(&s, "a callback's method is one of \"post\" (the default), \"put\", \"patch\", \"get\" or \"delete\""))
+                }
+            }),
+            "body" => match &item {
+                syn::Meta::NameValue(nv) => syn::parse2::<syn::Type>(quote::ToTokens::to_token_stream(&nv.value))
+                    .map(|t| out.body = Some(t)),
+                _ => Err(syn::Error::new_spanned(&item, "`body` takes a type: `body = OrderStatusChange`")),
+            },
+            "responses" => responses(cx, &item).map(|r| out.responses.extend(r)),
+            _ => {
+                cx.error_spanned_by(item.path(), unknown_key_message("callback", &key, CALLBACK_KEYS));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            cx.syn_error(e);
+        }
+    }
+    Ok(Some(out))
 }

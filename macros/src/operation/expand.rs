@@ -21,18 +21,30 @@ pub fn operation(decl: &Declaration) -> TokenStream {
     let checks = checks(decl);
     let operation_id_guard = operation_id_guard(decl);
     let inner = inner_handler(func);
-    let arg_infos = decl.handler.args.iter().map(|arg| {
-        let ident = &arg.name;
-        let description = opt_str(arg.doc.as_deref());
-        let template = &decl.template;
-        quote! {
-            ::ringback::__private::ArgInfo {
-                ident: #ident,
-                description: #description,
-                template: &[#(#template),*],
+    let arg_infos = decl
+        .handler
+        .args
+        .iter()
+        .zip(&decl.bindings)
+        .map(|(arg, binding)| {
+            let ident = &arg.name;
+            let description = opt_str(arg.doc.as_deref());
+            let template = &decl.template;
+            let callback = match binding {
+                Some(i) => quote!(::ringback::__private::Some(&__RINGBACK_CALLBACKS[#i])),
+                None => quote!(::ringback::__private::None),
+            };
+            quote! {
+                ::ringback::__private::ArgInfo {
+                    ident: #ident,
+                    description: #description,
+                    template: &[#(#template),*],
+                    callback: #callback,
+                }
             }
-        }
-    });
+        });
+    let callbacks = callback_decls(decl);
+    let callback_count = decl.attrs.callbacks.len();
     let arg_count = decl.handler.args.len();
     let types: Vec<&syn::Type> = decl.handler.args.iter().map(|a| a.ty).collect();
     let output = &decl.handler.output;
@@ -82,6 +94,7 @@ pub fn operation(decl: &Declaration) -> TokenStream {
 
             #checks
 
+            static __RINGBACK_CALLBACKS: [::ringback::__private::CallbackDecl; #callback_count] = [#(#callbacks),*];
             static __RINGBACK_META: ::ringback::__private::OperationMeta = #meta;
             static __RINGBACK_ARGS: [::ringback::__private::ArgInfo; #arg_count] = [#(#arg_infos),*];
 
@@ -199,30 +212,7 @@ fn meta(decl: &Declaration) -> TokenStream {
             .as_deref(),
     );
     let deprecated = decl.attrs.deprecated || crate::attr::rust_deprecated(&func.attrs);
-    let responses = decl.attrs.responses.iter().map(|r| {
-        let status = r.status;
-        let description = &r.description;
-        let body = match &r.body {
-            Some(ty) => quote_spanned!(ty.span()=> ::ringback::__private::Some(<#ty as ::ringback::__private::Schema>::schema)),
-            None => quote!(::ringback::__private::None),
-        };
-        let headers = r.headers.iter().map(|h| {
-            let name = &h.name;
-            let description = opt_str(h.description.as_ref().map(|d| d.value()).as_deref());
-            let format = opt_str(h.format.as_ref().map(|d| d.value()).as_deref());
-            quote! {
-                ::ringback::__private::HeaderDecl { name: #name, description: #description, format: #format }
-            }
-        });
-        quote! {
-            ::ringback::__private::ResponseDecl {
-                status: #status,
-                description: #description,
-                body: #body,
-                headers: &[#(#headers),*],
-            }
-        }
-    });
+    let responses = response_decls(&decl.attrs.responses);
     let security = decl.attrs.security.iter().map(|alternative| {
         let schemes = alternative
             .iter()
@@ -250,8 +240,74 @@ fn meta(decl: &Declaration) -> TokenStream {
             responses: &[#(#responses),*],
             security: &[#(#security),*],
             read_only: #read_only,
+            callbacks: &__RINGBACK_CALLBACKS,
         }
     }
+}
+
+fn method_variant(method: &str) -> TokenStream {
+    match method.to_ascii_lowercase().as_str() {
+        "get" => quote!(Get),
+        "put" => quote!(Put),
+        "delete" => quote!(Delete),
+        "patch" => quote!(Patch),
+        _ => quote!(Post),
+    }
+}
+
+fn response_decls(responses: &[super::attr::ResponseAttr]) -> Vec<TokenStream> {
+    responses
+        .iter()
+        .map(|r| {
+            let status = r.status;
+            let description = &r.description;
+            let body = match &r.body {
+                Some(ty) => quote_spanned!(ty.span()=> ::ringback::__private::Some(<#ty as ::ringback::__private::Schema>::schema)),
+                None => quote!(::ringback::__private::None),
+            };
+            let headers = r.headers.iter().map(|h| {
+                let name = &h.name;
+                let description = opt_str(h.description.as_ref().map(|d| d.value()).as_deref());
+                let format = opt_str(h.format.as_ref().map(|d| d.value()).as_deref());
+                quote! {
+                    ::ringback::__private::HeaderDecl { name: #name, description: #description, format: #format }
+                }
+            });
+            quote! {
+                ::ringback::__private::ResponseDecl {
+                    status: #status,
+                    description: #description,
+                    body: #body,
+                    headers: &[#(#headers),*],
+                }
+            }
+        })
+        .collect()
+}
+
+fn callback_decls(decl: &Declaration) -> Vec<TokenStream> {
+    decl.attrs
+        .callbacks
+        .iter()
+        .zip(&decl.callback_bodies)
+        .map(|(c, body)| {
+            let name = c.name.to_string();
+            let expression = &c.expression;
+            let description = opt_str(c.description.as_ref().map(|d| d.value()).as_deref());
+            let method = method_variant(&c.method.as_ref().map(|m| m.value()).unwrap_or_default());
+            let responses = response_decls(&c.responses);
+            quote! {
+                ::ringback::__private::CallbackDecl {
+                    name: #name,
+                    expression: #expression,
+                    description: #description,
+                    method: ::ringback::__private::Method::#method,
+                    body: <#body as ::ringback::__private::Schema>::schema,
+                    responses: &[#(#responses),*],
+                }
+            }
+        })
+        .collect()
 }
 
 /// Const checks, each spanned at the token it is about, plus the trait assertions that make
@@ -299,6 +355,62 @@ fn checks(decl: &Declaration) -> TokenStream {
     out.push(quote_spanned! {output.span()=>
         const _: fn() = ::ringback::__private::assert_response::<#output>;
     });
+    // Callback checks see the arguments written as path, query, header or body extractors.
+    let input_args: Vec<TokenStream> = decl
+        .handler
+        .args
+        .iter()
+        .filter(|a| {
+            matches!(
+                a.type_name().as_deref(),
+                Some("Path" | "Query" | "Header" | "Body")
+            ) || super::is_option_of(a.ty, "Body")
+        })
+        .map(arg_shape)
+        .collect();
+    for (i, c) in decl.attrs.callbacks.iter().enumerate() {
+        let name = c.name.to_string();
+        let expression = &c.expression;
+        let response_body = if c.expression.value().contains("$response.") {
+            quote!(<#output as ::ringback::__private::IntoApiResponse>::BODY)
+        } else {
+            quote!(::ringback::__private::None)
+        };
+        let argument = decl
+            .handler
+            .args
+            .iter()
+            .zip(&decl.bindings)
+            .find(|(_, b)| **b == Some(i))
+            .map(|(a, _)| a);
+        let required = match argument {
+            Some(a) if super::is_option_of(a.ty, "Callback") => {
+                quote!(::ringback::__private::Some(false))
+            }
+            Some(_) => quote!(::ringback::__private::Some(true)),
+            None => quote!(::ringback::__private::None),
+        };
+        out.push(quote_spanned! {expression.span()=>
+            const _: () = ::ringback::__private::check_callback(
+                &::ringback::__private::OperationShapes {
+                    path: #path,
+                    template: &[#(#template),*],
+                    args: &[#(#input_args),*],
+                    response_body: #response_body,
+                },
+                #name,
+                #expression,
+                #required,
+            );
+        });
+        if let (Some(declared), Some(arg)) = (&c.body, argument) {
+            if let Some(payload) = super::callback_payload(arg.ty) {
+                out.push(quote_spanned! {declared.span()=>
+                    const _: () = ::ringback::__private::assert_callback_body::<#declared, #payload>();
+                });
+            }
+        }
+    }
     quote!(#(#out)*)
 }
 

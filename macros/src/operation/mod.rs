@@ -38,6 +38,10 @@ pub struct Declaration<'a> {
     pub path: syn::LitStr,
     pub template: Vec<String>,
     pub handler: signature::Handler<'a>,
+    /// For each argument, the callback it is bound to, if it is a `Callback`.
+    pub bindings: Vec<Option<usize>>,
+    /// For each callback, its body type (declared, or from its argument).
+    pub callback_bodies: Vec<syn::Type>,
 }
 
 pub fn expand(method: Method, args: TokenStream, item: TokenStream) -> TokenStream {
@@ -67,6 +71,7 @@ pub fn expand(method: Method, args: TokenStream, item: TokenStream) -> TokenStre
         None => Vec::new(),
     };
     check(&cx, method, &attrs, &handler);
+    let (bindings, callback_bodies) = bind_callbacks(&cx, &attrs, &handler);
     let path = attrs.path.clone();
     match (cx.check(), path) {
         (Ok(()), Some(path)) => expand::operation(&Declaration {
@@ -75,6 +80,8 @@ pub fn expand(method: Method, args: TokenStream, item: TokenStream) -> TokenStre
             path,
             template,
             handler,
+            bindings,
+            callback_bodies,
         }),
         (Err(errors), _) => {
             let mut out = errors;
@@ -112,6 +119,105 @@ fn check(cx: &Ctxt, method: Method, attrs: &attr::OperationAttrs, handler: &sign
         );
     }
     let _ = attrs;
+}
+
+/// The `T` of `Callback<T>` or `Option<Callback<T>>`, if the argument is a callback.
+pub fn callback_payload(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let first = args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })?;
+    match last.ident.to_string().as_str() {
+        "Callback" => Some(first),
+        "Option" => callback_payload(first),
+        _ => None,
+    }
+}
+
+/// Binds each `Callback` argument to a declared callback: the one named like it, or the only
+/// one. Returns the bindings and each callback's body type.
+fn bind_callbacks(
+    cx: &Ctxt,
+    attrs: &attr::OperationAttrs,
+    handler: &signature::Handler,
+) -> (Vec<Option<usize>>, Vec<syn::Type>) {
+    let callbacks = &attrs.callbacks;
+    let names: Vec<String> = callbacks.iter().map(|c| c.name.to_string()).collect();
+    let mut bindings = Vec::new();
+    let mut bound: Vec<Option<&syn::Type>> = vec![None; callbacks.len()];
+    for arg in &handler.args {
+        let Some(payload) = callback_payload(arg.ty) else {
+            bindings.push(None);
+            continue;
+        };
+        let normalize = |s: &str| s.replace(['_', '-'], "").to_ascii_lowercase();
+        let by_name = names
+            .iter()
+            .position(|n| normalize(n) == normalize(&arg.name));
+        let index = match (by_name, callbacks.len()) {
+            (Some(i), _) => Some(i),
+            (None, 1) => Some(0),
+            (None, 0) => {
+                cx.error_spanned_by(
+                    arg.ty,
+                    format!(
+                        "`{}` is a callback, but the operation declares none; add `callback({} = \"{{$request.body#/callbackUrl}}\")` to the attribute",
+                        arg.name,
+                        expand::camel_case(&arg.name)
+                    ),
+                );
+                None
+            }
+            (None, _) => {
+                cx.error_spanned_by(
+                    arg.ty,
+                    format!(
+                        "`{}` is a callback, but the operation declares several and none is named like it; name the argument after one of: {}",
+                        arg.name,
+                        names.join(", ")
+                    ),
+                );
+                None
+            }
+        };
+        if let Some(i) = index {
+            if bound[i].is_some() {
+                cx.error_spanned_by(
+                    arg.ty,
+                    format!(
+                        "the callback `{}` is already bound to another argument; take it once",
+                        names[i]
+                    ),
+                );
+            }
+            bound[i] = Some(payload);
+        }
+        bindings.push(index);
+    }
+    let bodies = callbacks
+        .iter()
+        .zip(&bound)
+        .map(|(c, arg)| match (&c.body, arg) {
+            (Some(body), _) => body.clone(),
+            (None, Some(payload)) => (*payload).clone(),
+            (None, None) => {
+                cx.error_spanned_by(
+                    &c.name,
+                    format!(
+                        "the callback `{}` needs a body type: declare `body = T`, or take a `Callback<T>` argument",
+                        c.name
+                    ),
+                );
+                syn::parse_quote!(())
+            }
+        })
+        .collect();
+    (bindings, bodies)
 }
 
 pub fn is_option_of(ty: &syn::Type, inner: &str) -> bool {

@@ -167,23 +167,36 @@ impl Enclosing {
     }
 }
 
-/// Follows `pointer` (already split into unescaped segments) through `shape`.
+/// Follows a JSON pointer (RFC 6901, escaped: `/beerOrderLines/0/upc`, `""` for the whole
+/// value) through `shape`.
 ///
 /// ```
 /// use ringback::{Schema, shape::{resolve_pointer, Found, Shape}};
-/// const FOUND: Found = resolve_pointer(<Vec<Option<String>> as Schema>::SHAPE, &["0"]);
+/// const FOUND: Found = resolve_pointer(<Vec<Option<String>> as Schema>::SHAPE, "/0");
 /// assert!(matches!(FOUND, Found::Value { shape: Shape::String { .. }, optional: true }));
 /// ```
-pub const fn resolve_pointer(shape: &'static Shape, pointer: &[&str]) -> Found {
+pub const fn resolve_pointer(shape: &'static Shape, pointer: &str) -> Found {
+    let p = pointer.as_bytes();
     let mut enclosing = Enclosing::new();
     let (mut current, mut optional) = enclosing.unwrap(shape);
     let mut depth = 0;
-    while depth < pointer.len() {
-        let segment = pointer[depth];
+    let mut at = 0;
+    while at < p.len() {
+        // `at` is at a `/`; the token runs to the next `/` or the end.
+        let start = at + 1;
+        let mut end = start;
+        while end < p.len() && p[end] != b'/' {
+            end += 1;
+        }
+        let token = Token {
+            pointer: p,
+            start,
+            end,
+        };
         let next = match current {
             Shape::Object(object) => {
                 enclosing.push(current);
-                match find_field(object, segment, &enclosing) {
+                match find_field(object, &token, &enclosing) {
                     Some((field, via_optional)) => {
                         if !field.required || via_optional {
                             optional = true;
@@ -194,7 +207,7 @@ pub const fn resolve_pointer(shape: &'static Shape, pointer: &[&str]) -> Found {
                 }
             }
             Shape::Array(item) => {
-                if !is_index(segment) {
+                if !token.is_index() {
                     return Found::BadIndex { depth };
                 }
                 optional = true;
@@ -210,10 +223,10 @@ pub const fn resolve_pointer(shape: &'static Shape, pointer: &[&str]) -> Found {
                     optional: true,
                 }
             }
-            Shape::OneOf(variants) => match first_variant_with(variants, segment, &enclosing) {
+            Shape::OneOf(variants) => match first_variant_with(variants, &token, &enclosing) {
                 Some(variant) => {
                     optional = true;
-                    // Re-read the same segment inside the chosen variant.
+                    // Read the same token again, inside the chosen variant.
                     let (variant, _) = enclosing.unwrap(variant);
                     current = variant;
                     continue;
@@ -226,6 +239,7 @@ pub const fn resolve_pointer(shape: &'static Shape, pointer: &[&str]) -> Found {
         current = next;
         optional |= next_optional;
         depth += 1;
+        at = end;
     }
     Found::Value {
         shape: current,
@@ -233,16 +247,65 @@ pub const fn resolve_pointer(shape: &'static Shape, pointer: &[&str]) -> Found {
     }
 }
 
+/// One reference token of a pointer, still escaped.
+struct Token<'a> {
+    pointer: &'a [u8],
+    start: usize,
+    end: usize,
+}
+
+impl Token<'_> {
+    /// Whether the token, unescaped (`~1` is `/`, `~0` is `~`), is `name`.
+    const fn is(&self, name: &str) -> bool {
+        let n = name.as_bytes();
+        let (mut i, mut j) = (self.start, 0);
+        while i < self.end {
+            let c = if self.pointer[i] == b'~' && i + 1 < self.end {
+                i += 1;
+                if self.pointer[i] == b'1' {
+                    b'/'
+                } else {
+                    b'~'
+                }
+            } else {
+                self.pointer[i]
+            };
+            if j >= n.len() || n[j] != c {
+                return false;
+            }
+            i += 1;
+            j += 1;
+        }
+        j == n.len()
+    }
+
+    /// Whether the token is an array index as RFC 6901 writes it.
+    const fn is_index(&self) -> bool {
+        let len = self.end - self.start;
+        if len == 0 || (len > 1 && self.pointer[self.start] == b'0') {
+            return false;
+        }
+        let mut i = self.start;
+        while i < self.end {
+            if !self.pointer[i].is_ascii_digit() {
+                return false;
+            }
+            i += 1;
+        }
+        true
+    }
+}
+
 /// Finds a property by JSON name, looking into flattened shapes; the flag says whether the
 /// match came through a flattened `Option`.
 const fn find_field(
     object: &'static ObjectShape,
-    name: &str,
+    name: &Token<'_>,
     enclosing: &Enclosing,
 ) -> Option<(&'static FieldShape, bool)> {
     let mut i = 0;
     while i < object.fields.len() {
-        if str_eq(object.fields[i].name, name) {
+        if name.is(object.fields[i].name) {
             return Some((&object.fields[i], false));
         }
         i += 1;
@@ -262,7 +325,7 @@ const fn find_field(
 
 const fn first_variant_with(
     variants: &'static [&'static Shape],
-    segment: &str,
+    segment: &Token<'_>,
     enclosing: &Enclosing,
 ) -> Option<&'static Shape> {
     let mut i = 0;
@@ -343,22 +406,6 @@ const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -
         Shape::Recursive(_) => true,
         _ => false,
     }
-}
-
-/// Whether a pointer segment is an array index as RFC 6901 writes it.
-pub const fn is_index(segment: &str) -> bool {
-    let bytes = segment.as_bytes();
-    if bytes.is_empty() || (bytes.len() > 1 && bytes[0] == b'0') {
-        return false;
-    }
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// String equality usable in constant evaluation.

@@ -84,6 +84,8 @@ pub struct ArgInfo {
     pub description: Option<&'static str>,
     /// The parameter names of the operation's path template.
     pub template: &'static [&'static str],
+    /// For a `Callback` argument, the callback it is bound to.
+    pub callback: Option<&'static crate::callback::CallbackDecl>,
 }
 
 /// What kind of request part an extractor reads; compile-time checks use it to match `Path`

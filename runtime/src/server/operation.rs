@@ -36,6 +36,8 @@ pub struct OperationMeta {
     pub security: &'static [&'static [(&'static str, &'static [&'static str])]],
     /// This operation's readOnly policy, if it overrides the API's.
     pub read_only: Option<ReadOnlyPolicy>,
+    /// The callbacks it declares.
+    pub callbacks: &'static [crate::callback::CallbackDecl],
 }
 
 /// A declared response: `responses(201 = "Order Created")` or with a typed body and headers.
@@ -142,6 +144,13 @@ impl<S> OperationDef<S> {
             ..Operation::default()
         };
         (self.document_args)(&mut op, components);
+        for callback in meta.callbacks {
+            let (expression, item) = callback.document(components);
+            op.callbacks
+                .entry(callback.name.to_owned())
+                .or_default()
+                .insert(expression, item);
+        }
 
         let mut success = ResponseDoc::default();
         (self.document_success)(&mut success, components);

@@ -24,6 +24,9 @@ pub trait IntoApiResponse: Send {
     /// Whether the handler can return an [`ApiError`].
     const FALLIBLE: bool = false;
 
+    /// The shape of the success body, if there is one (`$response.body` expressions read it).
+    const BODY: Option<&'static crate::Shape> = None;
+
     /// The response.
     fn into_api_response(self) -> Response;
 }
@@ -54,6 +57,7 @@ fn json_content(schema: SchemaObject) -> std::collections::BTreeMap<String, Medi
 
 impl<T: Schema + Serialize + Send> IntoApiResponse for T {
     const STATUS: StatusCode = StatusCode::OK;
+    const BODY: Option<&'static crate::Shape> = Some(T::SHAPE);
 
     fn document(response: &mut ResponseDoc, components: &mut Components) {
         response.content = json_content(T::schema(components));
@@ -94,6 +98,7 @@ impl<T> Created<T> {
 
 impl<T: Schema + Serialize + Send> IntoApiResponse for Created<T> {
     const STATUS: StatusCode = StatusCode::CREATED;
+    const BODY: Option<&'static crate::Shape> = Some(T::SHAPE);
 
     fn document(response: &mut ResponseDoc, components: &mut Components) {
         response.content = json_content(T::schema(components));
@@ -143,6 +148,7 @@ impl IntoApiResponse for NoContent {
 impl<R: IntoApiResponse> IntoApiResponse for Result<R, ApiError> {
     const STATUS: StatusCode = R::STATUS;
     const FALLIBLE: bool = true;
+    const BODY: Option<&'static crate::Shape> = R::BODY;
 
     fn document(response: &mut ResponseDoc, components: &mut Components) {
         R::document(response, components);

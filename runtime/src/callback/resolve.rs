@@ -1,0 +1,126 @@
+//! `Callback<T>` as a handler argument: resolved from the request as the client sent it.
+
+use serde::Serialize;
+
+use super::{Callback, CallbackDecl};
+use crate::expr::{self, Context, ExpandError, Expression, Piece, Source};
+use crate::openapi::{Components, Operation};
+use crate::schema::shape::Shape;
+use crate::server::{ArgInfo, Extractor, ExtractorKind, FromRequest, Problem, RequestParts};
+use crate::{Schema, Violation};
+
+impl<T: Schema> Extractor for Callback<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<T: Schema> Extractor for Option<Callback<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    // The callback is documented from the operation's declaration, not from its argument.
+    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let decl = declaration(arg);
+        resolve(decl, request)?.ok_or_else(|| {
+            Problem::invalid(vec![Violation::new(
+                source_pointer(decl),
+                format!("is required: the `{}` callback is sent to it", decl.name),
+            )])
+        })
+    }
+}
+
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Callback<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        resolve(declaration(arg), request)
+    }
+}
+
+fn declaration(arg: &'static ArgInfo) -> &'static CallbackDecl {
+    arg.callback
+        .expect("the operation macro binds every Callback argument to a declared callback")
+}
+
+/// The URL the callback goes to, `None` when what it names is absent.
+fn resolve<S, T>(
+    decl: &'static CallbackDecl,
+    request: &RequestParts<S>,
+) -> Result<Option<Callback<T>>, Problem> {
+    let parts = &request.parts;
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let url = format!(
+        "http://{host}{}",
+        parts
+            .uri
+            .path_and_query()
+            .map(|p| p.as_str())
+            .unwrap_or("/")
+    );
+    let cx = Context {
+        url: &url,
+        method: parts.method.as_str(),
+        headers: &parts.headers,
+        query: parts.uri.query().unwrap_or(""),
+        path: request.path_params(),
+        body: request.sent_body(),
+        response: None,
+    };
+    let target = match expr::expand(decl.expression, &cx) {
+        Ok(target) => target,
+        Err(ExpandError::Missing(_)) => return Ok(None),
+        Err(ExpandError::Parse(e)) => {
+            // Checked at compile time; reaching this means the declaration was built by hand.
+            return Err(
+                Problem::new(http::StatusCode::INTERNAL_SERVER_ERROR).with_detail(format!(
+                    "callback `{}` has a malformed expression: {}",
+                    decl.name,
+                    e.kind.message()
+                )),
+            );
+        }
+    };
+    match url::Url::parse(&target) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(
+            Callback::with_method(decl.name, u.as_str(), decl.method.as_key()),
+        )),
+        _ => Err(Problem::invalid(vec![Violation::new(
+            source_pointer(decl),
+            format!(
+                "must be an absolute http or https URL for the `{}` callback",
+                decl.name
+            ),
+        )])),
+    }
+}
+
+/// The body pointer a single-expression callback reads, for violations; `""` otherwise.
+fn source_pointer(decl: &CallbackDecl) -> String {
+    match expr::next_piece(decl.expression, 0) {
+        Ok(Some((Piece::Expression(Expression::Request(Source::Body(p)), _, _), _)))
+            if expr::is_single_expression(decl.expression) =>
+        {
+            p.to_owned()
+        }
+        _ => String::new(),
+    }
+}
