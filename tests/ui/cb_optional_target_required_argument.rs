@@ -1,0 +1,20 @@
+use ringback::{Body, Callback};
+
+#[derive(serde::Serialize, serde::Deserialize, ringback::Schema)]
+#[serde(rename_all = "camelCase")]
+struct Order {
+    order_status_callback_url: Option<String>,
+}
+
+#[derive(serde::Serialize, ringback::Schema)]
+struct StatusChange {
+    status: String,
+}
+
+#[ringback::post("/orders", callback(orderStatusChange = "{$request.body#/orderStatusCallbackUrl}"))]
+async fn place_order(order: Body<Order>, on_status: Callback<StatusChange>) -> String {
+    let _ = (order, on_status);
+    String::new()
+}
+
+fn main() {}
