@@ -34,8 +34,10 @@
 extern crate self as ringback;
 
 pub mod callback;
+pub mod dispatch;
 pub mod expr;
 pub mod openapi;
+pub mod receiver;
 pub mod schema;
 pub mod server;
 

@@ -178,3 +178,15 @@ pub fn to_response_json<T: Schema + serde::Serialize + ?Sized>(
     }
     Ok(json)
 }
+
+/// Serializes `value` as JSON bytes without its writeOnly properties, skipping the extra pass
+/// for types that have none.
+pub fn to_json_bytes<T: Schema + serde::Serialize + ?Sized>(
+    value: &T,
+) -> Result<Vec<u8>, serde_json::Error> {
+    if const { super::shape::contains_write_only(T::SHAPE) } {
+        serde_json::to_vec(&to_response_json(value)?)
+    } else {
+        serde_json::to_vec(value)
+    }
+}

@@ -33,12 +33,7 @@ pub trait IntoApiResponse: Send {
 
 /// A JSON response body, with writeOnly properties left out.
 fn json_response<T: Schema + Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
-    let bytes = if const { crate::shape::contains_write_only(T::SHAPE) } {
-        crate::schema::visibility::to_response_json(value).and_then(|v| serde_json::to_vec(&v))
-    } else {
-        serde_json::to_vec(value)
-    };
-    match bytes {
+    match crate::schema::visibility::to_json_bytes(value) {
         Ok(bytes) => {
             let mut response = (status, bytes).into_response();
             response.headers_mut().insert(

@@ -1,0 +1,277 @@
+//! Sending callbacks: `send` records a delivery durably and returns; a worker delivers it,
+//! signed (Standard Webhooks), retried on a schedule, never redirected, never to an address
+//! it must not reach, and dead-lettered when the schedule runs out.
+
+mod retry;
+mod signing;
+mod sqlite;
+mod ssrf;
+mod store;
+mod worker;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use tokio::sync::{watch, Notify};
+
+pub use retry::{parse_retry_after, RetrySchedule};
+pub use signing::{signature_header, Secret};
+pub use sqlite::SqliteStore;
+pub use ssrf::{
+    check_ip, check_url, refusal_reason, AllowList, GuardedResolver, Lookup, Refused, SystemLookup,
+};
+pub use store::{
+    Attempt, Delivery, DeliveryState, DeliveryStore, MemoryStore, StoreError, StoreFuture,
+};
+pub use worker::Worker;
+
+use crate::{Callback, Schema};
+
+/// How deliveries are made.
+///
+/// ```
+/// use std::time::Duration;
+/// use ringback::dispatch::{AllowList, DispatcherConfig, RetrySchedule, Secret};
+/// let config = DispatcherConfig::new(Secret::generate())
+///     .schedule(RetrySchedule::new([Duration::from_millis(50)]))
+///     .allow(AllowList::none().loopback());
+/// assert_eq!(config.concurrency, 64);
+/// ```
+#[derive(Clone)]
+pub struct DispatcherConfig {
+    /// Signing secrets; every one signs each delivery, so receivers can rotate.
+    pub secrets: Vec<Secret>,
+    /// When to retry.
+    pub schedule: RetrySchedule,
+    /// How long one attempt may take.
+    pub attempt_timeout: Duration,
+    /// Attempts in flight at once, overall.
+    pub concurrency: usize,
+    /// Attempts in flight at once to one host.
+    pub per_host: usize,
+    /// Non-public networks callbacks may reach (none by default).
+    pub allow: AllowList,
+    /// How much of a response body is read and kept in the attempt log.
+    pub response_cap: usize,
+    /// How long a claim lasts before another worker may take the delivery over.
+    pub lease: Duration,
+    /// How often the worker looks for due deliveries when nothing wakes it.
+    pub poll_interval: Duration,
+    /// Where host names are resolved.
+    pub lookup: Arc<dyn Lookup>,
+}
+
+impl DispatcherConfig {
+    /// Defaults, signing with `secret`: the Standard Webhooks schedule, 10 s per attempt,
+    /// 64 attempts at once (8 per host), public addresses only.
+    pub fn new(secret: Secret) -> Self {
+        DispatcherConfig {
+            secrets: vec![secret],
+            schedule: RetrySchedule::default(),
+            attempt_timeout: Duration::from_secs(10),
+            concurrency: 64,
+            per_host: 8,
+            allow: AllowList::none(),
+            response_cap: 4096,
+            lease: Duration::from_secs(60),
+            poll_interval: Duration::from_millis(250),
+            lookup: Arc::new(SystemLookup),
+        }
+    }
+
+    /// Also signs with `secret` (for rotation).
+    pub fn also_sign_with(mut self, secret: Secret) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// The retry schedule.
+    pub fn schedule(mut self, schedule: RetrySchedule) -> Self {
+        self.schedule = schedule;
+        self
+    }
+
+    /// The timeout of one attempt.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = timeout;
+        self.lease = self.lease.max(timeout * 3);
+        self
+    }
+
+    /// Non-public networks that callbacks may reach.
+    pub fn allow(mut self, allow: AllowList) -> Self {
+        self.allow = allow;
+        self
+    }
+
+    /// How many attempts run at once, overall and per host.
+    pub fn concurrency(mut self, overall: usize, per_host: usize) -> Self {
+        self.concurrency = overall.max(1);
+        self.per_host = per_host.max(1);
+        self
+    }
+
+    /// How often to look for due deliveries.
+    pub fn poll_interval(mut self, interval: Duration) -> Self {
+        self.poll_interval = interval;
+        self
+    }
+
+    /// Where names are resolved (tests use a fixed table).
+    pub fn lookup(mut self, lookup: impl Lookup) -> Self {
+        self.lookup = Arc::new(lookup);
+        self
+    }
+}
+
+/// Why `send` did not record a delivery.
+#[derive(Debug)]
+pub enum SendError {
+    /// The target may not be reached.
+    Refused(Refused),
+    /// The payload did not serialize.
+    Payload(serde_json::Error),
+    /// The store failed; nothing was recorded.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SendError::Refused(r) => r.fmt(f),
+            SendError::Payload(e) => write!(f, "callback payload did not serialize: {e}"),
+            SendError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for SendError {}
+
+/// Sends callbacks: durably recorded by [`send`](Self::send), delivered by a [`Worker`].
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use ringback::dispatch::{Dispatcher, DispatcherConfig, Secret};
+/// use ringback::Callback;
+///
+/// #[derive(serde::Serialize, ringback::Schema)]
+/// struct Ready { order_id: u64 }
+///
+/// let dispatcher = Dispatcher::sqlite("outbox.db", DispatcherConfig::new(Secret::generate()))?;
+/// let worker = dispatcher.start();
+/// let callback: Callback<Ready> = Callback::new("orderReady", "https://client.example/hooks");
+/// let id = dispatcher.send(&callback, &Ready { order_id: 1 }).await?;
+/// println!("recorded {id}");
+/// worker.shutdown(std::time::Duration::from_secs(5)).await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Dispatcher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn DeliveryStore>,
+    config: DispatcherConfig,
+    client: reqwest::Client,
+    wake: Notify,
+    stop: watch::Sender<bool>,
+}
+
+impl Dispatcher {
+    /// A dispatcher over `store`.
+    pub fn new(store: impl DeliveryStore, config: DispatcherConfig) -> Self {
+        Self::with_store(Arc::new(store), config)
+    }
+
+    /// A dispatcher over a shared store.
+    pub fn with_store(store: Arc<dyn DeliveryStore>, config: DispatcherConfig) -> Self {
+        assert!(
+            !config.secrets.is_empty(),
+            "a dispatcher signs every delivery: give DispatcherConfig at least one secret"
+        );
+        let client = reqwest::Client::builder()
+            // A proxy would resolve names itself, around the guard.
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(GuardedResolver::new(
+                config.lookup.clone(),
+                config.allow.clone(),
+            )))
+            .timeout(config.attempt_timeout)
+            .user_agent(concat!("ringback/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("the HTTP client's configuration is valid");
+        let (stop, _) = watch::channel(false);
+        Dispatcher {
+            inner: Arc::new(Inner {
+                store,
+                config,
+                client,
+                wake: Notify::new(),
+                stop,
+            }),
+        }
+    }
+
+    /// A dispatcher over the SQLite file at `path` (created if needed): the embedded default.
+    pub fn sqlite(path: impl AsRef<Path>, config: DispatcherConfig) -> Result<Self, StoreError> {
+        Ok(Self::new(SqliteStore::open(path)?, config))
+    }
+
+    /// Records a delivery of `payload` to `callback` and returns its id (the `webhook-id`)
+    /// once the store has it durably. A target that can be refused now (not http or https,
+    /// or an IP literal that is not public) is refused here, and nothing is recorded.
+    pub async fn send<T: Schema + Serialize>(
+        &self,
+        callback: &Callback<T>,
+        payload: &T,
+    ) -> Result<String, SendError> {
+        let config = &self.inner.config;
+        check_url(callback.url(), &config.allow).map_err(SendError::Refused)?;
+        let body = crate::schema::visibility::to_json_bytes(payload).map_err(SendError::Payload)?;
+        let now = SystemTime::now();
+        let id = format!("msg_{}", uuid::Uuid::new_v4().simple());
+        let delivery = Delivery {
+            id: id.clone(),
+            callback: callback.name().to_owned(),
+            method: callback.method().to_owned(),
+            url: callback.url().to_owned(),
+            body,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            state: DeliveryState::Pending,
+            last_error: None,
+        };
+        self.inner
+            .store
+            .enqueue(delivery)
+            .await
+            .map_err(SendError::Store)?;
+        self.inner.wake.notify_one();
+        Ok(id)
+    }
+
+    /// Starts the worker that delivers (one per dispatcher is enough; several share the work
+    /// through the store's claims).
+    pub fn start(&self) -> Worker {
+        worker::start(self.inner.clone())
+    }
+
+    /// The store, to list deliveries and read their attempts.
+    pub fn store(&self) -> &dyn DeliveryStore {
+        &*self.inner.store
+    }
+
+    /// Makes a dead delivery pending again; `false` when it is not dead.
+    pub async fn replay(&self, id: &str) -> Result<bool, StoreError> {
+        let replayed = self.inner.store.replay(id, SystemTime::now()).await?;
+        if replayed {
+            self.inner.wake.notify_one();
+        }
+        Ok(replayed)
+    }
+}

@@ -1,0 +1,289 @@
+//! The embedded default store: one SQLite file, no set-up. Durable when `enqueue` returns
+//! (WAL with `synchronous = FULL`: the commit is on disk).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::store::{Attempt, Delivery, DeliveryState, DeliveryStore, StoreError, StoreFuture};
+
+/// Deliveries in a SQLite file, created and migrated on open.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("ringback-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// let store = ringback::dispatch::SqliteStore::open(dir.join("outbox.db")).unwrap();
+/// # drop(store); std::fs::remove_dir_all(dir).ok();
+/// ```
+#[derive(Clone)]
+pub struct SqliteStore {
+    connection: Arc<Mutex<Connection>>,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS ringback_deliveries (
+    id TEXT PRIMARY KEY,
+    callback TEXT NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    body BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    lease_until INTEGER NOT NULL DEFAULT 0,
+    state TEXT NOT NULL,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS ringback_deliveries_due ON ringback_deliveries (state, next_attempt_at);
+CREATE TABLE IF NOT EXISTS ringback_attempts (
+    delivery_id TEXT NOT NULL REFERENCES ringback_deliveries (id),
+    number INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    status INTEGER,
+    error TEXT,
+    latency_us INTEGER NOT NULL,
+    response_head BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ringback_attempts_delivery ON ringback_attempts (delivery_id);
+PRAGMA user_version = 1;
+";
+
+fn millis(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn time(ms: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)
+}
+
+fn error(e: impl std::fmt::Display) -> StoreError {
+    StoreError(e.to_string())
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the store at `path`.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let connection = Connection::open(path).map_err(error)?;
+        connection
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+            )
+            .map_err(error)?;
+        connection.execute_batch(SCHEMA).map_err(error)?;
+        Ok(SqliteStore {
+            connection: Arc::new(Mutex::new(connection)),
+        })
+    }
+
+    /// Runs `f` on the connection on a blocking thread: SQLite waits on the disk.
+    fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> StoreFuture<'static, T> {
+        let connection = self.connection.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || {
+                let mut guard = connection.lock().unwrap_or_else(|e| e.into_inner());
+                f(&mut guard).map_err(error)
+            })
+            .await
+            .map_err(error)?
+        })
+    }
+
+    fn finish(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        state: DeliveryState,
+        next: Option<SystemTime>,
+    ) -> StoreFuture<'static, ()> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            let tx = c.transaction()?;
+            let last_error = attempt.error.clone().or_else(|| {
+                attempt
+                    .status
+                    .filter(|s| !(200..300).contains(s))
+                    .map(|s| format!("answered {s}"))
+            });
+            tx.execute(
+                "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
+                 next_attempt_at = COALESCE(?5, next_attempt_at) WHERE id = ?1",
+                params![id, state.as_str(), attempt.number, last_error, next.map(millis)],
+            )?;
+            tx.execute(
+                "INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    id,
+                    attempt.number,
+                    millis(attempt.at),
+                    attempt.status,
+                    attempt.error,
+                    attempt.latency.as_micros() as i64,
+                    attempt.response_head
+                ],
+            )?;
+            tx.commit()
+        })
+    }
+}
+
+fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
+    let state: String = row.get("state")?;
+    Ok(Delivery {
+        id: row.get("id")?,
+        callback: row.get("callback")?,
+        method: row.get("method")?,
+        url: row.get("url")?,
+        body: row.get("body")?,
+        created_at: time(row.get("created_at")?),
+        attempts: row.get("attempts")?,
+        next_attempt_at: time(row.get("next_attempt_at")?),
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
+        last_error: row.get("last_error")?,
+    })
+}
+
+impl DeliveryStore for SqliteStore {
+    fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
+        self.run(move |c| {
+            c.execute(
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    d.id,
+                    d.callback,
+                    d.method,
+                    d.url,
+                    d.body,
+                    millis(d.created_at),
+                    d.attempts,
+                    millis(d.next_attempt_at),
+                    d.state.as_str()
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    fn claim_due(
+        &self,
+        now: SystemTime,
+        limit: usize,
+        lease: Duration,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let now_ms = millis(now);
+            let claimed = {
+                let mut select = tx.prepare_cached(
+                    "SELECT * FROM ringback_deliveries
+                     WHERE (state = 'pending' AND next_attempt_at <= ?1) OR (state = 'in_flight' AND lease_until <= ?1)
+                     ORDER BY next_attempt_at, created_at LIMIT ?2",
+                )?;
+                let rows = select.query_map(params![now_ms, limit as i64], delivery)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            {
+                let mut update = tx.prepare_cached(
+                    "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = ?2 WHERE id = ?1",
+                )?;
+                for d in &claimed {
+                    update.execute(params![d.id, millis(now + lease)])?;
+                }
+            }
+            tx.commit()?;
+            Ok(claimed
+                .into_iter()
+                .map(|mut d| {
+                    d.state = DeliveryState::InFlight;
+                    d
+                })
+                .collect())
+        })
+    }
+
+    fn delivered(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Delivered, None)
+    }
+
+    fn retry_at(&self, id: &str, attempt: Attempt, next: SystemTime) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Pending, Some(next))
+    }
+
+    fn dead(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Dead, None)
+    }
+
+    fn release(&self, id: &str) -> StoreFuture<'_, ()> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', lease_until = 0 WHERE id = ?1 AND state = 'in_flight'",
+                params![id],
+            )
+            .map(drop)
+        })
+    }
+
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            c.query_row(
+                "SELECT * FROM ringback_deliveries WHERE id = ?1",
+                params![id],
+                delivery,
+            )
+            .optional()
+        })
+    }
+
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            let mut select = c.prepare_cached(
+                "SELECT number, at, status, error, latency_us, response_head FROM ringback_attempts
+                 WHERE delivery_id = ?1 ORDER BY rowid",
+            )?;
+            let rows = select.query_map(params![id], |r| {
+                Ok(Attempt {
+                    number: r.get(0)?,
+                    at: time(r.get(1)?),
+                    status: r.get(2)?,
+                    error: r.get(3)?,
+                    latency: Duration::from_micros(r.get::<_, i64>(4)?.max(0) as u64),
+                    response_head: r.get(5)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        self.run(move |c| {
+            let mut select = c.prepare_cached(
+                "SELECT * FROM ringback_deliveries WHERE state = ?1 ORDER BY created_at LIMIT ?2",
+            )?;
+            let rows = select.query_map(params![state.as_str(), limit as i64], delivery)?;
+            rows.collect()
+        })
+    }
+
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
+        let id = id.to_owned();
+        self.run(move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?2, attempts = 0
+                 WHERE id = ?1 AND state = 'dead'",
+                params![id, millis(now)],
+            )
+            .map(|n| n == 1)
+        })
+    }
+}

@@ -1,0 +1,293 @@
+//! Where deliveries wait: one trait, an in-memory store for tests, SQLite for production.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+/// The state of a delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker until its lease ends.
+    InFlight,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed, or the receiver said it is gone; kept for inspection and replay.
+    Dead,
+}
+
+impl DeliveryState {
+    /// The name stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::InFlight => "in_flight",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Dead => "dead",
+        }
+    }
+
+    /// The state named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => DeliveryState::Pending,
+            "in_flight" => DeliveryState::InFlight,
+            "delivered" => DeliveryState::Delivered,
+            "dead" => DeliveryState::Dead,
+            _ => return None,
+        })
+    }
+}
+
+/// One callback to deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The `webhook-id`: the same on every attempt, so receivers can drop duplicates.
+    pub id: String,
+    /// The callback's name.
+    pub callback: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The target URL.
+    pub url: String,
+    /// The JSON body, as sent on every attempt.
+    pub body: Vec<u8>,
+    /// When `send` recorded it.
+    pub created_at: SystemTime,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the next attempt is due.
+    pub next_attempt_at: SystemTime,
+    /// Its state.
+    pub state: DeliveryState,
+    /// What went wrong last, if anything.
+    pub last_error: Option<String>,
+}
+
+/// What one attempt did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Which attempt (1-based).
+    pub number: u32,
+    /// When it started.
+    pub at: SystemTime,
+    /// The status the receiver answered, if it answered.
+    pub status: Option<u16>,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+    /// How long it took.
+    pub latency: Duration,
+    /// The first bytes of the response body.
+    pub response_head: Vec<u8>,
+}
+
+/// An error from a store.
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "delivery store: {}", self.0)
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+/// The future a store method returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Durable storage of deliveries. Implementations must make [`enqueue`](Self::enqueue)
+/// durable before its future completes: `send` returns only then.
+///
+/// Claims carry a lease: a claimed delivery whose worker died is claimed again once the lease
+/// ends, so a delivery is never lost, and two workers attempt it at once only after a lease
+/// expired.
+pub trait DeliveryStore: Send + Sync + 'static {
+    /// Records a new delivery.
+    fn enqueue(&self, delivery: Delivery) -> StoreFuture<'_, ()>;
+
+    /// Claims up to `limit` deliveries due at `now` (pending and due, or in flight with an
+    /// expired lease), marking them in flight until `now + lease`.
+    fn claim_due(
+        &self,
+        now: SystemTime,
+        limit: usize,
+        lease: Duration,
+    ) -> StoreFuture<'_, Vec<Delivery>>;
+
+    /// Records a successful attempt.
+    fn delivered(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()>;
+
+    /// Records a failed attempt and when to try again.
+    fn retry_at(&self, id: &str, attempt: Attempt, next: SystemTime) -> StoreFuture<'_, ()>;
+
+    /// Records a failed attempt after which no more are made.
+    fn dead(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()>;
+
+    /// Hands a claimed delivery back unattempted (on shutdown), due at once.
+    fn release(&self, id: &str) -> StoreFuture<'_, ()>;
+
+    /// A delivery by id.
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>>;
+
+    /// The attempts made for a delivery, oldest first.
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>>;
+
+    /// Deliveries in `state`, oldest first, at most `limit`.
+    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>>;
+
+    /// Makes a dead delivery pending again, due at `now`, with a fresh schedule; its id and
+    /// attempt log stay.
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool>;
+}
+
+/// Deliveries in memory. **Not durable**: everything is lost when the process ends. For tests
+/// and benchmarks only.
+///
+/// ```
+/// let store = ringback::dispatch::MemoryStore::default();
+/// # let _ = store;
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    inner: Mutex<Memory>,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    deliveries: HashMap<String, (Delivery, SystemTime)>,
+    attempts: HashMap<String, Vec<Attempt>>,
+}
+
+impl MemoryStore {
+    fn with<T>(&self, f: impl FnOnce(&mut Memory) -> T) -> T {
+        // A panic while holding the lock cannot leave a half-made change: each is one insert.
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+
+    fn finish(&self, id: &str, attempt: Attempt, state: DeliveryState, next: Option<SystemTime>) {
+        self.with(|m| {
+            if let Some((d, _)) = m.deliveries.get_mut(id) {
+                d.attempts = d.attempts.max(attempt.number);
+                d.state = state;
+                d.last_error = attempt.error.clone().or_else(|| {
+                    attempt
+                        .status
+                        .filter(|s| !(200..300).contains(s))
+                        .map(|s| format!("answered {s}"))
+                });
+                if let Some(next) = next {
+                    d.next_attempt_at = next;
+                }
+            }
+            m.attempts.entry(id.to_owned()).or_default().push(attempt);
+        });
+    }
+}
+
+fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
+    Box::pin(std::future::ready(Ok(value)))
+}
+
+impl DeliveryStore for MemoryStore {
+    fn enqueue(&self, delivery: Delivery) -> StoreFuture<'_, ()> {
+        self.with(|m| {
+            m.deliveries
+                .insert(delivery.id.clone(), (delivery, SystemTime::UNIX_EPOCH));
+        });
+        ready(())
+    }
+
+    fn claim_due(
+        &self,
+        now: SystemTime,
+        limit: usize,
+        lease: Duration,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        let claimed = self.with(|m| {
+            let mut due: Vec<&mut (Delivery, SystemTime)> = m
+                .deliveries
+                .values_mut()
+                .filter(|(d, lease_until)| match d.state {
+                    DeliveryState::Pending => d.next_attempt_at <= now,
+                    DeliveryState::InFlight => *lease_until <= now,
+                    _ => false,
+                })
+                .collect();
+            due.sort_by_key(|(d, _)| (d.next_attempt_at, d.created_at));
+            due.into_iter()
+                .take(limit)
+                .map(|(d, lease_until)| {
+                    d.state = DeliveryState::InFlight;
+                    *lease_until = now + lease;
+                    d.clone()
+                })
+                .collect()
+        });
+        ready(claimed)
+    }
+
+    fn delivered(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Delivered, None);
+        ready(())
+    }
+
+    fn retry_at(&self, id: &str, attempt: Attempt, next: SystemTime) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Pending, Some(next));
+        ready(())
+    }
+
+    fn dead(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Dead, None);
+        ready(())
+    }
+
+    fn release(&self, id: &str) -> StoreFuture<'_, ()> {
+        self.with(|m| {
+            if let Some((d, _)) = m.deliveries.get_mut(id) {
+                if d.state == DeliveryState::InFlight {
+                    d.state = DeliveryState::Pending;
+                }
+            }
+        });
+        ready(())
+    }
+
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
+        ready(self.with(|m| m.deliveries.get(id).map(|(d, _)| d.clone())))
+    }
+
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
+        ready(self.with(|m| m.attempts.get(id).cloned().unwrap_or_default()))
+    }
+
+    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        ready(self.with(|m| {
+            let mut found: Vec<Delivery> = m
+                .deliveries
+                .values()
+                .filter(|(d, _)| d.state == state)
+                .map(|(d, _)| d.clone())
+                .collect();
+            found.sort_by_key(|d| d.created_at);
+            found.truncate(limit);
+            found
+        }))
+    }
+
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
+        ready(self.with(|m| match m.deliveries.get_mut(id) {
+            Some((d, _)) if d.state == DeliveryState::Dead => {
+                d.state = DeliveryState::Pending;
+                d.next_attempt_at = now;
+                d.attempts = 0;
+                true
+            }
+            _ => false,
+        }))
+    }
+}

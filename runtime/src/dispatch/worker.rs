@@ -1,0 +1,333 @@
+//! The delivery worker: claims due deliveries, attempts them with bounded concurrency
+//! (overall and per host), and records every attempt.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tracing::Instrument;
+
+use super::retry::parse_retry_after;
+use super::signing::signature_header;
+use super::ssrf::{check_url, Refused};
+use super::store::{Attempt, Delivery};
+use super::Inner;
+
+/// The running worker; [`shutdown`](Self::shutdown) stops it without losing anything.
+pub struct Worker {
+    inner: Arc<Inner>,
+    task: tokio::task::JoinHandle<()>,
+    deadline: Arc<Mutex<Option<Instant>>>,
+}
+
+impl Worker {
+    /// Stops claiming, lets attempts in flight finish until `grace` has passed, and hands
+    /// back the claims of any still running (they are attempted again later: the receiver
+    /// may see such a delivery twice, with the same `webhook-id`).
+    pub async fn shutdown(self, grace: Duration) {
+        *self.deadline.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + grace);
+        let _ = self.inner.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+pub(super) fn start(inner: Arc<Inner>) -> Worker {
+    let deadline = Arc::new(Mutex::new(None));
+    let task = tokio::spawn(run(inner.clone(), deadline.clone()));
+    Worker {
+        inner,
+        task,
+        deadline,
+    }
+}
+
+async fn run(inner: Arc<Inner>, deadline: Arc<Mutex<Option<Instant>>>) {
+    let config = &inner.config;
+    let overall = Arc::new(Semaphore::new(config.concurrency));
+    let hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
+    // Ids this worker is attempting, so that a claim that outlived its lease here is not
+    // attempted a second time by the same worker.
+    let running: Arc<Mutex<HashSet<String>>> = Arc::default();
+    let mut tasks = JoinSet::new();
+    let mut stop = inner.stop.subscribe();
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        // Claimed deliveries are bounded by the concurrency: no more are taken from the store
+        // than can be attempted soon.
+        let free = config.concurrency.saturating_sub(tasks.len());
+        if free > 0 {
+            match inner
+                .store
+                .claim_due(SystemTime::now(), free, config.lease)
+                .await
+            {
+                Ok(claimed) => {
+                    for delivery in claimed {
+                        if !running
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .insert(delivery.id.clone())
+                        {
+                            continue;
+                        }
+                        let inner = inner.clone();
+                        let overall = overall.clone();
+                        let host = host_permits(&hosts, &delivery.url, config.per_host);
+                        let running = running.clone();
+                        tasks.spawn(async move {
+                            let id = delivery.id.clone();
+                            let _host = host.acquire_owned().await;
+                            let _slot = overall.acquire_owned().await;
+                            attempt(&inner, delivery).await;
+                            running
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .remove(&id);
+                            id
+                        });
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
+            }
+        }
+        tokio::select! {
+            _ = inner.wake.notified() => {}
+            _ = tokio::time::sleep(config.poll_interval) => {}
+            _ = stop.changed() => {}
+            Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
+        }
+    }
+    // Graceful stop: finish what is in flight until the deadline, then release the rest.
+    let until = deadline
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(Instant::now);
+    while !tasks.is_empty() {
+        match tokio::time::timeout_at(until.into(), tasks.join_next()).await {
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    tasks.abort_all();
+    while tasks.join_next().await.is_some() {}
+    let unfinished: Vec<String> = running
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .drain()
+        .collect();
+    for id in unfinished {
+        if let Err(e) = inner.store.release(&id).await {
+            tracing::error!(error = %e, id, "releasing a delivery at shutdown failed; its lease will expire");
+        }
+    }
+}
+
+fn host_permits(
+    hosts: &Mutex<HashMap<String, Arc<Semaphore>>>,
+    url: &str,
+    per_host: usize,
+) -> Arc<Semaphore> {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_default();
+    hosts
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(host)
+        .or_insert_with(|| Arc::new(Semaphore::new(per_host)))
+        .clone()
+}
+
+/// What the receiver did.
+enum Outcome {
+    Answered {
+        status: u16,
+        retry_after: Option<Duration>,
+        head: Vec<u8>,
+    },
+    Failed(String),
+    Refused(String),
+}
+
+async fn attempt(inner: &Inner, delivery: Delivery) {
+    let number = delivery.attempts + 1;
+    let span = tracing::info_span!("callback_attempt", id = %delivery.id, callback = %delivery.callback, attempt = number);
+    async {
+        let started = SystemTime::now();
+        let clock = Instant::now();
+        let outcome = send(inner, &delivery).await;
+        let latency = clock.elapsed();
+        let config = &inner.config;
+        let (record, next) = match outcome {
+            Outcome::Answered {
+                status,
+                retry_after,
+                head,
+            } => {
+                let record = Attempt {
+                    number,
+                    at: started,
+                    status: Some(status),
+                    error: None,
+                    latency,
+                    response_head: head,
+                };
+                if (200..300).contains(&status) {
+                    tracing::info!(status, ?latency, "delivered");
+                    return store(
+                        inner.store.delivered(&delivery.id, record).await,
+                        &delivery.id,
+                    );
+                }
+                if status == 410 {
+                    tracing::warn!("receiver answered 410 Gone; no more attempts");
+                    return store(inner.store.dead(&delivery.id, record).await, &delivery.id);
+                }
+                tracing::warn!(status, "receiver refused the delivery");
+                (
+                    record,
+                    config
+                        .schedule
+                        .next_attempt(number + 1, SystemTime::now(), retry_after),
+                )
+            }
+            Outcome::Failed(error) => {
+                tracing::warn!(%error, "attempt failed");
+                let record = Attempt {
+                    number,
+                    at: started,
+                    status: None,
+                    error: Some(error),
+                    latency,
+                    response_head: Vec::new(),
+                };
+                (
+                    record,
+                    config
+                        .schedule
+                        .next_attempt(number + 1, SystemTime::now(), None),
+                )
+            }
+            Outcome::Refused(reason) => {
+                // A refused target is refused on every attempt: dead at once, with the reason.
+                tracing::warn!(%reason, "target refused");
+                let record = Attempt {
+                    number,
+                    at: started,
+                    status: None,
+                    error: Some(reason),
+                    latency,
+                    response_head: Vec::new(),
+                };
+                (record, None)
+            }
+        };
+        let result = match next {
+            Some(at) => inner.store.retry_at(&delivery.id, record, at).await,
+            None => inner.store.dead(&delivery.id, record).await,
+        };
+        store(result, &delivery.id);
+    }
+    .instrument(span)
+    .await
+}
+
+fn store(result: Result<(), super::StoreError>, id: &str) {
+    if let Err(e) = result {
+        // The claim's lease expires and the delivery is attempted again: nothing is lost.
+        tracing::error!(error = %e, id, "recording an attempt failed");
+    }
+}
+
+async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
+    let config = &inner.config;
+    let url = match check_url(&delivery.url, &config.allow) {
+        Ok(url) => url,
+        Err(refused) => return Outcome::Refused(refused.to_string()),
+    };
+    let method = match reqwest::Method::from_bytes(delivery.method.as_bytes()) {
+        Ok(m) => m,
+        Err(_) => return Outcome::Refused(format!("unknown method {}", delivery.method)),
+    };
+    let timestamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let request = inner
+        .client
+        .request(method, url)
+        .header("content-type", "application/json")
+        .header("webhook-id", &delivery.id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header(
+            "webhook-signature",
+            signature_header(&config.secrets, &delivery.id, timestamp, &delivery.body),
+        )
+        .body(delivery.body.clone());
+    let mut response = match request.send().await {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(refused) = find_refused(&e) {
+                return Outcome::Refused(refused.to_string());
+            }
+            return Outcome::Failed(describe(&e));
+        }
+    };
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get(reqwest::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+    let mut head = Vec::new();
+    // Only the first bytes are kept; the rest is not read.
+    while head.len() < config.response_cap {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                head.extend_from_slice(&chunk[..chunk.len().min(config.response_cap - head.len())])
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    Outcome::Answered {
+        status,
+        retry_after,
+        head,
+    }
+}
+
+fn find_refused<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e Refused> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = current {
+        if let Some(r) = err.downcast_ref::<Refused>() {
+            return Some(r);
+        }
+        current = err.source();
+    }
+    None
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else if e.is_body() || e.is_decode() {
+        "the response broke off"
+    } else {
+        "request failed"
+    };
+    let mut text = kind.to_owned();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
