@@ -2,6 +2,9 @@
 
 mod server;
 
+use std::time::Duration;
+
+use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
 use serde_json::json;
@@ -9,8 +12,18 @@ use server::{Reply, Server};
 
 async fn start() -> Server {
     // The Location header needs the public URL, which is only known once bound; the tests
-    // check its shape against a fixed one.
-    Server::start(api().router(Shop::new("http://orders.test", [DEMO_CUSTOMER]))).await
+    // check its shape against a fixed one. Callbacks go to a store nobody delivers from.
+    let callbacks = Dispatcher::new(
+        MemoryStore::default(),
+        DispatcherConfig::new(Secret::generate()),
+    );
+    let shop = Shop::new(
+        "http://orders.test",
+        [DEMO_CUSTOMER],
+        callbacks,
+        Duration::from_secs(3600),
+    );
+    Server::start(api().router(shop)).await
 }
 
 fn orders_url(server: &Server, customer: impl std::fmt::Display) -> String {

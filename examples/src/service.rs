@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use ringback::dispatch::Dispatcher;
 use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
 use uuid::Uuid;
 
@@ -12,29 +14,106 @@ use crate::model::{BeerOrder, OrderStatusChange};
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
 
-/// The service's state: customers and their orders, in memory.
+/// The statuses an order goes through after it is placed.
+pub const STATUSES: [&str; 4] = ["NEW", "ALLOCATED", "READY", "PICKED_UP"];
+
+/// The service's state: customers and their orders in memory, and the dispatcher that calls
+/// clients back.
 #[derive(Clone)]
 pub struct Shop {
     inner: Arc<Mutex<Orders>>,
     /// The URL clients reach the service at, for `Location` headers.
     public_url: Arc<str>,
+    /// Sends the callbacks.
+    pub callbacks: Dispatcher,
+    /// How long each status lasts before the next.
+    status_interval: Duration,
 }
 
 #[derive(Default)]
 struct Orders {
-    customers: HashMap<Uuid, Vec<BeerOrder>>,
+    customers: HashMap<Uuid, Vec<StoredOrder>>,
+}
+
+/// An order and where to call back about it: `Callback` serializes, so it is kept with the
+/// order it concerns.
+struct StoredOrder {
+    order: BeerOrder,
+    #[allow(dead_code)]
+    on_status: Option<Callback<OrderStatusChange>>,
 }
 
 impl Shop {
-    /// A shop that knows `customers` and answers at `public_url` (such as `http://127.0.0.1:8080`).
-    pub fn new(public_url: &str, customers: impl IntoIterator<Item = Uuid>) -> Self {
+    /// A shop that knows `customers`, answers at `public_url` (such as
+    /// `http://127.0.0.1:8080`), sends callbacks through `callbacks`, and moves each order to
+    /// its next status every `status_interval`.
+    pub fn new(
+        public_url: &str,
+        customers: impl IntoIterator<Item = Uuid>,
+        callbacks: Dispatcher,
+        status_interval: Duration,
+    ) -> Self {
         let orders = Orders {
             customers: customers.into_iter().map(|c| (c, Vec::new())).collect(),
         };
         Shop {
             inner: Arc::new(Mutex::new(orders)),
             public_url: public_url.trim_end_matches('/').into(),
+            callbacks,
+            status_interval,
         }
+    }
+
+    /// Stores a new order, giving it and its lines their ids; refuses an unknown customer and
+    /// a `customerRef` the customer already used.
+    fn record(
+        &self,
+        customer_id: Uuid,
+        order: &mut BeerOrder,
+        on_status: Option<Callback<OrderStatusChange>>,
+    ) -> Result<Uuid, ApiError> {
+        let mut orders = self.lock();
+        let Some(existing) = orders.customers.get_mut(&customer_id) else {
+            return Err(ApiError::not_found(format!("no customer {customer_id}")));
+        };
+        if let Some(reference) = &order.customer_ref {
+            if existing
+                .iter()
+                .any(|o| o.order.customer_ref.as_ref() == Some(reference))
+            {
+                return Err(ApiError::conflict(format!(
+                    "customer {customer_id} already has an order with customerRef {reference:?}"
+                )));
+            }
+        }
+        let order_id = Uuid::new_v4();
+        order.id = Some(order_id);
+        for line in &mut order.beer_order_lines {
+            line.id = Some(Uuid::new_v4());
+            line.quantity_allocated = Some(0);
+        }
+        existing.push(StoredOrder {
+            order: order.clone(),
+            on_status,
+        });
+        Ok(order_id)
+    }
+
+    /// Sends `orderStatusChange` for each status after the first, `status_interval` apart.
+    fn advance(&self, order_id: Uuid, on_status: Callback<OrderStatusChange>) {
+        let shop = self.clone();
+        tokio::spawn(async move {
+            for status in &STATUSES[1..] {
+                tokio::time::sleep(shop.status_interval).await;
+                let change = OrderStatusChange {
+                    order_id,
+                    order_status: (*status).to_owned(),
+                };
+                if let Err(e) = shop.callbacks.send(&on_status, &change).await {
+                    eprintln!("order {order_id}: the {status} callback was not recorded: {e}");
+                }
+            }
+        });
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Orders> {
@@ -84,28 +163,28 @@ pub async fn place_order(
             format!("must be {customer_id}, the customer of the path"),
         )]));
     }
-    let mut orders = shop.lock();
-    let Some(existing) = orders.customers.get_mut(&customer_id) else {
-        return Err(ApiError::not_found(format!("no customer {customer_id}")));
-    };
-    if let Some(reference) = &order.customer_ref {
-        if existing
-            .iter()
-            .any(|o| o.customer_ref.as_ref() == Some(reference))
-        {
-            return Err(ApiError::conflict(format!(
-                "customer {customer_id} already has an order with customerRef {reference:?}"
-            )));
+    if let Some(callback) = &on_status {
+        if let Err(refused) = shop.callbacks.check_target(callback.url()) {
+            return Err(ApiError::invalid(vec![ringback::Violation::new(
+                "/orderStatusCallbackUrl",
+                format!("cannot be called back: {}", refused.reason),
+            )]));
         }
     }
-    let order_id = Uuid::new_v4();
-    order.id = Some(order_id);
-    for line in &mut order.beer_order_lines {
-        line.id = Some(Uuid::new_v4());
-        line.quantity_allocated = Some(0);
+    let order_id = shop.record(customer_id, &mut order, on_status.clone())?;
+    if let Some(on_status) = on_status {
+        // NEW is recorded before the order is confirmed: once the client has its 201, the
+        // callback is durable and will reach it.
+        let change = OrderStatusChange {
+            order_id,
+            order_status: STATUSES[0].to_owned(),
+        };
+        shop.callbacks
+            .send(&on_status, &change)
+            .await
+            .map_err(ApiError::internal)?;
+        shop.advance(order_id, on_status);
     }
-    existing.push(order.clone());
-    let _ = on_status;
     let location = format!(
         "{}/v1/customers/{customer_id}/orders/{order_id}",
         shop.public_url
@@ -130,8 +209,8 @@ pub async fn get_order(
         .get(&customer_id)
         .ok_or_else(|| ApiError::not_found(format!("no customer {}", customer_id.0)))?
         .iter()
-        .find(|o| o.id == Some(order_id.0))
-        .cloned()
+        .find(|o| o.order.id == Some(order_id.0))
+        .map(|o| o.order.clone())
         .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
 }
 

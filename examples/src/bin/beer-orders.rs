@@ -2,25 +2,36 @@
 //!
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID]...
+//!             [--outbox FILE] [--secret whsec_...] [--allow-loopback] [--status-interval SECS]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
+//! beer-orders demo
 //! ```
 
 use std::process::ExitCode;
+use std::time::Duration;
 
+use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
+use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID]...
+              [--outbox FILE] [--secret whsec_...] [--allow-loopback] [--status-interval SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
-      6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists
+      6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
+      file --outbox (default beer-orders-outbox.db) until delivered, signed with --secret
+      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
-      print the OpenAPI document (JSON by default, 3.0.3 by default)";
+      print the OpenAPI document (JSON by default, 3.0.3 by default)
+  beer-orders demo
+      place an order on a local service and show its callbacks arriving at a local receiver";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("openapi") => print_document(&args[1..]),
+        Some("demo") => demo(),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             Ok(())
@@ -63,39 +74,187 @@ fn print_document(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(args: &[String]) -> Result<(), String> {
-    let mut listen = "127.0.0.1:8080".to_owned();
-    let mut public_url = None;
-    let mut customers = vec![DEMO_CUSTOMER];
+/// What `serve` is told on its command line.
+struct Options {
+    listen: String,
+    public_url: Option<String>,
+    customers: Vec<uuid::Uuid>,
+    outbox: String,
+    secret: Secret,
+    allow_loopback: bool,
+    status_interval: Duration,
+}
+
+fn options(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        listen: "127.0.0.1:8080".to_owned(),
+        public_url: None,
+        customers: vec![DEMO_CUSTOMER],
+        outbox: "beer-orders-outbox.db".to_owned(),
+        secret: DEMO_SECRET.parse()?,
+        allow_loopback: false,
+        status_interval: Duration::from_secs(3),
+    };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         let mut value = |name: &str| rest.next().cloned().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--listen" => listen = value("--listen")?,
-            "--public-url" => public_url = Some(value("--public-url")?),
+            "--listen" => o.listen = value("--listen")?,
+            "--public-url" => o.public_url = Some(value("--public-url")?),
             "--customer" => {
                 let id = value("--customer")?;
-                customers.push(id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?);
+                o.customers
+                    .push(id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?);
+            }
+            "--outbox" => o.outbox = value("--outbox")?,
+            "--secret" => {
+                o.secret = value("--secret")?
+                    .parse()
+                    .map_err(|e| format!("--secret: {e}"))?
+            }
+            "--allow-loopback" => o.allow_loopback = true,
+            "--status-interval" => {
+                let v = value("--status-interval")?;
+                let secs: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--status-interval {v:?} is not a number of seconds"))?;
+                o.status_interval = Duration::from_secs_f64(secs.max(0.0));
             }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
+    Ok(o)
+}
+
+fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
+    let mut config = DispatcherConfig::new(o.secret.clone());
+    if o.allow_loopback {
+        config = config.allow(AllowList::none().loopback());
+    }
+    Dispatcher::sqlite(&o.outbox, config).map_err(|e| format!("{}: {e}", o.outbox))
+}
+
+fn serve(args: &[String]) -> Result<(), String> {
+    let o = options(args)?;
+    if o.secret.to_string() == DEMO_SECRET {
+        eprintln!("beer-orders: signing callbacks with the public demo secret; pass --secret for real use");
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen)
+        let callbacks = dispatcher(&o)?;
+        let worker = callbacks.start();
+        let listener = tokio::net::TcpListener::bind(&o.listen)
             .await
-            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+            .map_err(|e| format!("cannot listen on {}: {e}", o.listen))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
-        let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
-        let router = api().router(Shop::new(&public_url, customers));
+        let public_url = o
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{address}"));
+        let shop = Shop::new(
+            &public_url,
+            o.customers.clone(),
+            callbacks,
+            o.status_interval,
+        );
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
         eprintln!("  demo customer: {DEMO_CUSTOMER}");
-        axum::serve(listener, router)
+        eprintln!("  callbacks wait in {}", o.outbox);
+        let served = axum::serve(listener, api().router(shop))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.to_string());
+        // Deliveries in flight finish or go back to the outbox; none is lost.
+        worker.shutdown(Duration::from_secs(10)).await;
+        served
+    })
+}
+
+/// The whole flow in one process: a receiver, the service, an order, its callbacks.
+fn demo() -> Result<(), String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let secret: Secret = DEMO_SECRET.parse()?;
+        let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
+        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let hooks = format!(
+            "http://{}/hooks/orders",
+            receiver.local_addr().map_err(|e| e.to_string())?
+        );
+        let verifier = ringback::receiver::Verifier::new(vec![secret.clone()]);
+        tokio::spawn(async move {
+            let _ = axum::serve(receiver, ringback_examples::receiver::router(verifier, tx)).await;
+        });
+
+        let outbox =
+            std::env::temp_dir().join(format!("beer-orders-demo-{}.db", std::process::id()));
+        let o = Options {
+            listen: "127.0.0.1:0".to_owned(),
+            public_url: None,
+            customers: vec![DEMO_CUSTOMER],
+            outbox: outbox.display().to_string(),
+            secret,
+            allow_loopback: true,
+            status_interval: Duration::from_secs(1),
+        };
+        let callbacks = dispatcher(&o)?;
+        let worker = callbacks.start();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = format!(
+            "http://{}",
+            listener.local_addr().map_err(|e| e.to_string())?
+        );
+        let shop = Shop::new(&base, [DEMO_CUSTOMER], callbacks, o.status_interval);
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, api().router(shop)).await;
+        });
+
+        let order = serde_json::json!({
+            "customerId": DEMO_CUSTOMER,
+            "customerRef": "DEMO-1",
+            "beerOrderLines": [{"upc": "0631234200036", "orderQuantity": 6}],
+            "orderStatusCallbackUrl": hooks,
+        });
+        println!(
+            "POST {base}/v1/customers/{DEMO_CUSTOMER}/orders with orderStatusCallbackUrl {hooks}"
+        );
+        let response = reqwest::Client::new()
+            .post(format!("{base}/v1/customers/{DEMO_CUSTOMER}/orders"))
+            .header("content-type", "application/json")
+            .body(order.to_string())
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "  -> {} {}",
+            response.status(),
+            response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .unwrap_or("")
+        );
+        for _ in 0..4 {
+            match tokio::time::timeout(Duration::from_secs(15), arrivals.recv()).await {
+                Ok(Some(r)) => println!(
+                    "callback {}: order {} is {} (signature verified)",
+                    r.id, r.change.order_id, r.change.order_status
+                ),
+                _ => return Err("a callback did not arrive within 15 s".into()),
+            }
+        }
+        worker.shutdown(Duration::from_secs(2)).await;
+        let _ = std::fs::remove_file(&outbox);
+        for suffix in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", outbox.display()));
+        }
+        Ok(())
     })
 }

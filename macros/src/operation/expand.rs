@@ -58,10 +58,33 @@ pub fn operation(decl: &Declaration) -> TokenStream {
         .iter()
         .map(|i| format_ident!("__arg{}", i))
         .collect();
-    let extract = indices.iter().map(|&i| {
+    // Callbacks read the body as the client sent it, so they are resolved after the body.
+    let mut order: Vec<usize> = indices
+        .iter()
+        .copied()
+        .filter(|&i| decl.bindings[i].is_none())
+        .collect();
+    order.extend(
+        indices
+            .iter()
+            .copied()
+            .filter(|&i| decl.bindings[i].is_some()),
+    );
+    let first_callback = order.iter().position(|&i| decl.bindings[i].is_some());
+    let extract = order.iter().enumerate().map(|(position, &i)| {
         let ty = types[i];
         let slot = &slots[i];
+        // Callbacks read a request that passed every other check; once something was
+        // refused, resolving them would only repeat the same complaint.
+        let gate = (Some(position) == first_callback).then(|| {
+            quote! {
+                if !__refused.is_empty() {
+                    return ::ringback::__private::refused(__refused);
+                }
+            }
+        });
         quote! {
+            #gate
             let #slot = match <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
                 &__RINGBACK_ARGS[#i],
                 &mut __request,

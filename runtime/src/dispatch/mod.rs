@@ -255,6 +255,12 @@ impl Dispatcher {
         Ok(id)
     }
 
+    /// Whether a callback URL would be refused now (scheme, or an IP literal that is not
+    /// public and not allowed). Names are checked when they are resolved, at delivery.
+    pub fn check_target(&self, url: &str) -> Result<(), Refused> {
+        check_url(url, &self.inner.config.allow).map(drop)
+    }
+
     /// Starts the worker that delivers (one per dispatcher is enough; several share the work
     /// through the store's claims).
     pub fn start(&self) -> Worker {
