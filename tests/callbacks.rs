@@ -1,0 +1,519 @@
+//! Callbacks end to end over real HTTP: declared, resolved from the request, recorded
+//! durably, delivered signed to a receiver that verifies them, retried with the same id, never
+//! redirected, dead-lettered and replayed.
+
+mod server;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::State as AxumState;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use ringback::dispatch::{
+    AllowList, DeliveryState, Dispatcher, DispatcherConfig, MemoryStore, RetrySchedule, Secret,
+    SqliteStore,
+};
+use ringback::receiver::Verifier;
+use ringback::{Api, Body, Callback, Header, Query, Schema};
+use ringback_examples::receiver::{self, Received};
+use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, STATUSES};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use server::Server;
+use tokio::sync::mpsc;
+
+fn fast(secret: Secret) -> DispatcherConfig {
+    DispatcherConfig::new(secret)
+        .schedule(
+            RetrySchedule::new([Duration::from_millis(50), Duration::from_millis(50)])
+                .with_jitter(0.0),
+        )
+        .allow(AllowList::none().loopback())
+        .poll_interval(Duration::from_millis(20))
+        .attempt_timeout(Duration::from_secs(2))
+}
+
+async fn next(arrivals: &mut mpsc::UnboundedReceiver<Received>) -> Received {
+    tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
+        .await
+        .expect("a callback within 10 s")
+        .expect("the receiver is running")
+}
+
+#[tokio::test]
+async fn every_status_change_arrives_signed_once_each_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = Secret::generate();
+    let (tx, mut arrivals) = mpsc::unbounded_channel();
+    let client = Server::start(receiver::router(Verifier::new(vec![secret.clone()]), tx)).await;
+
+    let callbacks = Dispatcher::new(
+        SqliteStore::open(dir.path().join("outbox.db")).unwrap(),
+        fast(secret),
+    );
+    let worker = callbacks.start();
+    let shop = Shop::new(
+        "http://orders.test",
+        [DEMO_CUSTOMER],
+        callbacks.clone(),
+        Duration::from_millis(100),
+    );
+    let service = Server::start(api().router(shop)).await;
+
+    let response = reqwest::Client::new()
+        .post(service.url(&format!("/v1/customers/{DEMO_CUSTOMER}/orders")))
+        .json(&json!({
+            "customerId": DEMO_CUSTOMER,
+            "beerOrderLines": [{"upc": "0631234200036", "orderQuantity": 2}],
+            "orderStatusCallbackUrl": client.url("/hooks/orders"),
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let order: serde_json::Value = response.json().await.unwrap();
+    let order_id: uuid::Uuid = order["id"].as_str().unwrap().parse().unwrap();
+
+    let mut ids = Vec::new();
+    for expected in STATUSES {
+        let r = next(&mut arrivals).await;
+        assert_eq!(r.change.order_id, order_id);
+        assert_eq!(r.change.order_status, expected);
+        ids.push(r.id);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(arrivals.try_recv().is_err(), "no status arrives twice");
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "each status is its own delivery");
+    for id in &ids {
+        let d = callbacks.store().get(id).await.unwrap().unwrap();
+        assert_eq!(d.state, DeliveryState::Delivered);
+        assert_eq!(d.attempts, 1);
+    }
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn an_order_without_a_callback_url_sends_nothing_and_a_refused_one_is_400() {
+    let store = Arc::new(MemoryStore::default());
+    let callbacks =
+        Dispatcher::with_store(store.clone(), DispatcherConfig::new(Secret::generate()));
+    let shop = Shop::new(
+        "http://orders.test",
+        [DEMO_CUSTOMER],
+        callbacks.clone(),
+        Duration::from_secs(3600),
+    );
+    let service = Server::start(api().router(shop)).await;
+    let place = |body: serde_json::Value| {
+        let url = service.url(&format!("/v1/customers/{DEMO_CUSTOMER}/orders"));
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        place(json!({"customerId": DEMO_CUSTOMER})).await.status(),
+        201
+    );
+    assert!(callbacks
+        .store()
+        .list(DeliveryState::Pending, 10)
+        .await
+        .unwrap()
+        .is_empty());
+
+    let refused = place(json!({"customerId": DEMO_CUSTOMER, "orderStatusCallbackUrl": "http://169.254.169.254/latest/meta-data"})).await;
+    assert_eq!(refused.status(), 400);
+    let problem: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(
+        problem["violations"][0]["pointer"],
+        "/orderStatusCallbackUrl"
+    );
+    assert!(
+        problem["violations"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("link-local"),
+        "{problem}"
+    );
+    assert!(callbacks
+        .store()
+        .list(DeliveryState::Pending, 10)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+// --- resolution from every part of a request -------------------------------------------
+
+#[derive(Debug, Clone, Serialize, Deserialize, Schema)]
+#[serde(rename_all = "camelCase")]
+struct Subscription {
+    #[schema(read_only)]
+    id: Option<u64>,
+    topic: String,
+    #[schema(format = "uri")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hook: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Schema)]
+struct Event {
+    topic: String,
+}
+
+type Resolved = Arc<Mutex<Vec<String>>>;
+
+// The callback argument comes first: it is still resolved after the body.
+#[ringback::post(
+    "/subscriptions",
+    callback(onEvent = "{$request.body#/hook}"),
+    callback(audit = "https://audit.test/{$request.body#/topic}?by={$request.header.X-User}&q={$request.query.tag}", body = Event)
+)]
+async fn subscribe(
+    on_event: Option<Callback<Event>>,
+    resolved: ringback::State<Resolved>,
+    subscription: Body<Subscription>,
+    tag: Query<Option<String>>,
+    x_user: Header<Option<String>>,
+    audit: Option<Callback<Event>>,
+) -> Subscription {
+    let _ = (tag, x_user);
+    let mut seen = resolved.0.lock().unwrap();
+    seen.push(on_event.map(|c| c.url().to_owned()).unwrap_or_default());
+    seen.push(audit.map(|c| c.url().to_owned()).unwrap_or_default());
+    subscription.0
+}
+
+#[tokio::test]
+async fn callbacks_resolve_from_body_header_and_query_as_sent() {
+    let resolved: Resolved = Arc::default();
+    let server = Server::start(
+        Api::new("Subs", "1")
+            .operation(subscribe)
+            .router(resolved.clone()),
+    )
+    .await;
+    let reply = reqwest::Client::new()
+        .post(server.url("/subscriptions?tag=a%26b"))
+        .header("x-user", "ana maria")
+        .json(&json!({"id": 5, "topic": "beer/new", "hook": "https://client.test/hook?x=1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(
+        *resolved.lock().unwrap(),
+        [
+            "https://client.test/hook?x=1",
+            "https://audit.test/beer%2Fnew?by=ana%20maria&q=a%26b",
+        ]
+    );
+
+    let doc = Api::<Resolved>::new("Subs", "1")
+        .operation(subscribe)
+        .document()
+        .to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+    let callbacks = &doc["paths"]["/subscriptions"]["post"]["callbacks"];
+    assert!(callbacks["onEvent"]["{$request.body#/hook}"]["post"].is_object());
+    assert!(callbacks["audit"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .next()
+        .unwrap()
+        .starts_with("https://audit.test/"));
+
+    // Absent target: `None`, not an error.
+    resolved.lock().unwrap().clear();
+    let reply = reqwest::Client::new()
+        .post(server.url("/subscriptions"))
+        .json(&json!({"topic": "t"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(resolved.lock().unwrap()[0], "");
+}
+
+// --- delivery semantics ----------------------------------------------------------------
+
+#[derive(Clone, Default)]
+struct Script {
+    /// Statuses to answer with, in order; 200 once they run out.
+    answers: Arc<Mutex<Vec<u16>>>,
+    /// (webhook-id, signature verified) for every request.
+    seen: Arc<Mutex<Vec<(String, bool)>>>,
+    secret: Option<Secret>,
+}
+
+async fn scripted(
+    AxumState(script): AxumState<Script>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> (StatusCode, HeaderMap) {
+    let verifier = Verifier::new(vec![script.secret.clone().unwrap()]);
+    let id = headers
+        .get("webhook-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    // A fresh verifier each time: retries reuse the id, which a shared one would call a replay.
+    let verified = verifier.verify(&headers, &body).is_ok();
+    script.seen.lock().unwrap().push((id, verified));
+    let status = {
+        let mut answers = script.answers.lock().unwrap();
+        if answers.is_empty() {
+            200
+        } else {
+            answers.remove(0)
+        }
+    };
+    let mut out = HeaderMap::new();
+    if status == 302 {
+        out.insert("location", "http://127.0.0.1:9/elsewhere".parse().unwrap());
+    }
+    (StatusCode::from_u16(status).unwrap(), out)
+}
+
+async fn scripted_receiver(answers: Vec<u16>, secret: Secret) -> (Server, Script) {
+    let script = Script {
+        answers: Arc::new(Mutex::new(answers)),
+        secret: Some(secret),
+        ..Script::default()
+    };
+    let router = axum::Router::new()
+        .route("/hook", post(scripted))
+        .with_state(script.clone());
+    (Server::start(router).await, script)
+}
+
+async fn settle(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delivery {
+    for _ in 0..200 {
+        let d = dispatcher.store().get(id).await.unwrap().unwrap();
+        if matches!(d.state, DeliveryState::Delivered | DeliveryState::Dead) {
+            return d;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("delivery {id} did not settle");
+}
+
+#[tokio::test]
+async fn retries_keep_the_webhook_id_and_every_attempt_is_signed_and_logged() {
+    let secret = Secret::generate();
+    let (receiver, script) = scripted_receiver(vec![500, 503], secret.clone()).await;
+    let dispatcher = Dispatcher::new(MemoryStore::default(), fast(secret));
+    let worker = dispatcher.start();
+    let cb: Callback<Event> = Callback::new("onEvent", receiver.url("/hook"));
+    let id = dispatcher
+        .send(&cb, &Event { topic: "t".into() })
+        .await
+        .unwrap();
+    let d = settle(&dispatcher, &id).await;
+    assert_eq!(d.state, DeliveryState::Delivered);
+    let seen = script.seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        vec![(id.clone(), true), (id.clone(), true), (id.clone(), true)]
+    );
+    let attempts = dispatcher.store().attempts(&id).await.unwrap();
+    let statuses: Vec<Option<u16>> = attempts.iter().map(|a| a.status).collect();
+    assert_eq!(statuses, [Some(500), Some(503), Some(200)]);
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_and_exhausted_deliveries_are_dead_then_replayed() {
+    let secret = Secret::generate();
+    let (receiver, script) = scripted_receiver(vec![302, 302, 302], secret.clone()).await;
+    let dispatcher = Dispatcher::new(MemoryStore::default(), fast(secret));
+    let worker = dispatcher.start();
+    let cb: Callback<Event> = Callback::new("onEvent", receiver.url("/hook"));
+    let id = dispatcher
+        .send(&cb, &Event { topic: "t".into() })
+        .await
+        .unwrap();
+    let d = settle(&dispatcher, &id).await;
+    assert_eq!(
+        d.state,
+        DeliveryState::Dead,
+        "a redirect is not success, and is not followed"
+    );
+    assert_eq!(d.attempts, 3, "the schedule's three attempts");
+    assert_eq!(script.seen.lock().unwrap().len(), 3);
+    assert_eq!(
+        dispatcher
+            .store()
+            .list(DeliveryState::Dead, 10)
+            .await
+            .unwrap()[0]
+            .id,
+        id
+    );
+
+    assert!(dispatcher.replay(&id).await.unwrap());
+    let d = settle(&dispatcher, &id).await;
+    assert_eq!(d.state, DeliveryState::Delivered);
+    assert_eq!(
+        script.seen.lock().unwrap().last().unwrap().0,
+        id,
+        "the replay keeps the id"
+    );
+    assert!(
+        !dispatcher.replay(&id).await.unwrap(),
+        "only dead deliveries replay"
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn gone_stops_at_once_and_a_hanging_receiver_times_out() {
+    let secret = Secret::generate();
+    let (receiver, _) = scripted_receiver(vec![410], secret.clone()).await;
+    let dispatcher = Dispatcher::new(
+        MemoryStore::default(),
+        fast(secret.clone()).attempt_timeout(Duration::from_millis(300)),
+    );
+    let worker = dispatcher.start();
+    let id = dispatcher
+        .send(
+            &Callback::new("e", receiver.url("/hook")),
+            &Event { topic: "t".into() },
+        )
+        .await
+        .unwrap();
+    let d = settle(&dispatcher, &id).await;
+    assert_eq!((d.state, d.attempts), (DeliveryState::Dead, 1));
+
+    // A listener that accepts and never answers.
+    let hang = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = hang.local_addr().unwrap();
+    let _hold = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = hang.accept().await {
+            open.push(socket);
+        }
+    });
+    let id = dispatcher
+        .send(
+            &Callback::new("e", format!("http://{address}/hook")),
+            &Event { topic: "t".into() },
+        )
+        .await
+        .unwrap();
+    let d = settle(&dispatcher, &id).await;
+    assert_eq!(d.state, DeliveryState::Dead);
+    let attempts = dispatcher.store().attempts(&id).await.unwrap();
+    assert_eq!(attempts.len(), 3);
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.error.as_deref().unwrap_or("").contains("timed out")),
+        "{attempts:?}"
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn send_is_durable_before_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("outbox.db");
+    let id = {
+        let dispatcher =
+            Dispatcher::new(SqliteStore::open(&path).unwrap(), fast(Secret::generate()));
+        // No worker: the delivery must be in the file once `send` returned.
+        dispatcher
+            .send(
+                &Callback::new("e", "https://client.test/hook"),
+                &Event { topic: "t".into() },
+            )
+            .await
+            .unwrap()
+    };
+    let reopened = SqliteStore::open(&path).unwrap();
+    use ringback::dispatch::DeliveryStore;
+    let d = reopened.get(&id).await.unwrap().expect("recorded");
+    assert_eq!(d.state, DeliveryState::Pending);
+    assert_eq!(d.body, br#"{"topic":"t"}"#);
+}
+
+#[tokio::test]
+async fn the_receiver_refuses_tampered_stale_and_wrongly_signed_deliveries_over_http() {
+    let secret = Secret::generate();
+    let (tx, mut arrivals) = mpsc::unbounded_channel();
+    let client = Server::start(receiver::router(Verifier::new(vec![secret.clone()]), tx)).await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let body = json!({"orderId": uuid::Uuid::nil(), "orderStatus": "NEW"}).to_string();
+    let post = |id: &str, ts: i64, signed_body: &str, sent_body: &str, key: &Secret| {
+        let signature = ringback::dispatch::signature_header(
+            std::slice::from_ref(key),
+            id,
+            ts,
+            signed_body.as_bytes(),
+        );
+        reqwest::Client::new()
+            .post(client.url("/hooks/orders"))
+            .header("webhook-id", id)
+            .header("webhook-timestamp", ts.to_string())
+            .header("webhook-signature", signature)
+            .header("content-type", "application/json")
+            .body(sent_body.to_owned())
+            .send()
+    };
+    let tampered = body.replace("NEW", "PICKED_UP");
+    assert_eq!(
+        post("m1", now, &body, &tampered, &secret)
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post("m2", now - 600, &body, &body, &secret)
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        post("m3", now, &body, &body, &Secret::generate())
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert!(
+        arrivals.try_recv().is_err(),
+        "nothing refused reached the handler"
+    );
+    assert_eq!(
+        post("m4", now, &body, &body, &secret)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(next(&mut arrivals).await.id, "m4");
+    assert_eq!(
+        post("m4", now, &body, &body, &secret)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        arrivals.try_recv().is_err(),
+        "a replay is not handed to the handler"
+    );
+}
