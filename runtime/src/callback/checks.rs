@@ -133,14 +133,12 @@ const fn check_expression(
                 .push(": Query<String>` or a field to its `Query<T>` struct")
                 .fail(),
             Presence::Optional => {
-                require_option(name, "the query parameter", param, single, argument)
+                require_option(name, "the query parameter", param, argument)
             }
             Presence::Required => {}
         },
-        Expression::Request(Source::Header(header)) => {
-            if !header_required(op, header) {
-                require_option(name, "the header", header, single, argument)
-            }
+        Expression::Request(Source::Header(header)) if !header_required(op, header) => {
+            require_option(name, "the header", header, argument)
         }
         _ => {}
     }
@@ -208,8 +206,7 @@ const fn header_required(op: &OperationShapes, header: &str) -> bool {
 }
 
 /// A callback whose URL may be missing must be taken as `Option<Callback<T>>`.
-const fn require_option(name: &str, what: &str, which: &str, single: bool, argument: Option<bool>) {
-    let _ = single;
+const fn require_option(name: &str, what: &str, which: &str, argument: Option<bool>) {
     if let Some(true) = argument {
         start(name)
             .push(what)

@@ -180,9 +180,7 @@ fn embedded_v4(v6: Ipv6Addr) -> Option<(&'static str, Ipv4Addr)> {
         let v4 = Ipv4Addr::new((s[1] >> 8) as u8, s[1] as u8, (s[2] >> 8) as u8, s[2] as u8);
         return Some(("6to4", v4));
     }
-    if (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0])
-        || (s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1)
-    {
+    if s[0] == 0x64 && s[1] == 0xff9b && (s[2..6] == [0, 0, 0, 0] || s[2] == 1) {
         return Some(("NAT64", last32));
     }
     if s[0] == 0x2001 && s[1] == 0 {
@@ -216,7 +214,7 @@ pub fn check_url(url: &str, allow: &AllowList) -> Result<url::Url, Refused> {
         Some(url::Host::Domain(_)) => return Ok(parsed),
         None => return Err(refused("the URL has no host".into())),
     };
-    check_ip(ip, allow).map_err(|reason| refused(reason))?;
+    check_ip(ip, allow).map_err(refused)?;
     Ok(parsed)
 }
 
