@@ -132,9 +132,7 @@ const fn check_expression(
                 .push(param)
                 .push(": Query<String>` or a field to its `Query<T>` struct")
                 .fail(),
-            Presence::Optional => {
-                require_option(name, "the query parameter", param, argument)
-            }
+            Presence::Optional => require_option(name, "the query parameter", param, argument),
             Presence::Required => {}
         },
         Expression::Request(Source::Header(header)) if !header_required(op, header) => {
