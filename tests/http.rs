@@ -539,3 +539,39 @@ async fn the_document_is_served_in_both_versions_and_formats() {
     assert!(yaml.starts_with("openapi: 3.0.3"), "{yaml}");
     get(&server, "/openapi.json?version=2.0").await.problem(400);
 }
+
+#[ringback::get("/secret", security(bearer), security(api_key, oauth = ["orders:read"]), responses(200 = "The secret"))]
+async fn secret() -> String {
+    "s".into()
+}
+
+#[test]
+fn security_requirements_name_registered_schemes() {
+    let api = Api::<()>::new("Sec", "1")
+        .security_scheme("bearer", json!({"type": "http", "scheme": "bearer"}))
+        .security_scheme("api_key", json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}))
+        .security_scheme(
+            "oauth",
+            json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://auth.test/token", "scopes": {"orders:read": "read orders"}}}}),
+        )
+        .operation(secret);
+    let doc = api
+        .document()
+        .to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+    assert_eq!(
+        doc["paths"]["/secret"]["get"]["security"],
+        json!([{"bearer": []}, {"api_key": [], "oauth": ["orders:read"]}])
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["api_key"]["name"],
+        "X-Api-Key"
+    );
+
+    let missing =
+        std::panic::catch_unwind(|| Api::<()>::new("Sec", "1").operation(secret).document());
+    let message = *missing.unwrap_err().downcast::<String>().unwrap();
+    assert!(
+        message.contains("security scheme `bearer`, which is not registered"),
+        "{message}"
+    );
+}

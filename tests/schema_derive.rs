@@ -638,3 +638,25 @@ fn the_const_shape_walks_nested_properties() {
         }
     ));
 }
+
+#[test]
+fn date_and_time_types_behind_the_chrono_feature() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize, Schema)]
+    struct Stamp {
+        at: chrono::DateTime<chrono::Utc>,
+        on: chrono::NaiveDate,
+    }
+    let s = component::<Stamp>("Stamp", OpenApiVersion::V3_0_3);
+    assert_eq!(
+        s["properties"]["at"],
+        json!({"type": "string", "format": "date-time"})
+    );
+    assert_eq!(
+        s["properties"]["on"],
+        json!({"type": "string", "format": "date"})
+    );
+    round_trip(&Stamp {
+        at: chrono::DateTime::from_timestamp(1_700_000_000, 5).unwrap(),
+        on: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
+    });
+}

@@ -34,6 +34,8 @@ pub struct Document {
     pub paths: BTreeMap<String, PathItem>,
     /// Named schemas.
     pub components: Components,
+    /// Security schemes by name (`components.securitySchemes`), as OpenAPI writes them.
+    pub security_schemes: BTreeMap<String, Value>,
 }
 
 /// The document's `info` object.
@@ -282,8 +284,15 @@ impl Document {
             .schemas()
             .map(|(name, schema)| (name.to_owned(), schema.to_json(version)))
             .collect();
+        let mut components = Map::new();
         if !schemas.is_empty() {
-            doc.insert("components".into(), json!({ "schemas": schemas }));
+            components.insert("schemas".into(), Value::Object(schemas));
+        }
+        if !self.security_schemes.is_empty() {
+            components.insert("securitySchemes".into(), json!(self.security_schemes));
+        }
+        if !components.is_empty() {
+            doc.insert("components".into(), Value::Object(components));
         }
         Value::Object(doc)
     }

@@ -146,6 +146,20 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         self
     }
 
+    /// Registers a security scheme that operations name in `security(...)`, written as OpenAPI
+    /// writes it.
+    ///
+    /// ```
+    /// let api = ringback::Api::<()>::new("Shop", "1")
+    ///     .security_scheme("bearer", serde_json::json!({"type": "http", "scheme": "bearer"}));
+    /// let doc = api.document().to_json(ringback::openapi::OpenApiVersion::V3_0_3);
+    /// assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    /// ```
+    pub fn security_scheme(mut self, name: impl Into<String>, scheme: serde_json::Value) -> Self {
+        self.document.security_schemes.insert(name.into(), scheme);
+        self
+    }
+
     /// Who to contact about the API.
     pub fn contact(mut self, contact: crate::openapi::Contact) -> Self {
         self.document.info.contact = Some(contact);
@@ -181,7 +195,22 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     }
 
     /// The OpenAPI document.
+    ///
+    /// # Panics
+    /// If an operation requires a security scheme that was never registered with
+    /// [`security_scheme`](Self::security_scheme): the document would not be valid.
     pub fn document(&self) -> Document {
+        for op in &self.operations {
+            for alternative in op.meta.security {
+                for (scheme, _) in *alternative {
+                    assert!(
+                        self.document.security_schemes.contains_key(*scheme),
+                        "operation `{}` requires the security scheme `{scheme}`, which is not registered; add `.security_scheme(\"{scheme}\", ...)` to the Api",
+                        op.meta.operation_id
+                    );
+                }
+            }
+        }
         let mut doc = self.document.clone();
         let mut used_tags: Vec<&str> = Vec::new();
         for op in &self.operations {
