@@ -18,6 +18,7 @@ use ringback_examples::DEMO_SECRET;
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID]...
               [--outbox FILE] [--secret whsec_...] [--allow-loopback] [--status-interval SECS]
+              [--attempt-timeout SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
       file --outbox (default beer-orders-outbox.db) until delivered, signed with --secret
@@ -83,6 +84,7 @@ struct Options {
     secret: Secret,
     allow_loopback: bool,
     status_interval: Duration,
+    attempt_timeout: Option<Duration>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -94,6 +96,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         secret: DEMO_SECRET.parse()?,
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
+        attempt_timeout: None,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -120,6 +123,13 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .map_err(|_| format!("--status-interval {v:?} is not a number of seconds"))?;
                 o.status_interval = Duration::from_secs_f64(secs.max(0.0));
             }
+            "--attempt-timeout" => {
+                let v = value("--attempt-timeout")?;
+                let secs: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--attempt-timeout {v:?} is not a number of seconds"))?;
+                o.attempt_timeout = Some(Duration::from_secs_f64(secs.max(0.01)));
+            }
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
@@ -130,6 +140,10 @@ fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
     let mut config = DispatcherConfig::new(o.secret.clone());
     if o.allow_loopback {
         config = config.allow(AllowList::none().loopback());
+    }
+    if let Some(timeout) = o.attempt_timeout {
+        // The claim lease follows the timeout, so a crashed instance's claims return sooner.
+        config = config.attempt_timeout(timeout);
     }
     Dispatcher::sqlite(&o.outbox, config).map_err(|e| format!("{}: {e}", o.outbox))
 }
@@ -201,6 +215,7 @@ fn demo() -> Result<(), String> {
             secret,
             allow_loopback: true,
             status_interval: Duration::from_secs(1),
+            attempt_timeout: None,
         };
         let callbacks = dispatcher(&o)?;
         let worker = callbacks.start();

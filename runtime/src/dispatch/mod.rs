@@ -96,7 +96,8 @@ impl DispatcherConfig {
     /// The timeout of one attempt.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
-        self.lease = self.lease.max(timeout * 3);
+        // A claim outlives the attempt it covers, with room for the store round trips.
+        self.lease = timeout * 3 + Duration::from_secs(1);
         self
     }
 
