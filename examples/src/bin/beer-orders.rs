@@ -21,7 +21,8 @@ const USAGE: &str = "usage:
               [--attempt-timeout SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
-      file --outbox (default beer-orders-outbox.db) until delivered, signed with --secret
+      file --outbox (default beer-orders-outbox.db), or in PostgreSQL when --outbox is a
+      postgres:// URL (several instances then share it), until delivered, signed with --secret
       (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
@@ -136,7 +137,7 @@ fn options(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
+async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
     let mut config = DispatcherConfig::new(o.secret.clone());
     if o.allow_loopback {
         config = config.allow(AllowList::none().loopback());
@@ -145,7 +146,13 @@ fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
         // The claim lease follows the timeout, so a crashed instance's claims return sooner.
         config = config.attempt_timeout(timeout);
     }
-    Dispatcher::sqlite(&o.outbox, config).map_err(|e| format!("{}: {e}", o.outbox))
+    // The one line that picks the store: a PostgreSQL URL shares the outbox between instances.
+    if o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://") {
+        Dispatcher::postgres(&o.outbox, config).await
+    } else {
+        Dispatcher::sqlite(&o.outbox, config)
+    }
+    .map_err(|e| format!("--outbox {}: {e}", o.outbox))
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
@@ -155,7 +162,7 @@ fn serve(args: &[String]) -> Result<(), String> {
     }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
-        let callbacks = dispatcher(&o)?;
+        let callbacks = dispatcher(&o).await?;
         let worker = callbacks.start();
         let listener = tokio::net::TcpListener::bind(&o.listen)
             .await
@@ -217,7 +224,7 @@ fn demo() -> Result<(), String> {
             status_interval: Duration::from_secs(1),
             attempt_timeout: None,
         };
-        let callbacks = dispatcher(&o)?;
+        let callbacks = dispatcher(&o).await?;
         let worker = callbacks.start();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -2,6 +2,9 @@
 //! signed (Standard Webhooks), retried on a schedule, never redirected, never to an address
 //! it must not reach, and dead-lettered when the schedule runs out.
 
+mod metrics;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod retry;
 mod signing;
 mod sqlite;
@@ -16,6 +19,9 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use tokio::sync::{watch, Notify};
 
+pub use metrics::Metrics;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use retry::{parse_retry_after, RetrySchedule};
 pub use signing::{signature_header, Secret};
 pub use sqlite::SqliteStore;
@@ -23,7 +29,8 @@ pub use ssrf::{
     check_ip, check_url, refusal_reason, AllowList, GuardedResolver, Lookup, Refused, SystemLookup,
 };
 pub use store::{
-    Attempt, Delivery, DeliveryState, DeliveryStore, MemoryStore, StoreError, StoreFuture,
+    Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore, StoreError,
+    StoreFuture,
 };
 pub use worker::Worker;
 
@@ -179,6 +186,7 @@ struct Inner {
     client: reqwest::Client,
     wake: Notify,
     stop: watch::Sender<bool>,
+    counters: metrics::Counters,
 }
 
 impl Dispatcher {
@@ -213,6 +221,7 @@ impl Dispatcher {
                 client,
                 wake: Notify::new(),
                 stop,
+                counters: metrics::Counters::default(),
             }),
         }
     }
@@ -220,6 +229,13 @@ impl Dispatcher {
     /// A dispatcher over the SQLite file at `path` (created if needed): the embedded default.
     pub fn sqlite(path: impl AsRef<Path>, config: DispatcherConfig) -> Result<Self, StoreError> {
         Ok(Self::new(SqliteStore::open(path)?, config))
+    }
+
+    /// A dispatcher over the PostgreSQL database at `url`, shared by every instance of the
+    /// service (tables created on first use).
+    #[cfg(feature = "postgres")]
+    pub async fn postgres(url: &str, config: DispatcherConfig) -> Result<Self, StoreError> {
+        Ok(Self::new(PostgresStore::connect(url).await?, config))
     }
 
     /// Records a delivery of `payload` to `callback` and returns its id (the `webhook-id`)
@@ -268,9 +284,28 @@ impl Dispatcher {
         worker::start(self.inner.clone())
     }
 
+    /// What this dispatcher has done: enqueued, delivered, retried, dead-lettered, in flight.
+    pub fn metrics(&self) -> Metrics {
+        self.inner.counters.snapshot()
+    }
+
     /// The store, to list deliveries and read their attempts.
     pub fn store(&self) -> &dyn DeliveryStore {
         &*self.inner.store
+    }
+
+    /// Makes every dead delivery matching `filter` (a target, a time range) pending again;
+    /// returns how many.
+    pub async fn replay_matching(&self, filter: DeliveryFilter) -> Result<u64, StoreError> {
+        let n = self
+            .inner
+            .store
+            .replay_matching(filter, SystemTime::now())
+            .await?;
+        if n > 0 {
+            self.inner.wake.notify_one();
+        }
+        Ok(n)
     }
 
     /// Makes a dead delivery pending again; `false` when it is not dead.

@@ -7,7 +7,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::store::{Attempt, Delivery, DeliveryState, DeliveryStore, StoreError, StoreFuture};
+use super::store::{
+    Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, StoreError, StoreFuture,
+};
 
 /// Deliveries in a SQLite file, created and migrated on open.
 ///
@@ -265,13 +267,37 @@ impl DeliveryStore for SqliteStore {
         })
     }
 
-    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
         self.run(move |c| {
             let mut select = c.prepare_cached(
-                "SELECT * FROM ringback_deliveries WHERE state = ?1 ORDER BY created_at LIMIT ?2",
+                "SELECT * FROM ringback_deliveries
+                 WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                 ORDER BY created_at LIMIT ?5",
             )?;
-            let rows = select.query_map(params![state.as_str(), limit as i64], delivery)?;
+            let rows = select.query_map(
+                params![
+                    filter.state.map(DeliveryState::as_str),
+                    filter.target,
+                    filter.since.map(millis),
+                    filter.until.map(millis),
+                    limit.min(i64::MAX as usize) as i64
+                ],
+                delivery,
+            )?;
             rows.collect()
+        })
+    }
+
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
+        self.run(move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
+                 WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)",
+                params![millis(now), filter.target, filter.since.map(millis), filter.until.map(millis)],
+            )
+            .map(|n| n as u64)
         })
     }
 

@@ -84,6 +84,59 @@ pub struct Attempt {
     pub response_head: Vec<u8>,
 }
 
+/// Which deliveries to list or replay: every condition given must hold.
+///
+/// ```
+/// use ringback::dispatch::{DeliveryFilter, DeliveryState};
+/// let dead_for_one_client = DeliveryFilter::state(DeliveryState::Dead).target("https://client.test/");
+/// assert_eq!(dead_for_one_client.state, Some(DeliveryState::Dead));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryFilter {
+    /// In this state.
+    pub state: Option<DeliveryState>,
+    /// To a URL that starts with this (an origin, a path, or the whole URL).
+    pub target: Option<String>,
+    /// Recorded at or after this time.
+    pub since: Option<SystemTime>,
+    /// Recorded before this time.
+    pub until: Option<SystemTime>,
+}
+
+impl DeliveryFilter {
+    /// Deliveries in `state`.
+    pub fn state(state: DeliveryState) -> Self {
+        DeliveryFilter {
+            state: Some(state),
+            ..Self::default()
+        }
+    }
+
+    /// Only those to URLs starting with `prefix`.
+    pub fn target(mut self, prefix: impl Into<String>) -> Self {
+        self.target = Some(prefix.into());
+        self
+    }
+
+    /// Only those recorded in `[since, until)`.
+    pub fn between(mut self, since: SystemTime, until: SystemTime) -> Self {
+        self.since = Some(since);
+        self.until = Some(until);
+        self
+    }
+
+    /// Whether `d` matches.
+    pub fn matches(&self, d: &Delivery) -> bool {
+        self.state.is_none_or(|s| s == d.state)
+            && self
+                .target
+                .as_ref()
+                .is_none_or(|t| d.url.starts_with(t.as_str()))
+            && self.since.is_none_or(|t| d.created_at >= t)
+            && self.until.is_none_or(|t| d.created_at < t)
+    }
+}
+
 /// An error from a store.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -137,7 +190,16 @@ pub trait DeliveryStore: Send + Sync + 'static {
     fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>>;
 
     /// Deliveries in `state`, oldest first, at most `limit`.
-    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>>;
+    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        self.find(DeliveryFilter::state(state), limit)
+    }
+
+    /// Deliveries matching `filter`, oldest first, at most `limit`.
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>>;
+
+    /// Makes every dead delivery matching `filter` pending again, due at `now`; returns how
+    /// many.
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64>;
 
     /// Makes a dead delivery pending again, due at `now`, with a fresh schedule; its id and
     /// attempt log stay.
@@ -265,17 +327,34 @@ impl DeliveryStore for MemoryStore {
         ready(self.with(|m| m.attempts.get(id).cloned().unwrap_or_default()))
     }
 
-    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
         ready(self.with(|m| {
             let mut found: Vec<Delivery> = m
                 .deliveries
                 .values()
-                .filter(|(d, _)| d.state == state)
+                .filter(|(d, _)| filter.matches(d))
                 .map(|(d, _)| d.clone())
                 .collect();
             found.sort_by_key(|d| d.created_at);
             found.truncate(limit);
             found
+        }))
+    }
+
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
+        let filter = DeliveryFilter {
+            state: Some(DeliveryState::Dead),
+            ..filter
+        };
+        ready(self.with(|m| {
+            let mut n = 0;
+            for (d, _) in m.deliveries.values_mut().filter(|(d, _)| filter.matches(d)) {
+                d.state = DeliveryState::Pending;
+                d.next_attempt_at = now;
+                d.attempts = 0;
+                n += 1;
+            }
+            n
         }))
     }
 

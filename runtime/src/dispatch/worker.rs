@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::metrics::Counters;
 use super::retry::parse_retry_after;
 use super::signing::signature_header;
 use super::ssrf::{check_url, Refused};
@@ -155,6 +156,17 @@ enum Outcome {
 }
 
 async fn attempt(inner: &Inner, delivery: Delivery) {
+    let counters = &inner.counters;
+    counters
+        .in_flight
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    attempt_once(inner, delivery).await;
+    counters
+        .in_flight
+        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+async fn attempt_once(inner: &Inner, delivery: Delivery) {
     let number = delivery.attempts + 1;
     let span = tracing::info_span!("callback_attempt", id = %delivery.id, callback = %delivery.callback, attempt = number);
     async {
@@ -228,8 +240,15 @@ async fn attempt(inner: &Inner, delivery: Delivery) {
             }
         };
         let result = match next {
-            Some(at) => inner.store.retry_at(&delivery.id, record, at).await,
-            None => inner.store.dead(&delivery.id, record).await,
+            Some(at) => {
+                Counters::add(&inner.counters.retried);
+                inner.store.retry_at(&delivery.id, record, at).await
+            }
+            None => {
+                tracing::warn!(attempts = number, "dead-lettered");
+                Counters::add(&inner.counters.dead);
+                inner.store.dead(&delivery.id, record).await
+            }
         };
         store(result, &delivery.id);
     }
@@ -254,6 +273,44 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
         Ok(m) => m,
         Err(_) => return Outcome::Refused(format!("unknown method {}", delivery.method)),
     };
+    let started = Instant::now();
+    let mut outcome = post(inner, delivery, method.clone(), url.clone()).await;
+    // A receiver restarting refuses connections for a moment: one immediate retry saves a
+    // delivery a wait of the whole first step of the schedule.
+    if let Err(e) = &outcome {
+        if is_refused_connection(e) && started.elapsed() < Duration::from_secs(1) {
+            tracing::debug!("connection refused at once; retrying immediately");
+            outcome = post(inner, delivery, method, url).await;
+        }
+    }
+    match outcome {
+        Ok(o) => o,
+        Err(e) => match find_refused(&e) {
+            Some(refused) => Outcome::Refused(refused.to_string()),
+            None => Outcome::Failed(describe(&e)),
+        },
+    }
+}
+
+fn is_refused_connection(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// One HTTP request of an attempt.
+async fn post(
+    inner: &Inner,
+    delivery: &Delivery,
+    method: reqwest::Method,
+    url: url::Url,
+) -> Result<Outcome, reqwest::Error> {
+    let config = &inner.config;
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -269,15 +326,7 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
             signature_header(&config.secrets, &delivery.id, timestamp, &delivery.body),
         )
         .body(delivery.body.clone());
-    let mut response = match request.send().await {
-        Ok(r) => r,
-        Err(e) => {
-            if let Some(refused) = find_refused(&e) {
-                return Outcome::Refused(refused.to_string());
-            }
-            return Outcome::Failed(describe(&e));
-        }
-    };
+    let mut response = request.send().await?;
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
@@ -294,11 +343,11 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
             Ok(None) | Err(_) => break,
         }
     }
-    Outcome::Answered {
+    Ok(Outcome::Answered {
         status,
         retry_after,
         head,
-    }
+    })
 }
 
 fn find_refused<'e>(e: &'e (dyn std::error::Error + 'static)) -> Option<&'e Refused> {

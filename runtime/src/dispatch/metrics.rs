@@ -1,0 +1,92 @@
+//! Delivery counters, readable as a snapshot or scraped as Prometheus text.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Debug, Default)]
+pub(super) struct Counters {
+    pub enqueued: AtomicU64,
+    pub delivered: AtomicU64,
+    pub retried: AtomicU64,
+    pub dead: AtomicU64,
+    pub in_flight: AtomicU64,
+}
+
+impl Counters {
+    pub fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> Metrics {
+        Metrics {
+            enqueued: self.enqueued.load(Ordering::Relaxed),
+            delivered: self.delivered.load(Ordering::Relaxed),
+            retried: self.retried.load(Ordering::Relaxed),
+            dead_lettered: self.dead.load(Ordering::Relaxed),
+            in_flight: self.in_flight.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What one dispatcher has done since it started.
+///
+/// ```
+/// let m = ringback::dispatch::Metrics { enqueued: 3, delivered: 2, retried: 1, dead_lettered: 0, in_flight: 1 };
+/// assert!(m.to_prometheus().contains("ringback_callbacks_delivered_total 2"));
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Metrics {
+    /// Deliveries recorded by `send`.
+    pub enqueued: u64,
+    /// Deliveries the receiver accepted.
+    pub delivered: u64,
+    /// Failed attempts that were scheduled again.
+    pub retried: u64,
+    /// Deliveries moved to the dead letters.
+    pub dead_lettered: u64,
+    /// Attempts running now.
+    pub in_flight: u64,
+}
+
+impl Metrics {
+    /// The counters in the Prometheus text exposition format.
+    pub fn to_prometheus(&self) -> String {
+        let mut out = String::new();
+        for (name, help, kind, value) in [
+            (
+                "ringback_callbacks_enqueued_total",
+                "Callback deliveries recorded.",
+                "counter",
+                self.enqueued,
+            ),
+            (
+                "ringback_callbacks_delivered_total",
+                "Callback deliveries accepted by the receiver.",
+                "counter",
+                self.delivered,
+            ),
+            (
+                "ringback_callbacks_retried_total",
+                "Failed callback attempts scheduled again.",
+                "counter",
+                self.retried,
+            ),
+            (
+                "ringback_callbacks_dead_lettered_total",
+                "Callback deliveries dead-lettered.",
+                "counter",
+                self.dead_lettered,
+            ),
+            (
+                "ringback_callbacks_in_flight",
+                "Callback attempts running now.",
+                "gauge",
+                self.in_flight,
+            ),
+        ] {
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+            ));
+        }
+        out
+    }
+}

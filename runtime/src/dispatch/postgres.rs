@@ -1,0 +1,357 @@
+//! The PostgreSQL store: one outbox shared by every instance of a service. Instances claim due
+//! deliveries with `FOR UPDATE SKIP LOCKED` and a lease, so two never attempt one delivery at
+//! the same time (unless a lease ran out), and a crashed instance's claims return to the pool
+//! when their leases end. The store creates and migrates its own tables.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::{NoTls, Row};
+
+use super::store::{
+    Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, StoreError, StoreFuture,
+};
+
+/// Deliveries in PostgreSQL.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+/// use ringback::dispatch::{Dispatcher, DispatcherConfig, PostgresStore, Secret};
+/// let store = PostgresStore::connect("postgres://app@db.internal/app").await?;
+/// let dispatcher = Dispatcher::new(store, DispatcherConfig::new(Secret::generate()));
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct PostgresStore {
+    pool: Pool,
+}
+
+/// Each migration runs once, in order; `ringback_schema` remembers how far a database is.
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS ringback_deliveries (
+        id TEXT PRIMARY KEY,
+        callback TEXT NOT NULL,
+        method TEXT NOT NULL,
+        url TEXT NOT NULL,
+        body BYTEA NOT NULL,
+        created_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT NOT NULL,
+        lease_until BIGINT NOT NULL DEFAULT 0,
+        state TEXT NOT NULL,
+        last_error TEXT
+    );
+    CREATE INDEX IF NOT EXISTS ringback_deliveries_due ON ringback_deliveries (state, next_attempt_at);
+    CREATE TABLE IF NOT EXISTS ringback_attempts (
+        delivery_id TEXT NOT NULL REFERENCES ringback_deliveries (id),
+        number INTEGER NOT NULL,
+        at BIGINT NOT NULL,
+        status INTEGER,
+        error TEXT,
+        latency_us BIGINT NOT NULL,
+        response_head BYTEA NOT NULL,
+        seq BIGSERIAL PRIMARY KEY
+    );
+    CREATE INDEX IF NOT EXISTS ringback_attempts_delivery ON ringback_attempts (delivery_id);",
+];
+
+fn millis(t: SystemTime) -> i64 {
+    t.duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn time(ms: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)
+}
+
+fn error(e: impl std::fmt::Display) -> StoreError {
+    StoreError(e.to_string())
+}
+
+fn delivery(row: &Row) -> Delivery {
+    let state: String = row.get("state");
+    let attempts: i32 = row.get("attempts");
+    Delivery {
+        id: row.get("id"),
+        callback: row.get("callback"),
+        method: row.get("method"),
+        url: row.get("url"),
+        body: row.get("body"),
+        created_at: time(row.get("created_at")),
+        attempts: attempts.max(0) as u32,
+        next_attempt_at: time(row.get("next_attempt_at")),
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
+        last_error: row.get("last_error"),
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user:password@host:port/database`), creating or
+    /// migrating the store's tables.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let config: tokio_postgres::Config = url.parse().map_err(error)?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager).max_size(16).build().map_err(error)?;
+        let store = PostgresStore { pool };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.pool.get().await.map_err(error)?;
+        let tx = client.transaction().await.map_err(error)?;
+        // One migrator at a time, even when several instances start together.
+        tx.execute("SELECT pg_advisory_xact_lock(727274)", &[])
+            .await
+            .map_err(error)?;
+        tx.batch_execute("CREATE TABLE IF NOT EXISTS ringback_schema (version INTEGER NOT NULL)")
+            .await
+            .map_err(error)?;
+        let version: i32 = match tx
+            .query_opt("SELECT version FROM ringback_schema", &[])
+            .await
+            .map_err(error)?
+        {
+            Some(row) => row.get(0),
+            None => {
+                tx.execute("INSERT INTO ringback_schema (version) VALUES (0)", &[])
+                    .await
+                    .map_err(error)?;
+                0
+            }
+        };
+        for (i, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.batch_execute(migration).await.map_err(error)?;
+            tx.execute(
+                "UPDATE ringback_schema SET version = $1",
+                &[&(i as i32 + 1)],
+            )
+            .await
+            .map_err(error)?;
+        }
+        tx.commit().await.map_err(error)
+    }
+
+    fn finish(
+        &self,
+        id: &str,
+        attempt: Attempt,
+        state: DeliveryState,
+        next: Option<SystemTime>,
+    ) -> StoreFuture<'_, ()> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let last_error = attempt.error.clone().or_else(|| {
+                attempt
+                    .status
+                    .filter(|s| !(200..300).contains(s))
+                    .map(|s| format!("answered {s}"))
+            });
+            // One statement, so the state and the attempt log change together.
+            client
+                .execute(
+                    "WITH d AS (
+                        UPDATE ringback_deliveries SET state = $2, attempts = GREATEST(attempts, $3), last_error = $4,
+                            next_attempt_at = COALESCE($5, next_attempt_at)
+                        WHERE id = $1 RETURNING id)
+                     INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
+                     SELECT id, $3, $6, $7, $8, $9, $10 FROM d",
+                    &[
+                        &id,
+                        &state.as_str(),
+                        &(attempt.number as i32),
+                        &last_error,
+                        &next.map(millis),
+                        &millis(attempt.at),
+                        &attempt.status.map(i32::from),
+                        &attempt.error,
+                        &(attempt.latency.as_micros() as i64),
+                        &attempt.response_head,
+                    ],
+                )
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+}
+
+impl DeliveryStore for PostgresStore {
+    fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            client
+                .execute(
+                    "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    &[
+                        &d.id,
+                        &d.callback,
+                        &d.method,
+                        &d.url,
+                        &d.body,
+                        &millis(d.created_at),
+                        &(d.attempts as i32),
+                        &millis(d.next_attempt_at),
+                        &d.state.as_str(),
+                    ],
+                )
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    fn claim_due(
+        &self,
+        now: SystemTime,
+        limit: usize,
+        lease: Duration,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let rows = client
+                .query(
+                    "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = $2
+                     WHERE id IN (
+                        SELECT id FROM ringback_deliveries
+                        WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'in_flight' AND lease_until <= $1)
+                        ORDER BY next_attempt_at, created_at
+                        LIMIT $3
+                        FOR UPDATE SKIP LOCKED)
+                     RETURNING *",
+                    &[&millis(now), &millis(now + lease), &(limit.min(i64::MAX as usize) as i64)],
+                )
+                .await
+                .map_err(error)?;
+            Ok(rows.iter().map(delivery).collect())
+        })
+    }
+
+    fn delivered(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Delivered, None)
+    }
+
+    fn retry_at(&self, id: &str, attempt: Attempt, next: SystemTime) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Pending, Some(next))
+    }
+
+    fn dead(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, DeliveryState::Dead, None)
+    }
+
+    fn release(&self, id: &str) -> StoreFuture<'_, ()> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            client
+                .execute(
+                    "UPDATE ringback_deliveries SET state = 'pending', lease_until = 0 WHERE id = $1 AND state = 'in_flight'",
+                    &[&id],
+                )
+                .await
+                .map_err(error)?;
+            Ok(())
+        })
+    }
+
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let row = client
+                .query_opt("SELECT * FROM ringback_deliveries WHERE id = $1", &[&id])
+                .await
+                .map_err(error)?;
+            Ok(row.as_ref().map(delivery))
+        })
+    }
+
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let rows = client
+                .query(
+                    "SELECT number, at, status, error, latency_us, response_head FROM ringback_attempts
+                     WHERE delivery_id = $1 ORDER BY seq",
+                    &[&id],
+                )
+                .await
+                .map_err(error)?;
+            Ok(rows
+                .iter()
+                .map(|r| Attempt {
+                    number: r.get::<_, i32>(0).max(0) as u32,
+                    at: time(r.get(1)),
+                    status: r.get::<_, Option<i32>>(2).map(|s| s as u16),
+                    error: r.get(3),
+                    latency: Duration::from_micros(r.get::<_, i64>(4).max(0) as u64),
+                    response_head: r.get(5),
+                })
+                .collect())
+        })
+    }
+
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let rows = client
+                .query(
+                    "SELECT * FROM ringback_deliveries
+                     WHERE ($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR starts_with(url, $2))
+                       AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+                     ORDER BY created_at LIMIT $5",
+                    &[
+                        &filter.state.map(DeliveryState::as_str),
+                        &filter.target,
+                        &filter.since.map(millis),
+                        &filter.until.map(millis),
+                        &(limit.min(i64::MAX as usize) as i64),
+                    ],
+                )
+                .await
+                .map_err(error)?;
+            Ok(rows.iter().map(delivery).collect())
+        })
+    }
+
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            client
+                .execute(
+                    "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0
+                     WHERE state = 'dead' AND ($2::TEXT IS NULL OR starts_with(url, $2))
+                       AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)",
+                    &[&millis(now), &filter.target, &filter.since.map(millis), &filter.until.map(millis)],
+                )
+                .await
+                .map_err(error)
+        })
+    }
+
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            let client = self.pool.get().await.map_err(error)?;
+            let n = client
+                .execute(
+                    "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $2, attempts = 0
+                     WHERE id = $1 AND state = 'dead'",
+                    &[&id, &millis(now)],
+                )
+                .await
+                .map_err(error)?;
+            Ok(n == 1)
+        })
+    }
+}
