@@ -517,3 +517,206 @@ async fn the_receiver_refuses_tampered_stale_and_wrongly_signed_deliveries_over_
         "a replay is not handed to the handler"
     );
 }
+
+// --- fault injection and shutdown, against a scripted raw TCP receiver -----------------
+
+#[derive(Debug, Clone, Copy)]
+enum Act {
+    /// Answer with this status (and `Retry-After` seconds, if given).
+    Status(u16, Option<u64>),
+    /// Read the request, then close the connection without answering.
+    Reset,
+    /// Keep the connection open without answering for this long, then answer 200.
+    Stall(Duration),
+}
+
+/// A receiver that answers each connection with the next act of its script (200 when done),
+/// and remembers when each connection came.
+async fn script(acts: Vec<Act>) -> (String, Arc<Mutex<Vec<std::time::Instant>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let acts = Arc::new(Mutex::new(acts));
+    let arrivals: Arc<Mutex<Vec<std::time::Instant>>> = Arc::default();
+    let seen = arrivals.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            seen.lock().unwrap().push(std::time::Instant::now());
+            let act = {
+                let mut acts = acts.lock().unwrap();
+                if acts.is_empty() {
+                    Act::Status(200, None)
+                } else {
+                    acts.remove(0)
+                }
+            };
+            tokio::spawn(async move {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 8192];
+                let _ = socket.read(&mut buf).await;
+                let status = match act {
+                    // Dropping the socket unanswered closes the connection under the client.
+                    Act::Reset => return,
+                    Act::Stall(d) => {
+                        tokio::time::sleep(d).await;
+                        (200, None)
+                    }
+                    Act::Status(s, retry_after) => (s, retry_after),
+                };
+                let extra = status
+                    .1
+                    .map(|s| format!("retry-after: {s}\r\n"))
+                    .unwrap_or_default();
+                let reply = format!(
+                    "HTTP/1.1 {} X\r\n{extra}content-length: 0\r\nconnection: close\r\n\r\n",
+                    status.0
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    (url, arrivals)
+}
+
+#[tokio::test]
+async fn every_fault_ends_as_the_policy_says_with_the_attempts_to_prove_it() {
+    let config = DispatcherConfig::new(Secret::generate())
+        .schedule(
+            RetrySchedule::new([Duration::from_millis(50), Duration::from_secs(2)])
+                .with_jitter(0.0),
+        )
+        .allow(AllowList::none().loopback())
+        .poll_interval(Duration::from_millis(20))
+        .attempt_timeout(Duration::from_millis(300));
+    let dispatcher = Dispatcher::new(MemoryStore::default(), config);
+    let worker = dispatcher.start();
+    let send = |url: String| {
+        let d = dispatcher.clone();
+        async move {
+            d.send(&Callback::new("e", url), &Event { topic: "t".into() })
+                .await
+                .unwrap()
+        }
+    };
+
+    let (errors_then_ok, _) = script(vec![Act::Status(500, None), Act::Status(502, None)]).await;
+    let (throttled, throttled_at) = script(vec![Act::Status(429, Some(1))]).await;
+    let (hangs, _) = script(vec![Act::Stall(Duration::from_secs(5)); 3]).await;
+    let (resets_then_ok, _) = script(vec![Act::Reset, Act::Reset]).await;
+    let (gone, _) = script(vec![Act::Status(410, None)]).await;
+    let (client_error, _) = script(vec![Act::Status(400, None); 3]).await;
+    let ids = [
+        send(errors_then_ok).await,
+        send(throttled).await,
+        send(hangs).await,
+        send(resets_then_ok).await,
+        send(gone).await,
+        send(client_error).await,
+    ];
+    let mut outcomes = Vec::new();
+    for id in &ids {
+        let d = settle(&dispatcher, id).await;
+        let log: Vec<String> = dispatcher
+            .store()
+            .attempts(id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| match (a.status, &a.error) {
+                (Some(s), _) => s.to_string(),
+                (None, Some(e)) if e.contains("timed out") => "timeout".into(),
+                (None, Some(_)) => "error".into(),
+                (None, None) => "?".into(),
+            })
+            .collect();
+        outcomes.push((d.state, log));
+    }
+    use DeliveryState::{Dead, Delivered};
+    let expected: Vec<(DeliveryState, Vec<&str>)> = vec![
+        (Delivered, vec!["500", "502", "200"]),
+        (Delivered, vec!["429", "200"]),
+        (Dead, vec!["timeout", "timeout", "timeout"]),
+        (Delivered, vec!["error", "error", "200"]),
+        (Dead, vec!["410"]),
+        (Dead, vec!["400", "400", "400"]),
+    ];
+    let outcomes: Vec<(DeliveryState, Vec<&str>)> = outcomes
+        .iter()
+        .map(|(s, l)| (*s, l.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(outcomes, expected);
+    // Retry-After: 1 was honoured (the schedule alone would have waited 50 ms).
+    let at = throttled_at.lock().unwrap().clone();
+    assert!(
+        at[1] - at[0] >= Duration::from_millis(900),
+        "{:?}",
+        at[1] - at[0]
+    );
+    let m = dispatcher.metrics();
+    assert_eq!(
+        (m.enqueued, m.delivered, m.dead_lettered, m.in_flight),
+        (6, 3, 3, 0)
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}
+
+#[tokio::test]
+async fn a_graceful_stop_finishes_or_hands_back_what_is_in_flight() {
+    let (url, arrivals) = script(vec![
+        Act::Stall(Duration::from_millis(100)),
+        Act::Stall(Duration::from_secs(10)),
+    ])
+    .await;
+    let dispatcher = Dispatcher::new(
+        MemoryStore::default(),
+        fast(Secret::generate()).attempt_timeout(Duration::from_secs(20)),
+    );
+    let cb: Callback<Event> = Callback::new("e", url);
+
+    // Finishes within the grace period: delivered before shutdown returns.
+    let worker = dispatcher.start();
+    let quick = dispatcher
+        .send(
+            &cb,
+            &Event {
+                topic: "quick".into(),
+            },
+        )
+        .await
+        .unwrap();
+    while arrivals.lock().unwrap().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    worker.shutdown(Duration::from_secs(5)).await;
+    assert_eq!(
+        dispatcher.store().get(&quick).await.unwrap().unwrap().state,
+        DeliveryState::Delivered
+    );
+
+    // Still running at the deadline: handed back, not lost, and delivered by the next worker.
+    let worker = dispatcher.start();
+    let slow = dispatcher
+        .send(
+            &cb,
+            &Event {
+                topic: "slow".into(),
+            },
+        )
+        .await
+        .unwrap();
+    while arrivals.lock().unwrap().len() < 2 {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    worker.shutdown(Duration::from_millis(100)).await;
+    let d = dispatcher.store().get(&slow).await.unwrap().unwrap();
+    assert_eq!(
+        d.state,
+        DeliveryState::Pending,
+        "released for another attempt"
+    );
+    let worker = dispatcher.start();
+    assert_eq!(
+        settle(&dispatcher, &slow).await.state,
+        DeliveryState::Delivered
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+}

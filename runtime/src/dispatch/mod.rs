@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
-use tokio::sync::{watch, Notify};
+use tokio::sync::Notify;
 
 pub use metrics::Metrics;
 #[cfg(feature = "postgres")]
@@ -185,7 +185,6 @@ struct Inner {
     config: DispatcherConfig,
     client: reqwest::Client,
     wake: Notify,
-    stop: watch::Sender<bool>,
     counters: metrics::Counters,
 }
 
@@ -213,14 +212,12 @@ impl Dispatcher {
             .user_agent(concat!("ringback/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("the HTTP client's configuration is valid");
-        let (stop, _) = watch::channel(false);
         Dispatcher {
             inner: Arc::new(Inner {
                 store,
                 config,
                 client,
                 wake: Notify::new(),
-                stop,
                 counters: metrics::Counters::default(),
             }),
         }
@@ -268,6 +265,7 @@ impl Dispatcher {
             .enqueue(delivery)
             .await
             .map_err(SendError::Store)?;
+        metrics::Counters::add(&self.inner.counters.enqueued);
         self.inner.wake.notify_one();
         Ok(id)
     }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
@@ -18,7 +18,7 @@ use super::Inner;
 
 /// The running worker; [`shutdown`](Self::shutdown) stops it without losing anything.
 pub struct Worker {
-    inner: Arc<Inner>,
+    stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
     deadline: Arc<Mutex<Option<Instant>>>,
 }
@@ -29,22 +29,29 @@ impl Worker {
     /// may see such a delivery twice, with the same `webhook-id`).
     pub async fn shutdown(self, grace: Duration) {
         *self.deadline.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + grace);
-        let _ = self.inner.stop.send(true);
+        // `send_replace` sets the flag even if the worker has already stopped listening.
+        self.stop.send_replace(true);
         let _ = self.task.await;
     }
 }
 
 pub(super) fn start(inner: Arc<Inner>) -> Worker {
     let deadline = Arc::new(Mutex::new(None));
-    let task = tokio::spawn(run(inner.clone(), deadline.clone()));
+    // Each worker has its own stop signal, so a dispatcher can be started again after a stop.
+    let (stop, stopped) = watch::channel(false);
+    let task = tokio::spawn(run(inner, stopped, deadline.clone()));
     Worker {
-        inner,
+        stop,
         task,
         deadline,
     }
 }
 
-async fn run(inner: Arc<Inner>, deadline: Arc<Mutex<Option<Instant>>>) {
+async fn run(
+    inner: Arc<Inner>,
+    mut stop: watch::Receiver<bool>,
+    deadline: Arc<Mutex<Option<Instant>>>,
+) {
     let config = &inner.config;
     let overall = Arc::new(Semaphore::new(config.concurrency));
     let hosts: Arc<Mutex<HashMap<String, Arc<Semaphore>>>> = Arc::default();
@@ -52,7 +59,6 @@ async fn run(inner: Arc<Inner>, deadline: Arc<Mutex<Option<Instant>>>) {
     // attempted a second time by the same worker.
     let running: Arc<Mutex<HashSet<String>>> = Arc::default();
     let mut tasks = JoinSet::new();
-    let mut stop = inner.stop.subscribe();
     loop {
         if *stop.borrow() {
             break;
@@ -156,14 +162,19 @@ enum Outcome {
 }
 
 async fn attempt(inner: &Inner, delivery: Delivery) {
-    let counters = &inner.counters;
-    counters
+    // A guard, so the gauge is right even when a shutdown aborts the attempt midway.
+    struct InFlight<'a>(&'a std::sync::atomic::AtomicU64);
+    impl Drop for InFlight<'_> {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    inner
+        .counters
         .in_flight
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let _in_flight = InFlight(&inner.counters.in_flight);
     attempt_once(inner, delivery).await;
-    counters
-        .in_flight
-        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 async fn attempt_once(inner: &Inner, delivery: Delivery) {
@@ -191,6 +202,7 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
                 };
                 if (200..300).contains(&status) {
                     tracing::info!(status, ?latency, "delivered");
+                    Counters::add(&inner.counters.delivered);
                     return store(
                         inner.store.delivered(&delivery.id, record).await,
                         &delivery.id,
@@ -198,6 +210,7 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
                 }
                 if status == 410 {
                     tracing::warn!("receiver answered 410 Gone; no more attempts");
+                    Counters::add(&inner.counters.dead);
                     return store(inner.store.dead(&delivery.id, record).await, &delivery.id);
                 }
                 tracing::warn!(status, "receiver refused the delivery");
