@@ -172,6 +172,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
+        let metrics = callbacks.clone();
         let shop = Shop::new(
             &public_url,
             o.customers.clone(),
@@ -181,8 +182,19 @@ fn serve(args: &[String]) -> Result<(), String> {
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
         eprintln!("  demo customer: {DEMO_CUSTOMER}");
-        eprintln!("  callbacks wait in {}", o.outbox);
-        let served = axum::serve(listener, api().router(shop))
+        eprintln!(
+            "  callbacks wait in {}; counters at {public_url}/metrics",
+            o.outbox
+        );
+        // Delivery counters, for Prometheus or a curious human.
+        let app = api().router(shop).route(
+            "/metrics",
+            axum::routing::get(move || {
+                let metrics = metrics.clone();
+                async move { metrics.metrics().to_prometheus() }
+            }),
+        );
+        let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
