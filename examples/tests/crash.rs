@@ -4,9 +4,9 @@
 //! confirmed with 201 has its NEW callback there: nothing accepted is lost. Duplicates
 //! (same `webhook-id` twice, allowed by at-least-once) are counted and reported.
 
+mod support;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -46,40 +46,6 @@ async fn receive(
     axum::http::StatusCode::OK
 }
 
-/// Starts the service and waits for the address it listens on.
-fn spawn_service(outbox: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-loopback",
-            "--status-interval",
-            "0.02",
-            "--attempt-timeout",
-            "1",
-        ])
-        .arg("--outbox")
-        .arg(outbox)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("beer-orders starts");
-    let stderr = child.stderr.take().unwrap();
-    let mut lines = BufReader::new(stderr).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("beer-orders prints its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("beer-orders listening on ") {
-            break rest.trim().to_owned();
-        }
-    };
-    // Keep draining stderr so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, address)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_accepted_callback_is_lost_across_sigkill() {
     let dir = tempfile::tempdir().unwrap();
@@ -98,7 +64,7 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
         .unwrap();
     let mut confirmed: Vec<uuid::Uuid> = Vec::new();
     for round in 0..=ROUNDS {
-        let (mut child, base) = spawn_service(&outbox);
+        let (mut child, base) = support::spawn_service(outbox.as_os_str());
         let url = format!("{base}/v1/customers/{DEMO_CUSTOMER}/orders");
         let placing = {
             let client = client.clone();

@@ -6,9 +6,11 @@
 //! starts a server and prints it). Without it these tests say SKIPPED and do nothing; under
 //! CI (`CI` set) a missing server is a failure.
 
+mod support;
+
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::Write;
+use std::process::Child;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -192,37 +194,6 @@ async fn receive(
     axum::http::StatusCode::OK
 }
 
-fn spawn_instance(outbox: &str) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--allow-loopback",
-            "--status-interval",
-            "0.02",
-            "--attempt-timeout",
-            "1",
-            "--outbox",
-            outbox,
-        ])
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("beer-orders starts");
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = loop {
-        let line = lines
-            .next()
-            .expect("beer-orders prints its address")
-            .unwrap();
-        if let Some(rest) = line.strip_prefix("beer-orders listening on ") {
-            break rest.trim().to_owned();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, address)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_instances_share_one_outbox_and_survive_losing_one() {
     let Some(url) = fresh_database("three_instances_share_one_outbox_and_survive_losing_one").await
@@ -240,7 +211,9 @@ async fn three_instances_share_one_outbox_and_survive_losing_one() {
         .with_state(arrivals.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let mut instances: Vec<(Child, String)> = (0..3).map(|_| spawn_instance(&url)).collect();
+    let mut instances: Vec<(Child, String)> = (0..3)
+        .map(|_| support::spawn_service(url.as_ref()))
+        .collect();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()

@@ -155,16 +155,7 @@ fn object_shape_with(
 ) -> TokenStream {
     let mut entries: Vec<TokenStream> = Vec::new();
     if let Some((tag, value)) = tag {
-        entries.push(quote! {
-            ::ringback::__private::FieldShape {
-                name: #tag,
-                shape: &::ringback::__private::Shape::StringEnum(&[#value]),
-                required: true,
-                read_only: false,
-                write_only: false,
-                nullable: false,
-            }
-        });
+        entries.push(tag_field(tag, value));
     }
     let live = fields.iter().filter(|f| !f.skip);
     for f in live.clone().filter(|f| !f.flatten) {
@@ -243,17 +234,11 @@ fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStrea
         }
         (Tagging::Internal { tag }, VariantKind::Newtype(f)) => {
             let ty = recursion_safe(cont, f.ty);
+            let tag_field = tag_field(tag, vname);
             quote! {
                 &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
                     name: #name,
-                    fields: &[::ringback::__private::FieldShape {
-                        name: #tag,
-                        shape: &::ringback::__private::Shape::StringEnum(&[#vname]),
-                        required: true,
-                        read_only: false,
-                        write_only: false,
-                        nullable: false,
-                    }],
+                    fields: &[#tag_field],
                     flattened: &[<#ty as ::ringback::__private::Schema>::SHAPE],
                 })
             }
@@ -261,18 +246,12 @@ fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStrea
         (Tagging::Adjacent { tag, content }, kind) => {
             let inner = inner_shape(kind);
             let unit = matches!(kind, VariantKind::Unit);
+            let tag_field = tag_field(tag, vname);
             quote! {
                 &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
                     name: #name,
                     fields: &[
-                        ::ringback::__private::FieldShape {
-                            name: #tag,
-                            shape: &::ringback::__private::Shape::StringEnum(&[#vname]),
-                            required: true,
-                            read_only: false,
-                            write_only: false,
-                            nullable: false,
-                        },
+                        #tag_field,
                         ::ringback::__private::FieldShape {
                             name: #content,
                             shape: #inner,
@@ -287,6 +266,20 @@ fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStrea
             }
         }
         (Tagging::Untagged, kind) => inner_shape(kind),
+    }
+}
+
+/// The property a tagged enum writes its variant's name into.
+fn tag_field(tag: &str, variant: &str) -> TokenStream {
+    quote! {
+        ::ringback::__private::FieldShape {
+            name: #tag,
+            shape: &::ringback::__private::Shape::StringEnum(&[#variant]),
+            required: true,
+            read_only: false,
+            write_only: false,
+            nullable: false,
+        }
     }
 }
 

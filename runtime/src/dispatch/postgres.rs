@@ -149,12 +149,7 @@ impl PostgresStore {
         let id = id.to_owned();
         Box::pin(async move {
             let client = self.pool.get().await.map_err(error)?;
-            let last_error = attempt.error.clone().or_else(|| {
-                attempt
-                    .status
-                    .filter(|s| !(200..300).contains(s))
-                    .map(|s| format!("answered {s}"))
-            });
+            let last_error = attempt.failure();
             // One statement, so the state and the attempt log change together.
             client
                 .execute(

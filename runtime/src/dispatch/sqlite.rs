@@ -107,12 +107,7 @@ impl SqliteStore {
         let id = id.to_owned();
         self.run(move |c| {
             let tx = c.transaction()?;
-            let last_error = attempt.error.clone().or_else(|| {
-                attempt
-                    .status
-                    .filter(|s| !(200..300).contains(s))
-                    .map(|s| format!("answered {s}"))
-            });
+            let last_error = attempt.failure();
             tx.execute(
                 "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
                  next_attempt_at = COALESCE(?5, next_attempt_at) WHERE id = ?1",

@@ -137,6 +137,18 @@ impl DeliveryFilter {
     }
 }
 
+impl Attempt {
+    /// What went wrong, for the delivery's `last_error`: the error, or a status that is not
+    /// success; `None` for a success.
+    pub fn failure(&self) -> Option<String> {
+        self.error.clone().or_else(|| {
+            self.status
+                .filter(|s| !(200..300).contains(s))
+                .map(|s| format!("answered {s}"))
+        })
+    }
+}
+
 /// An error from a store.
 #[derive(Debug)]
 pub struct StoreError(pub String);
@@ -236,12 +248,7 @@ impl MemoryStore {
             if let Some((d, _)) = m.deliveries.get_mut(id) {
                 d.attempts = d.attempts.max(attempt.number);
                 d.state = state;
-                d.last_error = attempt.error.clone().or_else(|| {
-                    attempt
-                        .status
-                        .filter(|s| !(200..300).contains(s))
-                        .map(|s| format!("answered {s}"))
-                });
+                d.last_error = attempt.failure();
                 if let Some(next) = next {
                     d.next_attempt_at = next;
                 }
