@@ -159,10 +159,13 @@ async fn claims_never_overlap_and_expired_leases_return() {
     assert!(a.replay("d1", now).await.unwrap());
 }
 
+/// When each request for one delivery started and ended.
+type Spans = HashMap<String, Vec<(Instant, Instant)>>;
+
 #[derive(Clone, Default)]
 struct Arrivals {
     /// webhook-id -> (start, end) of every request for it
-    spans: Arc<Mutex<HashMap<String, Vec<(Instant, Instant)>>>>,
+    spans: Arc<Mutex<Spans>>,
     /// order ids whose NEW arrived
     new: Arc<Mutex<HashSet<uuid::Uuid>>>,
 }
