@@ -22,7 +22,15 @@ use super::store::{
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// Writes on their way to the group-commit writer.
+    writes: std::sync::mpsc::Sender<Write>,
 }
+
+/// One write, run inside the group's transaction, and where to report how it went.
+type Write = (
+    Box<dyn FnOnce(&Connection) -> rusqlite::Result<()> + Send>,
+    tokio::sync::oneshot::Sender<Result<(), StoreError>>,
+);
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringback_deliveries (
@@ -76,9 +84,14 @@ impl SqliteStore {
             )
             .map_err(error)?;
         connection.execute_batch(SCHEMA).map_err(error)?;
-        Ok(SqliteStore {
-            connection: Arc::new(Mutex::new(connection)),
-        })
+        let connection = Arc::new(Mutex::new(connection));
+        let (writes, queue) = std::sync::mpsc::channel();
+        let writer = connection.clone();
+        std::thread::Builder::new()
+            .name("ringback-sqlite-writer".into())
+            .spawn(move || group_commit(&writer, &queue))
+            .map_err(error)?;
+        Ok(SqliteStore { connection, writes })
     }
 
     /// Runs `f` on the connection on a blocking thread: SQLite waits on the disk.
@@ -97,6 +110,21 @@ impl SqliteStore {
         })
     }
 
+    /// Queues a write for the group-commit writer; resolves once it is committed.
+    fn write(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    ) -> StoreFuture<'static, ()> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let sent = self.writes.send((Box::new(f), reply));
+        Box::pin(async move {
+            sent.map_err(|_| StoreError("the SQLite writer has stopped".into()))?;
+            answer
+                .await
+                .map_err(|_| StoreError("the SQLite writer has stopped".into()))?
+        })
+    }
+
     fn finish(
         &self,
         id: &str,
@@ -105,8 +133,7 @@ impl SqliteStore {
         next: Option<SystemTime>,
     ) -> StoreFuture<'static, ()> {
         let id = id.to_owned();
-        self.run(move |c| {
-            let tx = c.transaction()?;
+        self.write(move |tx| {
             let last_error = attempt.failure();
             tx.execute(
                 "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
@@ -126,8 +153,44 @@ impl SqliteStore {
                     attempt.response_head
                 ],
             )?;
-            tx.commit()
+            Ok(())
         })
+    }
+}
+
+/// Writes in groups: everything queued while one commit is on its way to disk goes into the
+/// next, so concurrent `send`s and attempt results share an fsync instead of queueing for one
+/// each. Each write has its own savepoint, so one failing does not undo the others, and each
+/// is answered only after the commit that holds it. The thread ends with the last handle.
+fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<Write>) {
+    while let Ok(first) = queue.recv() {
+        let mut group = vec![first];
+        while let Ok(more) = queue.try_recv() {
+            group.push(more);
+        }
+        let mut c = connection.lock().unwrap_or_else(|e| e.into_inner());
+        let mut outcomes = Vec::with_capacity(group.len());
+        let committed = (|| {
+            let mut tx = c.transaction()?;
+            for (write, reply) in group {
+                let mut savepoint = tx.savepoint()?;
+                let outcome = write(&savepoint);
+                match &outcome {
+                    Ok(()) => savepoint.commit()?,
+                    Err(_) => savepoint.rollback()?,
+                }
+                outcomes.push((outcome, reply));
+            }
+            tx.commit()
+        })();
+        drop(c);
+        for (outcome, reply) in outcomes {
+            let result = match (&committed, outcome) {
+                (Err(e), _) => Err(error(e)),
+                (Ok(()), outcome) => outcome.map_err(error),
+            };
+            let _ = reply.send(result);
+        }
     }
 }
 
@@ -149,22 +212,22 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
 
 impl DeliveryStore for SqliteStore {
     fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
-        self.run(move |c| {
-            c.execute(
+        self.write(move |tx| {
+            tx.prepare_cached(
                 "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![
-                    d.id,
-                    d.callback,
-                    d.method,
-                    d.url,
-                    d.body,
-                    millis(d.created_at),
-                    d.attempts,
-                    millis(d.next_attempt_at),
-                    d.state.as_str()
-                ],
-            )
+            )?
+            .execute(params![
+                d.id,
+                d.callback,
+                d.method,
+                d.url,
+                d.body,
+                millis(d.created_at),
+                d.attempts,
+                millis(d.next_attempt_at),
+                d.state.as_str()
+            ])
             .map(drop)
         })
     }

@@ -287,7 +287,13 @@ impl DeliveryStore for MemoryStore {
                     _ => false,
                 })
                 .collect();
-            due.sort_by_key(|(d, _)| (d.next_attempt_at, d.created_at));
+            // Only the `limit` earliest are needed: select them, then order just those.
+            let key = |(d, _): &&mut (Delivery, SystemTime)| (d.next_attempt_at, d.created_at);
+            if due.len() > limit && limit > 0 {
+                due.select_nth_unstable_by_key(limit - 1, key);
+                due.truncate(limit);
+            }
+            due.sort_by_key(key);
             due.into_iter()
                 .take(limit)
                 .map(|(d, lease_until)| {

@@ -63,10 +63,15 @@ async fn run(
         if *stop.borrow() {
             break;
         }
+        // Every finished attempt frees its slot before the next claim, so claims come in
+        // batches rather than one delivery at a time.
+        while tasks.try_join_next().is_some() {}
         // Claimed deliveries are bounded by the concurrency: no more are taken from the store
         // than can be attempted soon.
         let free = config.concurrency.saturating_sub(tasks.len());
-        if free > 0 {
+        // A claim is a store round trip: make it when a quarter of the slots are free (or
+        // nothing runs), not after every single completion.
+        if free > 0 && (tasks.is_empty() || free >= config.concurrency.div_ceil(4)) {
             match inner
                 .store
                 .claim_due(SystemTime::now(), free, config.lease)
