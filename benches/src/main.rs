@@ -4,9 +4,14 @@
 //! ringback-bench delivery [N]   callbacks to a loopback receiver: dispatcher (memory, SQLite)
 //!                               against a bare signed reqwest loop, side by side, 3 rounds
 //! ringback-bench memory [N]     peak RSS with N pending deliveries in the SQLite outbox
-//! ringback-bench all            both, with their defaults
+//! ringback-bench request        the order service's POST by ringback and by hand in plain
+//!                               axum, under wrk, side by side, 3 rounds (needs `wrk`)
+//! ringback-bench all            all of them, with their defaults
 //! ```
 
+mod handwritten;
+
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -32,7 +37,10 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("delivery") => runtime.block_on(delivery(n(20_000))),
         Some("memory") => runtime.block_on(memory(n(100_000))),
+        Some("request") => request(),
+        Some("serve") => serve(&args[1..]),
         Some("all") | None => {
+            request();
             runtime.block_on(delivery(20_000));
             runtime.block_on(memory(100_000));
         }
@@ -325,4 +333,167 @@ async fn memory(n: usize) {
         peak_rss_kib() / 1024,
         before / 1024
     );
+}
+
+// --- the request path ------------------------------------------------------------------------
+
+/// Serves one implementation (run as a child process, pinned to a core): `serve ringback PORT`
+/// or `serve axum PORT`.
+fn serve(args: &[String]) {
+    let port: u16 = args
+        .get(1)
+        .and_then(|p| p.parse().ok())
+        .expect("serve <ringback|axum> PORT");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let customer = ringback_examples::service::DEMO_CUSTOMER;
+        let router = match args[0].as_str() {
+            "ringback" => {
+                let callbacks = Dispatcher::new(
+                    MemoryStore::default(),
+                    DispatcherConfig::new(Secret::generate()),
+                );
+                let shop = ringback_examples::service::Shop::new(
+                    "http://127.0.0.1",
+                    [customer],
+                    callbacks,
+                    Duration::from_secs(3600),
+                );
+                ringback_examples::service::api().router(shop)
+            }
+            _ => handwritten::router(customer),
+        };
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        axum::serve(listener, router).await.unwrap();
+    });
+}
+
+/// A realistic order of about 1 KB: several lines, readOnly properties sent anyway.
+fn order_body(valid: bool) -> String {
+    let lines: Vec<serde_json::Value> = (0..8)
+        .map(|i| {
+            serde_json::json!({
+                "id": "00000000-0000-0000-0000-000000000001",
+                "beerId": "00000000-0000-0000-0000-000000000002",
+                "upc": format!("06312342000{i:02}"),
+                "orderQuantity": if valid { 1 + i * 10 } else { 0 },
+                "quantityAllocated": 5,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "id": "00000000-0000-0000-0000-000000000003",
+        "customerId": ringback_examples::service::DEMO_CUSTOMER,
+        "beerOrderLines": lines,
+    })
+    .to_string()
+}
+
+struct Wrk {
+    rps: f64,
+    p99_ms: f64,
+}
+
+fn wrk(port: u16, body: &str, seconds: u32) -> Wrk {
+    let script = std::env::temp_dir().join(format!(
+        "ringback-wrk-{}-{}.lua",
+        std::process::id(),
+        body.len()
+    ));
+    std::fs::write(
+        &script,
+        format!(
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n"
+        ),
+    )
+    .unwrap();
+    let out = std::process::Command::new("taskset")
+        .args([
+            "-c",
+            "1",
+            "wrk",
+            "-t1",
+            "-c32",
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-s",
+        ])
+        .arg(&script)
+        .arg(format!(
+            "http://127.0.0.1:{port}/v1/customers/{}/orders",
+            ringback_examples::service::DEMO_CUSTOMER
+        ))
+        .output()
+        .expect("wrk is installed (Debian package wrk)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    let p99_ms = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .map(|v| {
+            let v = v.trim();
+            let (n, unit) = v.split_at(v.find(|c: char| c.is_alphabetic()).unwrap_or(v.len()));
+            let n: f64 = n.parse().unwrap_or(0.0);
+            match unit {
+                "us" => n / 1000.0,
+                "s" => n * 1000.0,
+                _ => n,
+            }
+        })
+        .unwrap_or(0.0);
+    if text.contains("Non-2xx") && body.contains("\"orderQuantity\":1") {
+        eprintln!("unexpected errors on the valid body:\n{text}");
+    }
+    Wrk { rps, p99_ms }
+}
+
+fn request() {
+    let exe = std::env::current_exe().unwrap();
+    let mut servers = Vec::new();
+    for (i, which) in ["ringback", "axum"].iter().enumerate() {
+        let port = 19080 + i as u16;
+        let child = std::process::Command::new("taskset")
+            .args(["-c", "0"])
+            .arg(&exe)
+            .args(["serve", which, &port.to_string()])
+            .spawn()
+            .expect("taskset (util-linux) runs the server");
+        servers.push((which.to_string(), port, child));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    for (label, valid) in [("valid order, 201", true), ("invalid order, 400", false)] {
+        let body = order_body(valid);
+        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; 3 rounds of 5 s", body.len());
+        let mut results: HashMap<String, Vec<Wrk>> = HashMap::new();
+        for round in 0..ROUNDS {
+            for (name, port, _) in &servers {
+                let w = wrk(*port, &body, 5);
+                println!(
+                    "round {round} {name:<9} {:>9.0} req/s  p99 {:>6.2} ms",
+                    w.rps, w.p99_ms
+                );
+                results.entry(name.clone()).or_default().push(w);
+            }
+        }
+        let med = |name: &str| median(results[name].iter().map(|w| w.rps).collect());
+        let p99 = |name: &str| median(results[name].iter().map(|w| w.p99_ms).collect());
+        println!(
+            "median: ringback {:.0} req/s (p99 {:.2} ms), hand-written axum {:.0} req/s (p99 {:.2} ms): ringback {:.2}x",
+            med("ringback"), p99("ringback"), med("axum"), p99("axum"), med("ringback") / med("axum")
+        );
+    }
+    for (_, _, mut child) in servers {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }

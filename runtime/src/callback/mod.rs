@@ -5,6 +5,8 @@
 pub mod checks;
 mod resolve;
 
+pub(crate) use resolve::target;
+
 use std::marker::PhantomData;
 
 use serde::{Deserialize, Serialize};

@@ -58,10 +58,26 @@ fn declaration(arg: &'static ArgInfo) -> &'static CallbackDecl {
 }
 
 /// The URL the callback goes to, `None` when what it names is absent.
+/// The callback the request names, `None` when what it names is absent: resolved earlier, from
+/// the body as sent, when the body was read; from the rest of the request otherwise.
 fn resolve<S, T>(
     decl: &'static CallbackDecl,
     request: &RequestParts<S>,
 ) -> Result<Option<Callback<T>>, Problem> {
+    let target = match request.resolved_callback(decl.name) {
+        Some(resolved) => resolved.clone(),
+        None => target(decl, request, None),
+    }?;
+    Ok(target.map(|url| Callback::with_method(decl.name, url, decl.method.as_key())))
+}
+
+/// Where the callback goes for this request, read from `body` (the JSON as sent) and the rest
+/// of the request; `None` when what the expression names is absent.
+pub(crate) fn target<S>(
+    decl: &'static CallbackDecl,
+    request: &RequestParts<S>,
+    body: Option<&serde_json::Value>,
+) -> Result<Option<String>, Problem> {
     let parts = &request.parts;
     let host = parts
         .headers
@@ -82,7 +98,7 @@ fn resolve<S, T>(
         headers: &parts.headers,
         query: parts.uri.query().unwrap_or(""),
         path: request.path_params(),
-        body: request.sent_body(),
+        body,
         response: None,
     };
     let target = match expr::expand(decl.expression, &cx) {
@@ -100,9 +116,7 @@ fn resolve<S, T>(
         }
     };
     match url::Url::parse(&target) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(
-            Callback::with_method(decl.name, u.as_str(), decl.method.as_key()),
-        )),
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(u.into())),
         _ => Err(Problem::invalid(vec![Violation::new(
             source_pointer(decl),
             format!(

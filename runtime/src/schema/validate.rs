@@ -154,6 +154,11 @@ impl Validator {
 
 /// Appends a reference token escaped as RFC 6901 requires (`~` as `~0`, `/` as `~1`).
 pub(crate) fn push_escaped(pointer: &mut String, token: &str) {
+    // Nearly every name needs no escape: copy it whole.
+    if !token.contains(['~', '/']) {
+        pointer.push_str(token);
+        return;
+    }
     for c in token.chars() {
         match c {
             '~' => pointer.push_str("~0"),

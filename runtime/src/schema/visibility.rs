@@ -23,17 +23,39 @@ use super::Schema;
 /// assert_eq!(removed.pointers(), ["/id"]);
 /// assert_eq!(json, serde_json::json!({"note": "hi"}));
 /// ```
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Removed {
     pointer: String,
     pointers: Vec<String>,
     nulls: Vec<String>,
+    /// Whether removed properties are listed (the reject policy needs them; stripping does not).
+    record: bool,
+}
+
+impl Default for Removed {
+    fn default() -> Self {
+        Removed {
+            pointer: String::new(),
+            pointers: Vec::new(),
+            nulls: Vec::new(),
+            record: true,
+        }
+    }
 }
 
 impl Removed {
     /// Nothing removed yet, at the document root.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Removes without listing what it removed: for the strip policy, which needs no list
+    /// and should not pay for one. Forbidden `null`s are still reported.
+    pub fn without_list() -> Self {
+        Removed {
+            record: false,
+            ..Self::default()
+        }
     }
 
     /// The pointers of the removed properties, in the order removed.
@@ -77,7 +99,7 @@ pub fn forbid_null(object: &Value, name: &str, removed: &mut Removed) {
 /// Removes the readOnly property `name` from `object` if it is there.
 pub fn remove_read_only(object: &mut Value, name: &str, removed: &mut Removed) {
     if let Value::Object(map) = object {
-        if map.remove(name).is_some() {
+        if map.remove(name).is_some() && removed.record {
             let len = removed.enter(name);
             removed.pointers.push(removed.pointer.clone());
             removed.pointer.truncate(len);

@@ -29,8 +29,9 @@ pub struct RequestParts<S> {
     path_params: Vec<(String, String)>,
     settings: Arc<Settings>,
     operation: &'static OperationMeta,
-    /// The body as the client sent it (before readOnly stripping): callback expressions read it.
-    sent_body: Option<Arc<Value>>,
+    /// The operation's callbacks, resolved from the body as the client sent it (before
+    /// readOnly stripping), when a body was read.
+    resolved_callbacks: Vec<(&'static str, Result<Option<String>, Problem>)>,
 }
 
 impl<S> RequestParts<S> {
@@ -49,7 +50,7 @@ impl<S> RequestParts<S> {
             path_params,
             settings,
             operation,
-            sent_body: None,
+            resolved_callbacks: Vec::new(),
         }
     }
 
@@ -68,9 +69,12 @@ impl<S> RequestParts<S> {
         self.operation
     }
 
-    /// The JSON body as the client sent it, once a body extractor has read it.
-    pub fn sent_body(&self) -> Option<&Value> {
-        self.sent_body.as_deref()
+    /// A callback's target, if it was resolved when the body was read.
+    pub(crate) fn resolved_callback(&self, name: &str) -> Option<&Result<Option<String>, Problem>> {
+        self.resolved_callbacks
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, r)| r)
     }
 }
 
@@ -642,13 +646,21 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     mut json: Value,
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
-    request.sent_body = Some(Arc::new(json.clone()));
-    let mut removed = Removed::new();
-    T::strip_read_only(&mut json, &mut removed);
+    // Callbacks read what the client sent: resolve them now, before readOnly stripping,
+    // rather than keep a copy of the whole body for later.
+    for decl in request.operation.callbacks {
+        let resolved = crate::callback::target(decl, request, Some(&json));
+        request.resolved_callbacks.push((decl.name, resolved));
+    }
     let policy = request
         .operation
         .read_only
         .unwrap_or(request.settings.read_only);
+    let mut removed = match policy {
+        ReadOnlyPolicy::Reject => Removed::new(),
+        ReadOnlyPolicy::Strip => Removed::without_list(),
+    };
+    T::strip_read_only(&mut json, &mut removed);
     let mut violations: Vec<Violation> = removed
         .nulls()
         .iter()

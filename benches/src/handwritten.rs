@@ -1,0 +1,159 @@
+//! The order service's POST written by hand in plain axum, doing the same work as ringback's:
+//! the JSON body parsed, readOnly properties removed, every rule checked, problem+json errors,
+//! the order stored, 201 with `Location`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ringback_examples::model::BeerOrder;
+use serde_json::{json, Value};
+use uuid::Uuid;
+
+#[derive(Clone, Default)]
+pub struct Shop {
+    orders: Arc<Mutex<HashMap<Uuid, Vec<BeerOrder>>>>,
+}
+
+impl Shop {
+    pub fn new(customer: Uuid) -> Self {
+        let shop = Shop::default();
+        shop.orders.lock().unwrap().insert(customer, Vec::new());
+        shop
+    }
+}
+
+fn problem(status: StatusCode, detail: &str, violations: Vec<Value>) -> Response {
+    let mut body = json!({"type": "about:blank", "title": status.canonical_reason(), "status": status.as_u16(), "detail": detail});
+    if !violations.is_empty() {
+        body["violations"] = Value::Array(violations);
+    }
+    let mut r = (status, body.to_string()).into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/problem+json".parse().unwrap(),
+    );
+    r
+}
+
+async fn place_order(
+    State(shop): State<Shop>,
+    Path(customer): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let Ok(customer_id) = customer.parse::<Uuid>() else {
+        return problem(
+            StatusCode::BAD_REQUEST,
+            "invalid path",
+            vec![
+                json!({"pointer": "", "message": "must be a uuid", "parameter": "customerId", "in": "path"}),
+            ],
+        );
+    };
+    let json_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !json_type {
+        return problem(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the body must be application/json",
+            vec![],
+        );
+    }
+    if body.len() > 1024 * 1024 {
+        return problem(StatusCode::PAYLOAD_TOO_LARGE, "too large", vec![]);
+    }
+    let mut value: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "invalid JSON",
+                vec![json!({"pointer": "", "message": e.to_string()})],
+            )
+        }
+    };
+    // readOnly properties, stripped.
+    if let Some(o) = value.as_object_mut() {
+        o.remove("id");
+        if let Some(Value::Array(lines)) = o.get_mut("beerOrderLines") {
+            for line in lines.iter_mut().filter_map(Value::as_object_mut) {
+                line.remove("id");
+                line.remove("beerId");
+                line.remove("quantityAllocated");
+            }
+        }
+        if o.get("orderStatusCallbackUrl") == Some(&Value::Null) {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "invalid",
+                vec![json!({"pointer": "/orderStatusCallbackUrl", "message": "must not be null"})],
+            );
+        }
+    }
+    let mut order: BeerOrder = match serde_json::from_value(value) {
+        Ok(o) => o,
+        Err(e) => {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "invalid body",
+                vec![json!({"pointer": "", "message": e.to_string()})],
+            )
+        }
+    };
+    let mut violations = Vec::new();
+    for (i, line) in order.beer_order_lines.iter().enumerate() {
+        if !(1..=999).contains(&line.order_quantity) {
+            violations.push(json!({"pointer": format!("/beerOrderLines/{i}/orderQuantity"), "message": "must be between 1 and 999"}));
+        }
+    }
+    if let Some(url) = &order.order_status_callback_url {
+        if url::Url::parse(url).is_err() {
+            violations.push(
+                json!({"pointer": "/orderStatusCallbackUrl", "message": "must be a valid uri"}),
+            );
+        }
+    }
+    if !violations.is_empty() {
+        return problem(StatusCode::BAD_REQUEST, "invalid body", violations);
+    }
+    if order.customer_id != customer_id {
+        return problem(StatusCode::CONFLICT, "another customer", vec![]);
+    }
+    let order_id = Uuid::new_v4();
+    {
+        let mut orders = shop.orders.lock().unwrap();
+        let Some(list) = orders.get_mut(&customer_id) else {
+            return problem(StatusCode::NOT_FOUND, "no such customer", vec![]);
+        };
+        order.id = Some(order_id);
+        for line in &mut order.beer_order_lines {
+            line.id = Some(Uuid::new_v4());
+            line.quantity_allocated = Some(0);
+        }
+        list.push(order.clone());
+    }
+    let mut r = (StatusCode::CREATED, serde_json::to_vec(&order).unwrap()).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+    r.headers_mut().insert(
+        header::LOCATION,
+        format!("http://127.0.0.1/v1/customers/{customer_id}/orders/{order_id}")
+            .parse()
+            .unwrap(),
+    );
+    r
+}
+
+pub fn router(customer: Uuid) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/v1/customers/{customerId}/orders",
+            axum::routing::post(place_order),
+        )
+        .with_state(Shop::new(customer))
+}
