@@ -50,16 +50,6 @@ pub fn number_f64(n: f64) -> Number {
     Number::from_f64(n).unwrap_or_else(|| Number::from(0))
 }
 
-/// A component's name for a generic type: its own name and its arguments'.
-pub fn generic_name(base: &str, args: &[&str]) -> String {
-    let mut name = String::from(base);
-    for arg in args {
-        name.push('_');
-        name.push_str(arg);
-    }
-    name
-}
-
 /// An owned string, callable without `From` in scope.
 pub fn string(s: &str) -> String {
     String::from(s)
@@ -104,8 +94,6 @@ pub fn assert_response<T: IntoApiResponse>() {}
 pub trait ResponseFor<S>: Send {
     /// The success status.
     const STATUS: http::StatusCode;
-    /// Whether it can be an `ApiError`.
-    const FALLIBLE: bool;
     /// Documents the success response.
     fn document(response: &mut crate::openapi::Response, components: &mut Components);
     /// The response.
@@ -114,7 +102,6 @@ pub trait ResponseFor<S>: Send {
 
 impl<S, R: IntoApiResponse> ResponseFor<S> for R {
     const STATUS: http::StatusCode = R::STATUS;
-    const FALLIBLE: bool = R::FALLIBLE;
     fn document(response: &mut crate::openapi::Response, components: &mut Components) {
         R::document(response, components)
     }

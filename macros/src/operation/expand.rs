@@ -133,7 +133,6 @@ pub fn operation(decl: &Declaration) -> TokenStream {
                         document_args: __ringback_document::<__S>,
                         document_success: <#output as ::ringback::__private::ResponseFor<__S>>::document,
                         success: <#output as ::ringback::__private::ResponseFor<__S>>::STATUS,
-                        fallible: <#output as ::ringback::__private::ResponseFor<__S>>::FALLIBLE,
                         handler: __ringback_handle::<__S>,
                     }
                 }

@@ -79,8 +79,6 @@ pub struct OperationDef<S> {
     pub document_success: fn(&mut ResponseDoc, &mut Components),
     /// The success status.
     pub success: StatusCode,
-    /// Whether the handler can fail with an `ApiError`.
-    pub fallible: bool,
     /// Runs the handler on a request.
     pub handler: fn(RequestParts<S>) -> HandlerFuture,
 }

@@ -21,9 +21,6 @@ pub trait IntoApiResponse: Send {
     /// Documents the success response (its body and headers).
     fn document(response: &mut ResponseDoc, components: &mut Components);
 
-    /// Whether the handler can return an [`ApiError`].
-    const FALLIBLE: bool = false;
-
     /// The shape of the success body, if there is one (`$response.body` expressions read it).
     const BODY: Option<&'static crate::Shape> = None;
 
@@ -142,7 +139,6 @@ impl IntoApiResponse for NoContent {
 
 impl<R: IntoApiResponse> IntoApiResponse for Result<R, ApiError> {
     const STATUS: StatusCode = R::STATUS;
-    const FALLIBLE: bool = true;
     const BODY: Option<&'static crate::Shape> = R::BODY;
 
     fn document(response: &mut ResponseDoc, components: &mut Components) {
