@@ -305,10 +305,19 @@ async fn settle(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delive
     panic!("delivery {id} did not settle");
 }
 
-#[tokio::test]
-async fn retries_keep_the_webhook_id_and_every_attempt_is_signed_and_logged() {
+/// One callback to a receiver that answers `answers` in turn, sent and settled.
+struct OneDelivery {
+    dispatcher: Dispatcher,
+    worker: ringback::dispatch::Worker,
+    script: Script,
+    id: String,
+    settled: ringback::dispatch::Delivery,
+    _receiver: Server,
+}
+
+async fn deliver_one(answers: Vec<u16>) -> OneDelivery {
     let secret = Secret::generate();
-    let (receiver, script) = scripted_receiver(vec![500, 503], secret.clone()).await;
+    let (receiver, script) = scripted_receiver(answers, secret.clone()).await;
     let dispatcher = Dispatcher::new(MemoryStore::default(), fast(secret));
     let worker = dispatcher.start();
     let cb: Callback<Event> = Callback::new("onEvent", receiver.url("/hook"));
@@ -316,7 +325,27 @@ async fn retries_keep_the_webhook_id_and_every_attempt_is_signed_and_logged() {
         .send(&cb, &Event { topic: "t".into() })
         .await
         .unwrap();
-    let d = settle(&dispatcher, &id).await;
+    let settled = settle(&dispatcher, &id).await;
+    OneDelivery {
+        dispatcher,
+        worker,
+        script,
+        id,
+        settled,
+        _receiver: receiver,
+    }
+}
+
+#[tokio::test]
+async fn retries_keep_the_webhook_id_and_every_attempt_is_signed_and_logged() {
+    let OneDelivery {
+        dispatcher,
+        worker,
+        script,
+        id,
+        settled: d,
+        _receiver,
+    } = deliver_one(vec![500, 503]).await;
     assert_eq!(d.state, DeliveryState::Delivered);
     let seen = script.seen.lock().unwrap().clone();
     assert_eq!(
@@ -331,16 +360,14 @@ async fn retries_keep_the_webhook_id_and_every_attempt_is_signed_and_logged() {
 
 #[tokio::test]
 async fn redirects_are_not_followed_and_exhausted_deliveries_are_dead_then_replayed() {
-    let secret = Secret::generate();
-    let (receiver, script) = scripted_receiver(vec![302, 302, 302], secret.clone()).await;
-    let dispatcher = Dispatcher::new(MemoryStore::default(), fast(secret));
-    let worker = dispatcher.start();
-    let cb: Callback<Event> = Callback::new("onEvent", receiver.url("/hook"));
-    let id = dispatcher
-        .send(&cb, &Event { topic: "t".into() })
-        .await
-        .unwrap();
-    let d = settle(&dispatcher, &id).await;
+    let OneDelivery {
+        dispatcher,
+        worker,
+        script,
+        id,
+        settled: d,
+        _receiver,
+    } = deliver_one(vec![302, 302, 302]).await;
     assert_eq!(
         d.state,
         DeliveryState::Dead,
