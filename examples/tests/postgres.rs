@@ -27,7 +27,11 @@ use ringback_examples::DEMO_SECRET;
 
 /// A fresh database on the test server, or `None` (said loudly) when there is no server.
 async fn fresh_database(test: &str) -> Option<String> {
-    let Ok(url) = std::env::var("RINGBACK_TEST_POSTGRES") else {
+    // An empty value counts as unset.
+    let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         if std::env::var_os("CI").is_some() {
             panic!("{test}: CI must provide PostgreSQL, but RINGBACK_TEST_POSTGRES is not set");
         }
