@@ -25,6 +25,9 @@ use ringback_examples::model::OrderStatusChange;
 use tokio::sync::{Notify, Semaphore};
 
 const CONCURRENCY: usize = 64;
+/// Tasks calling `send` at once in the delivery benchmark: one per request a service would be
+/// handling, as many as the bare loop has in flight.
+const PRODUCERS: usize = CONCURRENCY;
 const ROUNDS: usize = 3;
 
 fn main() {
@@ -161,11 +164,12 @@ async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize) -
     let cb: Callback<OrderStatusChange> = Callback::new("bench", r.url.clone());
     r.reset(n);
     let started = Instant::now();
-    // Producers send concurrently, as request handlers would.
+    // Producers send concurrently, as request handlers would: as many as the bare loop has
+    // requests in flight.
     let sends: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
     let mut producers = Vec::new();
-    let per = n.div_ceil(8);
-    for p in 0..8 {
+    let per = n.div_ceil(PRODUCERS);
+    for p in 0..PRODUCERS {
         let dispatcher = dispatcher.clone();
         let cb = cb.clone();
         let sends = sends.clone();
@@ -248,39 +252,69 @@ fn median(mut xs: Vec<f64>) -> f64 {
     xs[xs.len() / 2]
 }
 
+/// The PostgreSQL server the delivery benchmark also measures, when one is named.
+fn postgres_url() -> Option<String> {
+    ["RINGBACK_BENCH_POSTGRES", "RINGBACK_TEST_POSTGRES"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
+}
+
 async fn delivery(n: usize) {
-    println!("## delivery: {n} callbacks to a loopback receiver, concurrency {CONCURRENCY}, {ROUNDS} rounds (bare, memory, SQLite in turn)");
+    let postgres = postgres_url();
+    println!(
+        "## delivery: {n} callbacks to a loopback receiver, concurrency {CONCURRENCY}, {PRODUCERS} producers, {ROUNDS} rounds (bare, memory, SQLite{} in turn)",
+        if postgres.is_some() { ", PostgreSQL" } else { "" }
+    );
+    if postgres.is_none() {
+        println!("PostgreSQL NOT measured: set RINGBACK_BENCH_POSTGRES (or RINGBACK_TEST_POSTGRES) to a server's URL");
+    }
     let r = receiver().await;
     let dir = tempfile::tempdir().unwrap();
-    let (mut bare, mut memory, mut sqlite) = (Vec::new(), Vec::new(), Vec::new());
+    let names = [
+        "bare reqwest",
+        "dispatcher, memory",
+        "dispatcher, SQLite",
+        "dispatcher, PostgreSQL",
+    ];
+    let mut runs: Vec<Vec<Run>> = names.iter().map(|_| Vec::new()).collect();
     for round in 0..ROUNDS {
-        let b = bare_run(&r, n).await;
-        let m = dispatcher_run(Arc::new(MemoryStore::default()), &r, n).await;
+        runs[0].push(bare_run(&r, n).await);
+        runs[1].push(dispatcher_run(Arc::new(MemoryStore::default()), &r, n).await);
         let store = SqliteStore::open(dir.path().join(format!("outbox-{round}.db"))).unwrap();
-        let s = dispatcher_run(Arc::new(store), &r, n).await;
-        for (name, run) in [
-            ("bare reqwest", &b),
-            ("dispatcher, memory", &m),
-            ("dispatcher, SQLite", &s),
-        ] {
+        runs[2].push(dispatcher_run(Arc::new(store), &r, n).await);
+        if let Some(url) = &postgres {
+            let store = ringback::dispatch::PostgresStore::connect(url)
+                .await
+                .expect("the PostgreSQL server is reachable");
+            runs[3].push(dispatcher_run(Arc::new(store), &r, n).await);
+        }
+        for (name, run) in names
+            .iter()
+            .zip(&runs)
+            .filter_map(|(n, r)| Some((n, r.get(round)?)))
+        {
             println!(
-                "round {round} {name:<20} {:>9.0}/s  receipt p50 {:>8.1?} p99 {:>8.1?}  send p50 {:>8.1?} p99 {:>8.1?}",
+                "round {round} {name:<22} {:>9.0}/s  receipt p50 {:>8.1?} p99 {:>8.1?}  send p50 {:>8.1?} p99 {:>8.1?}",
                 run.rate, run.receipt_p50, run.receipt_p99, run.send_p50, run.send_p99
             );
         }
-        bare.push(b);
-        memory.push(m);
-        sqlite.push(s);
     }
-    let rate = |runs: &[Run]| median(runs.iter().map(|r| r.rate).collect());
-    let (b, m, s) = (rate(&bare), rate(&memory), rate(&sqlite));
-    let send_p99 = median(
-        sqlite
-            .iter()
-            .map(|r| r.send_p99.as_secs_f64() * 1000.0)
-            .collect(),
-    );
-    println!("median: bare {b:.0}/s, memory {m:.0}/s ({:.2}x), SQLite {s:.0}/s ({:.2}x); SQLite send p99 {send_p99:.2} ms", m / b, s / b);
+    let bare = median(runs[0].iter().map(|r| r.rate).collect());
+    println!("median of {ROUNDS} rounds:");
+    for (name, runs) in names.iter().zip(&runs).filter(|(_, r)| !r.is_empty()) {
+        let rate = median(runs.iter().map(|r| r.rate).collect());
+        let ms = |f: fn(&Run) -> Duration| {
+            median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
+        };
+        println!(
+            "  {name:<22} {rate:>9.0}/s  {:.2}x bare  send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
+            rate / bare,
+            ms(|r| r.send_p50),
+            ms(|r| r.send_p99),
+            ms(|r| r.receipt_p50),
+            ms(|r| r.receipt_p99),
+        );
+    }
 }
 
 fn peak_rss_kib() -> u64 {

@@ -151,14 +151,20 @@ impl PostgresStore {
             let client = self.pool.get().await.map_err(error)?;
             let last_error = attempt.failure();
             // One statement, so the state and the attempt log change together.
-            client
-                .execute(
+            let statement = client
+                .prepare_cached(
                     "WITH d AS (
                         UPDATE ringback_deliveries SET state = $2, attempts = GREATEST(attempts, $3), last_error = $4,
                             next_attempt_at = COALESCE($5, next_attempt_at)
                         WHERE id = $1 RETURNING id)
                      INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
                      SELECT id, $3, $6, $7, $8, $9, $10 FROM d",
+                )
+                .await
+                .map_err(error)?;
+            client
+                .execute(
+                    &statement,
                     &[
                         &id,
                         &state.as_str(),
@@ -183,10 +189,16 @@ impl DeliveryStore for PostgresStore {
     fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
         Box::pin(async move {
             let client = self.pool.get().await.map_err(error)?;
-            client
-                .execute(
+            let statement = client
+                .prepare_cached(
                     "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .await
+                .map_err(error)?;
+            client
+                .execute(
+                    &statement,
                     &[
                         &d.id,
                         &d.callback,
@@ -213,17 +225,34 @@ impl DeliveryStore for PostgresStore {
     ) -> StoreFuture<'_, Vec<Delivery>> {
         Box::pin(async move {
             let client = self.pool.get().await.map_err(error)?;
+            let statement = client
+                .prepare_cached(
+                    // Two selections, each walking the (state, next_attempt_at) index and
+                    // stopping at the limit; one with OR read every due row and sorted them,
+                    // so a claim cost the whole backlog. Expired leases come first.
+                    "WITH expired AS (
+                        SELECT id FROM ringback_deliveries
+                        WHERE state = 'in_flight' AND lease_until <= $1
+                        LIMIT $3 FOR UPDATE SKIP LOCKED),
+                     due AS (
+                        SELECT id FROM ringback_deliveries
+                        WHERE state = 'pending' AND next_attempt_at <= $1
+                        ORDER BY next_attempt_at
+                        LIMIT $3 FOR UPDATE SKIP LOCKED)
+                     UPDATE ringback_deliveries SET state = 'in_flight', lease_until = $2
+                     WHERE id IN (SELECT id FROM expired UNION ALL (SELECT id FROM due) LIMIT $3)
+                     RETURNING *",
+                )
+                .await
+                .map_err(error)?;
             let rows = client
                 .query(
-                    "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = $2
-                     WHERE id IN (
-                        SELECT id FROM ringback_deliveries
-                        WHERE (state = 'pending' AND next_attempt_at <= $1) OR (state = 'in_flight' AND lease_until <= $1)
-                        ORDER BY next_attempt_at, created_at
-                        LIMIT $3
-                        FOR UPDATE SKIP LOCKED)
-                     RETURNING *",
-                    &[&millis(now), &millis(now + lease), &(limit.min(i64::MAX as usize) as i64)],
+                    &statement,
+                    &[
+                        &millis(now),
+                        &millis(now + lease),
+                        &(limit.min(i64::MAX as usize) as i64),
+                    ],
                 )
                 .await
                 .map_err(error)?;

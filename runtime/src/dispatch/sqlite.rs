@@ -1,5 +1,12 @@
 //! The embedded default store: one SQLite file, no set-up. Durable when `enqueue` returns
-//! (WAL with `synchronous = FULL`: the commit is on disk).
+//! (WAL, and the commit that holds it waits for the disk).
+//!
+//! Every write goes through one writer thread that commits in groups. A group waits for the
+//! disk (`synchronous = FULL`) only when it holds a write that must be durable: a new
+//! delivery, or an operator's replay. Claims and attempt results are committed with
+//! `synchronous = NORMAL`: a process crash loses none of them (they are in the WAL), and an
+//! operating-system crash or power cut can forget only the last few, whose deliveries are then
+//! attempted again. That keeps at least once, and saves an fsync per claim and per result.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -23,14 +30,60 @@ use super::store::{
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
     /// Writes on their way to the group-commit writer.
-    writes: std::sync::mpsc::Sender<Write>,
+    writes: std::sync::mpsc::Sender<Box<dyn Write>>,
 }
 
-/// One write, run inside the group's transaction, and where to report how it went.
-type Write = (
-    Box<dyn FnOnce(&Connection) -> rusqlite::Result<()> + Send>,
-    tokio::sync::oneshot::Sender<Result<(), StoreError>>,
-);
+/// Whether a write's commit must reach the disk before the write is answered.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Durability {
+    /// `send` and replays: answered only after an fsync.
+    Durable,
+    /// Claims and attempt results: losing the last few to a power cut only repeats attempts.
+    Relaxed,
+}
+
+/// One write, run inside the group's transaction, answered after the group's commit.
+trait Write: Send {
+    fn durability(&self) -> Durability;
+    /// Runs the write; an error rolls back only this write.
+    fn run(&mut self, connection: &Connection) -> bool;
+    /// Answers the caller once the group's commit has succeeded or failed.
+    fn answer(self: Box<Self>, committed: Result<(), StoreError>);
+}
+
+/// A write that produces a `T` (claimed deliveries, or nothing), answered through a channel.
+struct Job<T, F> {
+    durability: Durability,
+    work: Option<F>,
+    outcome: Option<rusqlite::Result<T>>,
+    reply: tokio::sync::oneshot::Sender<Result<T, StoreError>>,
+}
+
+impl<T, F> Write for Job<T, F>
+where
+    T: Send,
+    F: FnOnce(&Connection) -> rusqlite::Result<T> + Send,
+{
+    fn durability(&self) -> Durability {
+        self.durability
+    }
+
+    fn run(&mut self, connection: &Connection) -> bool {
+        let outcome = self.work.take().map(|work| work(connection));
+        let ok = matches!(outcome, Some(Ok(_)));
+        self.outcome = outcome;
+        ok
+    }
+
+    fn answer(self: Box<Self>, committed: Result<(), StoreError>) {
+        let result = match (committed, self.outcome) {
+            (Err(e), _) => Err(e),
+            (Ok(()), Some(outcome)) => outcome.map_err(error),
+            (Ok(()), None) => Err(StoreError("the write was not run".into())),
+        };
+        let _ = self.reply.send(result);
+    }
+}
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ringback_deliveries (
@@ -111,12 +164,18 @@ impl SqliteStore {
     }
 
     /// Queues a write for the group-commit writer; resolves once it is committed.
-    fn write(
+    fn write<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
-    ) -> StoreFuture<'static, ()> {
+        durability: Durability,
+        work: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
+    ) -> StoreFuture<'static, T> {
         let (reply, answer) = tokio::sync::oneshot::channel();
-        let sent = self.writes.send((Box::new(f), reply));
+        let sent = self.writes.send(Box::new(Job {
+            durability,
+            work: Some(work),
+            outcome: None,
+            reply,
+        }));
         Box::pin(async move {
             sent.map_err(|_| StoreError("the SQLite writer has stopped".into()))?;
             answer
@@ -133,17 +192,18 @@ impl SqliteStore {
         next: Option<SystemTime>,
     ) -> StoreFuture<'static, ()> {
         let id = id.to_owned();
-        self.write(move |tx| {
+        self.write(Durability::Relaxed, move |tx| {
             let last_error = attempt.failure();
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
                  next_attempt_at = COALESCE(?5, next_attempt_at) WHERE id = ?1",
-                params![id, state.as_str(), attempt.number, last_error, next.map(millis)],
-            )?;
-            tx.execute(
+            )?
+            .execute(params![id, state.as_str(), attempt.number, last_error, next.map(millis)])?;
+            tx.prepare_cached(
                 "INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
+            )?
+            .execute(params![
                     id,
                     attempt.number,
                     millis(attempt.at),
@@ -159,37 +219,50 @@ impl SqliteStore {
 }
 
 /// Writes in groups: everything queued while one commit is on its way to disk goes into the
-/// next, so concurrent `send`s and attempt results share an fsync instead of queueing for one
-/// each. Each write has its own savepoint, so one failing does not undo the others, and each
-/// is answered only after the commit that holds it. The thread ends with the last handle.
-fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<Write>) {
+/// next, so concurrent `send`s, claims and attempt results share a commit instead of queueing
+/// for one each. Each write has its own savepoint, so one failing does not undo the others,
+/// and each is answered only after the commit that holds it. The thread ends with the last
+/// handle.
+fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<Box<dyn Write>>) {
+    let mut synchronous = Durability::Durable;
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while let Ok(more) = queue.try_recv() {
             group.push(more);
         }
+        let durability = if group.iter().any(|w| w.durability() == Durability::Durable) {
+            Durability::Durable
+        } else {
+            Durability::Relaxed
+        };
         let mut c = connection.lock().unwrap_or_else(|e| e.into_inner());
-        let mut outcomes = Vec::with_capacity(group.len());
         let committed = (|| {
-            let mut tx = c.transaction()?;
-            for (write, reply) in group {
+            // The pragma cannot change inside a transaction; switching costs no I/O. A FULL
+            // commit also makes every earlier NORMAL one durable: the WAL is synced in order.
+            if durability != synchronous {
+                c.execute_batch(match durability {
+                    Durability::Durable => "PRAGMA synchronous = FULL",
+                    Durability::Relaxed => "PRAGMA synchronous = NORMAL",
+                })?;
+                synchronous = durability;
+            }
+            // IMMEDIATE: another process on the same file waits for the lock up front rather
+            // than failing to upgrade a read in the middle of the group.
+            let mut tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            for write in group.iter_mut() {
                 let mut savepoint = tx.savepoint()?;
-                let outcome = write(&savepoint);
-                match &outcome {
-                    Ok(()) => savepoint.commit()?,
-                    Err(_) => savepoint.rollback()?,
+                if write.run(&savepoint) {
+                    savepoint.commit()?;
+                } else {
+                    savepoint.rollback()?;
                 }
-                outcomes.push((outcome, reply));
             }
             tx.commit()
         })();
         drop(c);
-        for (outcome, reply) in outcomes {
-            let result = match (&committed, outcome) {
-                (Err(e), _) => Err(error(e)),
-                (Ok(()), outcome) => outcome.map_err(error),
-            };
-            let _ = reply.send(result);
+        let committed = committed.map_err(error);
+        for write in group {
+            write.answer(committed.clone());
         }
     }
 }
@@ -212,7 +285,7 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
 
 impl DeliveryStore for SqliteStore {
     fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
-        self.write(move |tx| {
+        self.write(Durability::Durable, move |tx| {
             tx.prepare_cached(
                 "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -238,18 +311,32 @@ impl DeliveryStore for SqliteStore {
         limit: usize,
         lease: Duration,
     ) -> StoreFuture<'_, Vec<Delivery>> {
-        self.run(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Through the writer: a claim shares the group's commit, and losing it to a power cut
+        // only makes the deliveries due again.
+        self.write(Durability::Relaxed, move |tx| {
             let now_ms = millis(now);
-            let claimed = {
-                let mut select = tx.prepare_cached(
+            // Two queries, each walking the (state, next_attempt_at) index in order and
+            // stopping at the limit. One query with OR read every due row and sorted them:
+            // a claim cost the whole backlog. Expired leases come first: they are older.
+            let mut claimed = {
+                let mut expired = tx.prepare_cached(
                     "SELECT * FROM ringback_deliveries
-                     WHERE (state = 'pending' AND next_attempt_at <= ?1) OR (state = 'in_flight' AND lease_until <= ?1)
-                     ORDER BY next_attempt_at, created_at LIMIT ?2",
+                     WHERE state = 'in_flight' AND lease_until <= ?1 LIMIT ?2",
                 )?;
-                let rows = select.query_map(params![now_ms, limit as i64], delivery)?;
+                let rows = expired.query_map(params![now_ms, limit as i64], delivery)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
+            if claimed.len() < limit {
+                let mut due = tx.prepare_cached(
+                    "SELECT * FROM ringback_deliveries
+                     WHERE state = 'pending' AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at LIMIT ?2",
+                )?;
+                let rows = due.query_map(params![now_ms, (limit - claimed.len()) as i64], delivery)?;
+                for row in rows {
+                    claimed.push(row?);
+                }
+            }
             {
                 let mut update = tx.prepare_cached(
                     "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = ?2 WHERE id = ?1",
@@ -258,7 +345,6 @@ impl DeliveryStore for SqliteStore {
                     update.execute(params![d.id, millis(now + lease)])?;
                 }
             }
-            tx.commit()?;
             Ok(claimed
                 .into_iter()
                 .map(|mut d| {
@@ -283,7 +369,7 @@ impl DeliveryStore for SqliteStore {
 
     fn release(&self, id: &str) -> StoreFuture<'_, ()> {
         let id = id.to_owned();
-        self.run(move |c| {
+        self.write(Durability::Relaxed, move |c| {
             c.execute(
                 "UPDATE ringback_deliveries SET state = 'pending', lease_until = 0 WHERE id = ?1 AND state = 'in_flight'",
                 params![id],
@@ -348,7 +434,7 @@ impl DeliveryStore for SqliteStore {
     }
 
     fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
-        self.run(move |c| {
+        self.write(Durability::Durable, move |c| {
             c.execute(
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
                  WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
@@ -361,7 +447,7 @@ impl DeliveryStore for SqliteStore {
 
     fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
         let id = id.to_owned();
-        self.run(move |c| {
+        self.write(Durability::Durable, move |c| {
             c.execute(
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?2, attempts = 0
                  WHERE id = ?1 AND state = 'dead'",

@@ -150,7 +150,7 @@ impl Attempt {
 }
 
 /// An error from a store.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StoreError(pub String);
 
 impl std::fmt::Display for StoreError {
