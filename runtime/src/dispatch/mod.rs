@@ -10,6 +10,8 @@ mod signing;
 mod sqlite;
 mod ssrf;
 mod store;
+#[cfg(test)]
+mod store_contract;
 mod worker;
 
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Where deliveries wait: one trait, an in-memory store for tests, SQLite for production.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Mutex;
@@ -232,8 +232,76 @@ pub struct MemoryStore {
 
 #[derive(Debug, Default)]
 struct Memory {
-    deliveries: HashMap<String, (Delivery, SystemTime)>,
+    deliveries: HashMap<String, Entry>,
     attempts: HashMap<String, Vec<Attempt>>,
+    /// Pending deliveries by when they are due, and in-flight ones by when their lease ends:
+    /// a claim reads the front of each instead of every delivery ever sent.
+    pending: BTreeSet<(SystemTime, u64, String)>,
+    leased: BTreeSet<(SystemTime, u64, String)>,
+    sequence: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    delivery: Delivery,
+    lease_until: SystemTime,
+    /// Order of arrival, to keep deliveries due at the same time in the order they were sent.
+    sequence: u64,
+}
+
+impl Entry {
+    /// Where the entry is indexed: its due time when pending, its lease's end when in flight.
+    fn key(&self) -> Option<(bool, (SystemTime, u64, String))> {
+        let id = self.delivery.id.clone();
+        match self.delivery.state {
+            DeliveryState::Pending => {
+                Some((true, (self.delivery.next_attempt_at, self.sequence, id)))
+            }
+            DeliveryState::InFlight => Some((false, (self.lease_until, self.sequence, id))),
+            DeliveryState::Delivered | DeliveryState::Dead => None,
+        }
+    }
+}
+
+impl Memory {
+    /// Changes a delivery and keeps the indexes in step; `false` when there is no such id.
+    fn update(&mut self, id: &str, change: impl FnOnce(&mut Entry)) -> bool {
+        let Some(entry) = self.deliveries.get_mut(id) else {
+            return false;
+        };
+        let before = entry.key();
+        change(entry);
+        let after = entry.key();
+        if before != after {
+            if let Some((pending, key)) = before {
+                self.index(pending).remove(&key);
+            }
+            if let Some((pending, key)) = after {
+                self.index(pending).insert(key);
+            }
+        }
+        true
+    }
+
+    fn index(&mut self, pending: bool) -> &mut BTreeSet<(SystemTime, u64, String)> {
+        if pending {
+            &mut self.pending
+        } else {
+            &mut self.leased
+        }
+    }
+
+    /// The ids of up to `limit` deliveries that can be claimed at `now`: expired leases
+    /// first, then pending ones in the order they fall due.
+    fn claimable(&self, now: SystemTime, limit: usize) -> Vec<String> {
+        let expired = self.leased.iter().take_while(|(until, ..)| *until <= now);
+        let due = self.pending.iter().take_while(|(at, ..)| *at <= now);
+        expired
+            .chain(due)
+            .take(limit)
+            .map(|(_, _, id)| id.clone())
+            .collect()
+    }
 }
 
 impl MemoryStore {
@@ -245,17 +313,25 @@ impl MemoryStore {
 
     fn finish(&self, id: &str, attempt: Attempt, state: DeliveryState, next: Option<SystemTime>) {
         self.with(|m| {
-            if let Some((d, _)) = m.deliveries.get_mut(id) {
+            m.update(id, |e| {
+                let d = &mut e.delivery;
                 d.attempts = d.attempts.max(attempt.number);
                 d.state = state;
                 d.last_error = attempt.failure();
                 if let Some(next) = next {
                     d.next_attempt_at = next;
                 }
-            }
+            });
             m.attempts.entry(id.to_owned()).or_default().push(attempt);
         });
     }
+}
+
+/// A dead delivery made pending again, due at `now`, with a fresh schedule.
+fn revive(d: &mut Delivery, now: SystemTime) {
+    d.state = DeliveryState::Pending;
+    d.next_attempt_at = now;
+    d.attempts = 0;
 }
 
 fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
@@ -264,11 +340,26 @@ fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
 
 impl DeliveryStore for MemoryStore {
     fn enqueue(&self, delivery: Delivery) -> StoreFuture<'_, ()> {
-        self.with(|m| {
-            m.deliveries
-                .insert(delivery.id.clone(), (delivery, SystemTime::UNIX_EPOCH));
-        });
-        ready(())
+        Box::pin(std::future::ready(self.with(|m| {
+            // As in the other stores, an id is recorded once.
+            if m.deliveries.contains_key(&delivery.id) {
+                return Err(StoreError(format!(
+                    "delivery {} already exists",
+                    delivery.id
+                )));
+            }
+            m.sequence += 1;
+            let entry = Entry {
+                delivery,
+                lease_until: SystemTime::UNIX_EPOCH,
+                sequence: m.sequence,
+            };
+            if let Some((pending, key)) = entry.key() {
+                m.index(pending).insert(key);
+            }
+            m.deliveries.insert(entry.delivery.id.clone(), entry);
+            Ok(())
+        })))
     }
 
     fn claim_due(
@@ -278,30 +369,16 @@ impl DeliveryStore for MemoryStore {
         lease: Duration,
     ) -> StoreFuture<'_, Vec<Delivery>> {
         let claimed = self.with(|m| {
-            let mut due: Vec<&mut (Delivery, SystemTime)> = m
-                .deliveries
-                .values_mut()
-                .filter(|(d, lease_until)| match d.state {
-                    DeliveryState::Pending => d.next_attempt_at <= now,
-                    DeliveryState::InFlight => *lease_until <= now,
-                    _ => false,
-                })
-                .collect();
-            // Only the `limit` earliest are needed: select them, then order just those.
-            let key = |(d, _): &&mut (Delivery, SystemTime)| (d.next_attempt_at, d.created_at);
-            if due.len() > limit && limit > 0 {
-                due.select_nth_unstable_by_key(limit - 1, key);
-                due.truncate(limit);
+            let ids = m.claimable(now, limit);
+            let mut claimed = Vec::with_capacity(ids.len());
+            for id in ids {
+                m.update(&id, |e| {
+                    e.delivery.state = DeliveryState::InFlight;
+                    e.lease_until = now + lease;
+                    claimed.push(e.delivery.clone());
+                });
             }
-            due.sort_by_key(key);
-            due.into_iter()
-                .take(limit)
-                .map(|(d, lease_until)| {
-                    d.state = DeliveryState::InFlight;
-                    *lease_until = now + lease;
-                    d.clone()
-                })
-                .collect()
+            claimed
         });
         ready(claimed)
     }
@@ -323,17 +400,17 @@ impl DeliveryStore for MemoryStore {
 
     fn release(&self, id: &str) -> StoreFuture<'_, ()> {
         self.with(|m| {
-            if let Some((d, _)) = m.deliveries.get_mut(id) {
-                if d.state == DeliveryState::InFlight {
-                    d.state = DeliveryState::Pending;
+            m.update(id, |e| {
+                if e.delivery.state == DeliveryState::InFlight {
+                    e.delivery.state = DeliveryState::Pending;
                 }
-            }
+            })
         });
         ready(())
     }
 
     fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
-        ready(self.with(|m| m.deliveries.get(id).map(|(d, _)| d.clone())))
+        ready(self.with(|m| m.deliveries.get(id).map(|e| e.delivery.clone())))
     }
 
     fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
@@ -345,8 +422,9 @@ impl DeliveryStore for MemoryStore {
             let mut found: Vec<Delivery> = m
                 .deliveries
                 .values()
-                .filter(|(d, _)| filter.matches(d))
-                .map(|(d, _)| d.clone())
+                .map(|e| &e.delivery)
+                .filter(|d| filter.matches(d))
+                .cloned()
                 .collect();
             found.sort_by_key(|d| d.created_at);
             found.truncate(limit);
@@ -360,26 +438,26 @@ impl DeliveryStore for MemoryStore {
             ..filter
         };
         ready(self.with(|m| {
-            let mut n = 0;
-            for (d, _) in m.deliveries.values_mut().filter(|(d, _)| filter.matches(d)) {
-                d.state = DeliveryState::Pending;
-                d.next_attempt_at = now;
-                d.attempts = 0;
-                n += 1;
+            let ids: Vec<String> = m
+                .deliveries
+                .values()
+                .filter(|e| filter.matches(&e.delivery))
+                .map(|e| e.delivery.id.clone())
+                .collect();
+            for id in &ids {
+                m.update(id, |e| revive(&mut e.delivery, now));
             }
-            n
+            ids.len() as u64
         }))
     }
 
     fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
-        ready(self.with(|m| match m.deliveries.get_mut(id) {
-            Some((d, _)) if d.state == DeliveryState::Dead => {
-                d.state = DeliveryState::Pending;
-                d.next_attempt_at = now;
-                d.attempts = 0;
-                true
-            }
-            _ => false,
+        ready(self.with(|m| {
+            let dead = m
+                .deliveries
+                .get(id)
+                .is_some_and(|e| e.delivery.state == DeliveryState::Dead);
+            dead && m.update(id, |e| revive(&mut e.delivery, now))
         }))
     }
 }

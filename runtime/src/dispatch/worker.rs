@@ -143,16 +143,28 @@ fn host_permits(
     url: &str,
     per_host: usize,
 ) -> Arc<Semaphore> {
-    let host = url::Url::parse(url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
+    let mut hosts = hosts.lock().unwrap_or_else(|e| e.into_inner());
+    let key = authority(url);
+    if let Some(permits) = hosts.get(key) {
+        return permits.clone();
+    }
     hosts
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .entry(host)
+        .entry(key.to_owned())
         .or_insert_with(|| Arc::new(Semaphore::new(per_host)))
         .clone()
+}
+
+/// The `host:port` part of a URL, as the key of its concurrency limit. Taken from the text,
+/// not a full parse: this runs for every attempt, and the URL is parsed (and checked) once,
+/// when it is sent.
+fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    // Credentials are not part of the host.
+    authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
 }
 
 /// What the receiver did.
@@ -402,6 +414,14 @@ fn describe(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrency_is_limited_per_host_and_port() {
+        assert_eq!(authority("https://example.com/hooks?x=1"), "example.com");
+        assert_eq!(authority("http://127.0.0.1:8080"), "127.0.0.1:8080");
+        assert_eq!(authority("http://user:pw@[::1]:9/a#b"), "[::1]:9");
+        assert_eq!(authority("https://example.com?x"), "example.com");
+    }
 
     #[tokio::test]
     async fn a_refused_connection_is_recognised_and_nothing_else_is() {

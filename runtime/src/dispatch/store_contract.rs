@@ -1,0 +1,148 @@
+//! What every store must do, checked against the in-memory and SQLite stores (the PostgreSQL
+//! store has its own tests against a real server): which deliveries a claim takes, in what
+//! order, and how each outcome moves a delivery.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::store::{Attempt, Delivery, DeliveryState, DeliveryStore, MemoryStore};
+use super::SqliteStore;
+
+/// A whole number of milliseconds, as every store keeps them.
+fn at(ms: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_millis(1_700_000_000_000 + ms)
+}
+
+fn delivery(id: &str, due: u64) -> Delivery {
+    Delivery {
+        id: id.to_owned(),
+        callback: "cb".into(),
+        method: "POST".into(),
+        url: "https://example.com/hook".into(),
+        body: b"{}".to_vec(),
+        created_at: at(0),
+        attempts: 0,
+        next_attempt_at: at(due),
+        state: DeliveryState::Pending,
+        last_error: None,
+    }
+}
+
+fn attempt(number: u32, status: Option<u16>) -> Attempt {
+    Attempt {
+        number,
+        at: at(1),
+        status,
+        error: status.is_none().then(|| "refused".to_owned()),
+        latency: Duration::from_millis(3),
+        response_head: b"ok".to_vec(),
+    }
+}
+
+async fn ids(store: &dyn DeliveryStore, now: u64, limit: usize) -> Vec<String> {
+    let lease = Duration::from_secs(10);
+    let claimed = store.claim_due(at(now), limit, lease).await.unwrap();
+    assert!(claimed.iter().all(|d| d.state == DeliveryState::InFlight));
+    claimed.into_iter().map(|d| d.id).collect()
+}
+
+async fn contract(store: &dyn DeliveryStore) {
+    // Enqueued out of order: claims come in the order they fall due, never early.
+    for (id, due) in [("c", 30), ("a", 10), ("b", 20), ("later", 5_000)] {
+        store.enqueue(delivery(id, due)).await.unwrap();
+    }
+    assert!(
+        store.enqueue(delivery("a", 0)).await.is_err(),
+        "an id is recorded once"
+    );
+    assert_eq!(
+        ids(store, 25, 10).await,
+        ["a", "b"],
+        "due ones, earliest first"
+    );
+    assert_eq!(
+        ids(store, 30, 10).await,
+        ["c"],
+        "claimed ones are not claimed again"
+    );
+    assert!(ids(store, 100, 10).await.is_empty(), "the lease holds");
+
+    // Outcomes: delivered is final; a retry falls due again later; dead waits for a replay.
+    store.delivered("a", attempt(1, Some(200))).await.unwrap();
+    store
+        .retry_at("b", attempt(1, Some(503)), at(60))
+        .await
+        .unwrap();
+    store.dead("c", attempt(1, None)).await.unwrap();
+    assert!(
+        ids(store, 59, 10).await.is_empty(),
+        "the retry is not due yet"
+    );
+    assert_eq!(ids(store, 60, 10).await, ["b"]);
+    let b = store.get("b").await.unwrap().unwrap();
+    assert_eq!(b.attempts, 1);
+    assert_eq!(b.last_error.as_deref(), Some("answered 503"));
+
+    // A lease that ran out comes back, before anything merely due.
+    store.enqueue(delivery("d", 61)).await.unwrap();
+    assert_eq!(ids(store, 60 + 10_001, 10).await, ["b", "d", "later"]);
+
+    // Release hands a claim back at once; replay revives only the dead.
+    store.release("d").await.unwrap();
+    assert_eq!(ids(store, 20_000, 1).await, ["d"]);
+    assert!(
+        !store.replay("a", at(20_000)).await.unwrap(),
+        "a was delivered"
+    );
+    assert!(store.replay("c", at(20_000)).await.unwrap());
+    assert_eq!(ids(store, 20_000, 10).await, ["c"]);
+    assert_eq!(store.get("c").await.unwrap().unwrap().attempts, 0);
+
+    // The attempt log keeps every attempt, in order.
+    store.dead("b", attempt(2, None)).await.unwrap();
+    let log = store.attempts("b").await.unwrap();
+    assert_eq!(log, [attempt(1, Some(503)), attempt(2, None)]);
+    let dead = store.list(DeliveryState::Dead, 10).await.unwrap();
+    assert_eq!(
+        dead.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["b"]
+    );
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_the_contract() {
+    contract(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_failing_write_does_not_undo_the_others_in_its_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("outbox.db")).unwrap();
+    store.enqueue(delivery("taken", 0)).await.unwrap();
+    // A write is queued when it is called, not when awaited: these reach the writer
+    // together, so it commits them as one group (or a few).
+    let writes: Vec<_> = (0..50)
+        .map(|i| {
+            let id = if i == 25 {
+                "taken".to_owned()
+            } else {
+                format!("d{i:02}")
+            };
+            store.enqueue(delivery(&id, 1))
+        })
+        .collect();
+    for (i, write) in writes.into_iter().enumerate() {
+        let result = write.await;
+        assert_eq!(result.is_err(), i == 25, "write {i}: {result:?}");
+    }
+    assert_eq!(
+        ids(&store, 10, 100).await.len(),
+        50,
+        "49 new ones and the first"
+    );
+}
