@@ -3,9 +3,10 @@
 //! ```text
 //! ringback-bench delivery [N]   callbacks to a loopback receiver: dispatcher (memory, SQLite)
 //!                               against a bare signed reqwest loop, side by side, 3 rounds
+//!                               (RINGBACK_BENCH_ROUNDS changes it)
 //! ringback-bench memory [N]     peak RSS with N pending deliveries in the SQLite outbox
 //! ringback-bench request        the order service's POST by ringback and by hand in plain
-//!                               axum, under wrk, side by side, 3 rounds (needs `wrk`)
+//!                               axum, under wrk, side by side (needs `wrk`)
 //! ringback-bench all            all of them, with their defaults
 //! ```
 
@@ -28,7 +29,15 @@ const CONCURRENCY: usize = 64;
 /// Tasks calling `send` at once in the delivery benchmark: one per request a service would be
 /// handling, as many as the bare loop has in flight.
 const PRODUCERS: usize = CONCURRENCY;
-const ROUNDS: usize = 3;
+/// Rounds of each side-by-side comparison; the median is kept. `RINGBACK_BENCH_ROUNDS`
+/// changes it.
+fn rounds() -> usize {
+    std::env::var("RINGBACK_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(3)
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -153,7 +162,17 @@ struct Run {
     send_p99: Duration,
 }
 
-async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize) -> Run {
+/// How the producers call `send`.
+#[derive(Clone, Copy)]
+enum Load {
+    /// As fast as they can: throughput, and `send` under a queue.
+    Saturated,
+    /// At a steady rate per second: what one `send` costs, and how soon it is received, when
+    /// the dispatcher keeps up.
+    Paced(u32),
+}
+
+async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize, load: Load) -> Run {
     let secret = Secret::generate();
     let config = DispatcherConfig::new(secret)
         .allow(AllowList::none().loopback())
@@ -168,8 +187,27 @@ async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize) -
     // requests in flight.
     let sends: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
     let mut producers = Vec::new();
+    if let Load::Paced(rate) = load {
+        let mut tick = tokio::time::interval(Duration::from_secs(1) / rate);
+        for i in 0..n {
+            tick.tick().await;
+            let dispatcher = dispatcher.clone();
+            let cb = cb.clone();
+            let sends = sends.clone();
+            producers.push(tokio::spawn(async move {
+                let t = Instant::now();
+                dispatcher.send(&cb, &payload(i)).await.expect("send");
+                sends.lock().unwrap().push(t.elapsed());
+            }));
+        }
+    }
     let per = n.div_ceil(PRODUCERS);
-    for p in 0..PRODUCERS {
+    let saturated = if matches!(load, Load::Saturated) {
+        PRODUCERS
+    } else {
+        0
+    };
+    for p in 0..saturated {
         let dispatcher = dispatcher.clone();
         let cb = cb.clone();
         let sends = sends.clone();
@@ -259,62 +297,88 @@ fn postgres_url() -> Option<String> {
         .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
 }
 
-async fn delivery(n: usize) {
-    let postgres = postgres_url();
-    println!(
-        "## delivery: {n} callbacks to a loopback receiver, concurrency {CONCURRENCY}, {PRODUCERS} producers, {ROUNDS} rounds (bare, memory, SQLite{} in turn)",
-        if postgres.is_some() { ", PostgreSQL" } else { "" }
-    );
-    if postgres.is_none() {
-        println!("PostgreSQL NOT measured: set RINGBACK_BENCH_POSTGRES (or RINGBACK_TEST_POSTGRES) to a server's URL");
-    }
-    let r = receiver().await;
-    let dir = tempfile::tempdir().unwrap();
-    let names = [
-        "bare reqwest",
-        "dispatcher, memory",
-        "dispatcher, SQLite",
-        "dispatcher, PostgreSQL",
+/// The stores the delivery benchmark measures, fresh for a round.
+async fn stores(
+    dir: &std::path::Path,
+    round: usize,
+) -> Vec<(&'static str, Arc<dyn DeliveryStore>)> {
+    let sqlite = SqliteStore::open(dir.join(format!("outbox-{round}.db"))).unwrap();
+    let mut stores: Vec<(&'static str, Arc<dyn DeliveryStore>)> = vec![
+        ("dispatcher, memory", Arc::new(MemoryStore::default())),
+        ("dispatcher, SQLite", Arc::new(sqlite)),
     ];
-    let mut runs: Vec<Vec<Run>> = names.iter().map(|_| Vec::new()).collect();
-    for round in 0..ROUNDS {
-        runs[0].push(bare_run(&r, n).await);
-        runs[1].push(dispatcher_run(Arc::new(MemoryStore::default()), &r, n).await);
-        let store = SqliteStore::open(dir.path().join(format!("outbox-{round}.db"))).unwrap();
-        runs[2].push(dispatcher_run(Arc::new(store), &r, n).await);
-        if let Some(url) = &postgres {
-            let store = ringback::dispatch::PostgresStore::connect(url)
-                .await
-                .expect("the PostgreSQL server is reachable");
-            runs[3].push(dispatcher_run(Arc::new(store), &r, n).await);
+    if let Some(url) = postgres_url() {
+        let store = ringback::dispatch::PostgresStore::connect(&url)
+            .await
+            .expect("the PostgreSQL server is reachable");
+        stores.push(("dispatcher, PostgreSQL", Arc::new(store)));
+    }
+    stores
+}
+
+/// Side-by-side rounds of the bare loop (when `bare`) and each store under `load`; prints
+/// every run and the medians.
+async fn compare(r: &Receiver, n: usize, load: Load, bare: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut runs: Vec<(&'static str, Vec<Run>)> = Vec::new();
+    let mut record = |name: &'static str, run: Run, round: usize| {
+        println!(
+            "round {round} {name:<22} {:>9.0}/s  receipt p50 {:>8.1?} p99 {:>8.1?}  send p50 {:>8.1?} p99 {:>8.1?}",
+            run.rate, run.receipt_p50, run.receipt_p99, run.send_p50, run.send_p99
+        );
+        match runs.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, list)) => list.push(run),
+            None => runs.push((name, vec![run])),
         }
-        for (name, run) in names
-            .iter()
-            .zip(&runs)
-            .filter_map(|(n, r)| Some((n, r.get(round)?)))
-        {
-            println!(
-                "round {round} {name:<22} {:>9.0}/s  receipt p50 {:>8.1?} p99 {:>8.1?}  send p50 {:>8.1?} p99 {:>8.1?}",
-                run.rate, run.receipt_p50, run.receipt_p99, run.send_p50, run.send_p99
-            );
+    };
+    for round in 0..rounds() {
+        if bare {
+            record("bare reqwest", bare_run(r, n).await, round);
+        }
+        for (name, store) in stores(dir.path(), round).await {
+            record(name, dispatcher_run(store, r, n, load).await, round);
         }
     }
-    let bare = median(runs[0].iter().map(|r| r.rate).collect());
-    println!("median of {ROUNDS} rounds:");
-    for (name, runs) in names.iter().zip(&runs).filter(|(_, r)| !r.is_empty()) {
+    let ceiling = runs
+        .iter()
+        .find(|(name, _)| *name == "bare reqwest")
+        .map(|(_, runs)| median(runs.iter().map(|r| r.rate).collect()));
+    println!("median of {} rounds:", rounds());
+    for (name, runs) in &runs {
         let rate = median(runs.iter().map(|r| r.rate).collect());
         let ms = |f: fn(&Run) -> Duration| {
             median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
         };
+        let ratio = ceiling.map_or(String::new(), |c| format!("{:.2}x bare  ", rate / c));
         println!(
-            "  {name:<22} {rate:>9.0}/s  {:.2}x bare  send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
-            rate / bare,
+            "  {name:<22} {rate:>9.0}/s  {ratio}send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
             ms(|r| r.send_p50),
             ms(|r| r.send_p99),
             ms(|r| r.receipt_p50),
             ms(|r| r.receipt_p99),
         );
     }
+}
+
+/// `send`s per second in the paced part of the delivery benchmark.
+const PACE: u32 = 2_000;
+
+async fn delivery(n: usize) {
+    if postgres_url().is_none() {
+        println!("PostgreSQL NOT measured: set RINGBACK_BENCH_POSTGRES (or RINGBACK_TEST_POSTGRES) to a server's URL");
+    }
+    let r = receiver().await;
+    println!(
+        "## delivery, saturated: {n} callbacks to a loopback receiver, {CONCURRENCY} in flight, {PRODUCERS} producers sending as fast as they can, {} rounds side by side",
+        rounds()
+    );
+    compare(&r, n, Load::Saturated, true).await;
+    let paced = (n / 2).max(1);
+    println!(
+        "## delivery, paced: {paced} callbacks at a steady {PACE}/s, {} rounds side by side",
+        rounds()
+    );
+    compare(&r, paced, Load::Paced(PACE), false).await;
 }
 
 fn peak_rss_kib() -> u64 {
@@ -507,9 +571,9 @@ fn request() {
     std::thread::sleep(Duration::from_millis(500));
     for (label, valid) in [("valid order, 201", true), ("invalid order, 400", false)] {
         let body = order_body(valid);
-        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; 3 rounds of 5 s", body.len());
+        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; {} rounds of 5 s", body.len(), rounds());
         let mut results: HashMap<String, Vec<Wrk>> = HashMap::new();
-        for round in 0..ROUNDS {
+        for round in 0..rounds() {
             for (name, port, _) in &servers {
                 let w = wrk(*port, &body, 5);
                 println!(

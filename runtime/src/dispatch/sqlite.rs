@@ -131,19 +131,32 @@ fn error(e: impl std::fmt::Display) -> StoreError {
 impl SqliteStore {
     /// Opens (creating if needed) the store at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+        let path = path.as_ref();
         let connection = Connection::open(path).map_err(error)?;
+        // No automatic checkpoints: one would run inside a commit, on the writer thread,
+        // and every `send` waiting for that commit would wait for it too.
         connection
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
+                 PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
             )
             .map_err(error)?;
         connection.execute_batch(SCHEMA).map_err(error)?;
+        let checkpoints = Connection::open(path).map_err(error)?;
+        checkpoints
+            .execute_batch("PRAGMA busy_timeout = 5000;")
+            .map_err(error)?;
         let connection = Arc::new(Mutex::new(connection));
         let (writes, queue) = std::sync::mpsc::channel();
         let writer = connection.clone();
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
             .spawn(move || group_commit(&writer, &queue))
+            .map_err(error)?;
+        let alive = Arc::downgrade(&connection);
+        std::thread::Builder::new()
+            .name("ringback-sqlite-checkpoint".into())
+            .spawn(move || checkpoint(&checkpoints, &alive))
             .map_err(error)?;
         Ok(SqliteStore { connection, writes })
     }
@@ -223,12 +236,26 @@ impl SqliteStore {
 /// next, so concurrent `send`s, claims and attempt results share a commit instead of queueing
 /// for one each. One write failing does not undo the others, and each is answered only after
 /// the commit that holds it. The thread ends with the last handle.
+/// How long a group holding only claims and attempt results waits for more writes.
+const RELAXED_WAIT: Duration = Duration::from_micros(500);
+
 fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<Box<dyn Write>>) {
     let mut synchronous = Durability::Durable;
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while let Ok(more) = queue.try_recv() {
             group.push(more);
+        }
+        // A group of attempt results alone waits a moment for more: each commit writes every
+        // page it touched, so a few results per commit cost as much as many. Nobody waits on
+        // these for long; a durable write arriving ends the wait.
+        let deadline = std::time::Instant::now() + RELAXED_WAIT;
+        while group.len() < 64 && group.iter().all(|w| w.durability() == Durability::Relaxed) {
+            match queue.recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            {
+                Ok(more) => group.push(more),
+                Err(_) => break,
+            }
         }
         let durability = if group.iter().any(|w| w.durability() == Durability::Durable) {
             Durability::Durable
@@ -257,6 +284,23 @@ fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receive
         let committed = committed.map_err(error);
         for write in group {
             write.answer(committed.clone());
+        }
+    }
+}
+
+/// Copies the WAL back into the database file from a connection of its own, so writers never
+/// wait for it (a passive checkpoint takes no lock they need). Ends once the store is gone.
+fn checkpoint(connection: &Connection, store: &std::sync::Weak<Mutex<Connection>>) {
+    const EVERY: Duration = Duration::from_millis(100);
+    loop {
+        std::thread::sleep(EVERY);
+        if store.strong_count() == 0 {
+            // A last one, so a closed store leaves a small WAL behind.
+            let _ = connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)");
+            return;
+        }
+        if let Err(e) = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
+            tracing::warn!(error = %e, "checkpointing the SQLite outbox failed; retrying");
         }
     }
 }

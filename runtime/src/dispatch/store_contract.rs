@@ -146,3 +146,22 @@ async fn a_failing_write_does_not_undo_the_others_in_its_group() {
         "49 new ones and the first"
     );
 }
+
+#[tokio::test]
+async fn the_sqlite_wal_is_checkpointed_off_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    let store = SqliteStore::open(&file).unwrap();
+    for i in 0..200 {
+        store.enqueue(delivery(&format!("d{i}"), 0)).await.unwrap();
+    }
+    // Automatic checkpoints are off; the checkpoint thread copies the WAL into the file.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while std::fs::metadata(&file).unwrap().len() < 16 * 1024 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the database file never received the WAL's pages"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
