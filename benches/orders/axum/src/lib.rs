@@ -1,6 +1,7 @@
-//! The order service's POST written by hand in plain axum, doing the same work as ringback's:
+//! The order service written by hand in plain axum, doing the work ringback's version does:
 //! the JSON body parsed, readOnly properties removed, every rule checked, problem+json errors,
-//! the order stored, 201 with `Location`.
+//! the order stored, 201 with `Location`; and the order read back. The benchmarks' baseline,
+//! for speed and for compile time.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -8,16 +9,43 @@ use std::sync::{Arc, Mutex};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use ringback_examples::model::BeerOrder;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+/// An order, as DESIGN.md describes it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BeerOrder {
+    pub id: Option<Uuid>,
+    pub customer_id: Uuid,
+    pub customer_ref: Option<String>,
+    #[serde(default)]
+    pub beer_order_lines: Vec<BeerOrderLine>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_status_callback_url: Option<String>,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BeerOrderLine {
+    pub id: Option<Uuid>,
+    #[serde(default)]
+    pub beer_id: Uuid,
+    pub upc: String,
+    pub order_quantity: i32,
+    pub quantity_allocated: Option<i32>,
+}
+
+/// Customers and their orders, in memory.
 #[derive(Clone, Default)]
 pub struct Shop {
     orders: Arc<Mutex<HashMap<Uuid, Vec<BeerOrder>>>>,
 }
 
 impl Shop {
+    /// A shop that knows one customer.
     pub fn new(customer: Uuid) -> Self {
         let shop = Shop::default();
         shop.orders.lock().unwrap().insert(customer, Vec::new());
@@ -38,20 +66,27 @@ fn problem(status: StatusCode, detail: &str, violations: Vec<Value>) -> Response
     r
 }
 
-async fn place_order(
-    State(shop): State<Shop>,
-    Path(customer): Path<String>,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> Response {
-    let Ok(customer_id) = customer.parse::<Uuid>() else {
-        return problem(
+fn customer(text: &str) -> Result<Uuid, Response> {
+    text.parse::<Uuid>().map_err(|_| {
+        problem(
             StatusCode::BAD_REQUEST,
             "invalid path",
             vec![
                 json!({"pointer": "", "message": "must be a uuid", "parameter": "customerId", "in": "path"}),
             ],
-        );
+        )
+    })
+}
+
+async fn place_order(
+    State(shop): State<Shop>,
+    Path(customer_text): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let customer_id = match customer(&customer_text) {
+        Ok(id) => id,
+        Err(response) => return response,
     };
     let json_type = headers
         .get(header::CONTENT_TYPE)
@@ -122,7 +157,11 @@ async fn place_order(
         return problem(StatusCode::BAD_REQUEST, "invalid body", violations);
     }
     if order.customer_id != customer_id {
-        return problem(StatusCode::CONFLICT, "another customer", vec![]);
+        return problem(
+            StatusCode::CONFLICT,
+            "this order was sent to the orders of another customer",
+            vec![],
+        );
     }
     let order_id = Uuid::new_v4();
     {
@@ -130,6 +169,14 @@ async fn place_order(
         let Some(list) = orders.get_mut(&customer_id) else {
             return problem(StatusCode::NOT_FOUND, "no such customer", vec![]);
         };
+        if let Some(reference) = &order.customer_ref {
+            if list
+                .iter()
+                .any(|o| o.customer_ref.as_ref() == Some(reference))
+            {
+                return problem(StatusCode::CONFLICT, "customerRef already used", vec![]);
+            }
+        }
         order.id = Some(order_id);
         for line in &mut order.beer_order_lines {
             line.id = Some(Uuid::new_v4());
@@ -149,11 +196,42 @@ async fn place_order(
     r
 }
 
+async fn get_order(
+    State(shop): State<Shop>,
+    Path((customer_text, order_text)): Path<(String, String)>,
+) -> Response {
+    let customer_id = match customer(&customer_text) {
+        Ok(id) => id,
+        Err(response) => return response,
+    };
+    let Ok(order_id) = order_text.parse::<Uuid>() else {
+        return problem(StatusCode::BAD_REQUEST, "invalid path", vec![]);
+    };
+    let orders = shop.orders.lock().unwrap();
+    let Some(list) = orders.get(&customer_id) else {
+        return problem(StatusCode::NOT_FOUND, "no such customer", vec![]);
+    };
+    match list.iter().find(|o| o.id == Some(order_id)) {
+        Some(order) => {
+            let mut r = serde_json::to_vec(order).unwrap().into_response();
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, "application/json".parse().unwrap());
+            r
+        }
+        None => problem(StatusCode::NOT_FOUND, "no such order", vec![]),
+    }
+}
+
+/// The service's routes, for a shop that knows `customer`.
 pub fn router(customer: Uuid) -> axum::Router {
     axum::Router::new()
         .route(
             "/v1/customers/{customerId}/orders",
             axum::routing::post(place_order),
+        )
+        .route(
+            "/v1/customers/{customerId}/orders/{orderId}",
+            axum::routing::get(get_order),
         )
         .with_state(Shop::new(customer))
 }
