@@ -87,6 +87,27 @@ async fn an_order_is_placed_and_read_back() {
 }
 
 #[tokio::test]
+async fn an_integral_float_is_an_integer_and_a_malformed_read_only_value_is_ignored() {
+    let server = start().await;
+    // JSON Schema calls 12.0 an integer; serde alone would refuse it for an i32. A readOnly
+    // property is ignored whatever its value, even one that would not deserialize.
+    let lines =
+        json!([{"upc": "0631234200036", "orderQuantity": 12.0, "quantityAllocated": "lots"}]);
+    let reply = place(&server, DEMO_CUSTOMER, order(lines)).await;
+    assert_eq!(reply.status, 201, "{}", reply.json);
+    assert_eq!(reply.json["beerOrderLines"][0]["orderQuantity"], 12);
+    assert_eq!(reply.json["beerOrderLines"][0]["quantityAllocated"], 0);
+
+    // A fraction is not an integer: refused, at its pointer.
+    let lines = json!([{"upc": "0631234200036", "orderQuantity": 12.5}]);
+    let violations = place(&server, DEMO_CUSTOMER, order(lines))
+        .await
+        .problem(400);
+    assert_eq!(violations.len(), 1, "{violations:?}");
+    assert_eq!(violations[0].0, "/beerOrderLines/0/orderQuantity");
+}
+
+#[tokio::test]
 async fn the_service_answers_its_documented_errors() {
     let server = start().await;
     let unknown = uuid::Uuid::new_v4();

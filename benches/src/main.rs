@@ -607,6 +607,10 @@ fn wrk(port: u16, body: &str, succeeds: bool, seconds: u32) -> Wrk {
     Wrk { rps, p99_ms }
 }
 
+/// Seconds per wrk run. Short runs, many rounds: the machine's drift spreads over all the
+/// implementations instead of landing on one.
+const RUN_SECONDS: u32 = 3;
+
 fn request() {
     let exe = std::env::current_exe().unwrap();
     let mut servers = Vec::new();
@@ -623,14 +627,21 @@ fn request() {
     std::thread::sleep(Duration::from_millis(500));
     for case in cases() {
         let (label, body) = (case.label, &case.body);
-        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; {} rounds of 5 s", body.len(), rounds());
+        let rounds = rounds() + 2;
+        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; {rounds} rounds of {RUN_SECONDS} s after a warm-up", body.len());
         let mut results: HashMap<String, Vec<Wrk>> = HashMap::new();
-        for round in 0..rounds() {
+        for (_, port, _) in servers
+            .iter()
+            .filter(|(n, ..)| case.servers.contains(&n.as_str()))
+        {
+            wrk(*port, body, case.succeeds, 1);
+        }
+        for round in 0..rounds {
             for (name, port, _) in servers
                 .iter()
                 .filter(|(n, ..)| case.servers.contains(&n.as_str()))
             {
-                let w = wrk(*port, body, case.succeeds, 5);
+                let w = wrk(*port, body, case.succeeds, RUN_SECONDS);
                 println!(
                     "round {round} {name:<9} {:>9.0} req/s  p99 {:>6.2} ms",
                     w.rps, w.p99_ms
@@ -640,7 +651,7 @@ fn request() {
         }
         let med = |name: &str| median(results[name].iter().map(|w| w.rps).collect());
         let p99 = |name: &str| median(results[name].iter().map(|w| w.p99_ms).collect());
-        println!("median of {} rounds:", rounds());
+        println!("median of {rounds} rounds:");
         for &name in case.servers {
             println!(
                 "  {name:<9} {:>9.0} req/s  p99 {:>6.2} ms  {:.2}x hand-written axum",

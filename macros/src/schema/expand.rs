@@ -690,10 +690,10 @@ fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStream {
                     (_, VariantKind::Unit) => body,
                     (Tagging::External, _) => {
                         let name = &v.json_name;
-                        quote!(__v.field(#name, |__v| { #body });)
+                        quote!(__v.static_field(#name, |__v| { #body });)
                     }
                     (Tagging::Adjacent { content, .. }, _) => {
-                        quote!(__v.field(#content, |__v| { #body });)
+                        quote!(__v.static_field(#content, |__v| { #body });)
                     }
                     _ => body,
                 };
@@ -720,7 +720,7 @@ fn validate_fields(fields: &[(&Field, TokenStream)], patterns: &mut Patterns) ->
                 checks
             } else {
                 let name = &f.json_name;
-                quote!(__v.field(#name, |__v| { #checks });)
+                quote!(__v.static_field(#name, |__v| { #checks });)
             }
         });
     quote!(#(#checks)*)

@@ -84,14 +84,19 @@ pub(crate) fn target<S>(
         .get(http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let url = format!(
-        "http://{host}{}",
-        parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/")
-    );
+    // Built only for an expression that reads it: this runs on every request of the operation.
+    let url = if decl.expression.contains("$url") {
+        format!(
+            "http://{host}{}",
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/")
+        )
+    } else {
+        String::new()
+    };
     let cx = Context {
         url: &url,
         method: parts.method.as_str(),

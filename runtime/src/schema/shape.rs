@@ -359,6 +359,43 @@ pub const fn contains_read_only(shape: &'static Shape) -> bool {
     contains_marked(shape, true, 0)
 }
 
+/// Whether a shape has a `oneOf` anywhere inside it. Where it has none, whether an integral
+/// float such as `3.0` is made an integer cannot change which value a body deserializes to,
+/// only whether it deserializes; requests then try the body as sent first.
+pub const fn contains_one_of(shape: &'static Shape) -> bool {
+    contains_one_of_at(shape, 0)
+}
+
+const fn contains_one_of_at(shape: &'static Shape, depth: usize) -> bool {
+    if depth > MAX_DEPTH {
+        return true;
+    }
+    match shape {
+        Shape::Array(inner) | Shape::Map(inner) | Shape::Optional(inner) => {
+            contains_one_of_at(inner, depth + 1)
+        }
+        Shape::OneOf(_) | Shape::Recursive(_) => true,
+        Shape::Object(object) => {
+            let mut i = 0;
+            while i < object.fields.len() {
+                if contains_one_of_at(object.fields[i].shape, depth + 1) {
+                    return true;
+                }
+                i += 1;
+            }
+            let mut j = 0;
+            while j < object.flattened.len() {
+                if contains_one_of_at(object.flattened[j], depth + 1) {
+                    return true;
+                }
+                j += 1;
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
 const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return true;

@@ -94,8 +94,20 @@ impl fmt::Display for Violation {
 /// ```
 #[derive(Debug, Default)]
 pub struct Validator {
-    pointer: String,
+    prefix: String,
+    /// Where the walk is. The pointer is written out only for a violation: most values are
+    /// valid, and escaping every name on the way down cost more than the checks themselves.
+    path: Vec<Step>,
     violations: Vec<Violation>,
+}
+
+#[derive(Debug)]
+enum Step {
+    /// A property name from generated code.
+    Static(&'static str),
+    /// Any other property name (such as a map key).
+    Owned(String),
+    Index(usize),
 }
 
 impl Validator {
@@ -107,38 +119,57 @@ impl Validator {
     /// A validator whose pointers start with `prefix` (for a value inside a larger document).
     pub fn at(prefix: &str) -> Self {
         Validator {
-            pointer: prefix.to_owned(),
-            violations: Vec::new(),
+            prefix: prefix.to_owned(),
+            ..Self::default()
         }
     }
 
     /// Runs `f` one level down, at the property `name`.
     pub fn field(&mut self, name: &str, f: impl FnOnce(&mut Self)) {
-        let len = self.pointer.len();
-        self.pointer.push('/');
-        push_escaped(&mut self.pointer, name);
-        f(self);
-        self.pointer.truncate(len);
+        self.within(Step::Owned(name.to_owned()), f);
+    }
+
+    /// [`field`](Self::field) for a name known at compile time, as derived code has: nothing
+    /// is copied.
+    #[doc(hidden)]
+    pub fn static_field(&mut self, name: &'static str, f: impl FnOnce(&mut Self)) {
+        self.within(Step::Static(name), f);
     }
 
     /// Runs `f` one level down, at the array index `index`.
     pub fn index(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
-        use fmt::Write;
-        let len = self.pointer.len();
-        let _ = write!(self.pointer, "/{index}");
+        self.within(Step::Index(index), f);
+    }
+
+    fn within(&mut self, step: Step, f: impl FnOnce(&mut Self)) {
+        self.path.push(step);
         f(self);
-        self.pointer.truncate(len);
+        self.path.pop();
     }
 
     /// Records a violation at the current position.
     pub fn violation(&mut self, message: impl Into<String>) {
-        self.violations
-            .push(Violation::new(self.pointer.clone(), message));
+        let pointer = self.pointer();
+        self.violations.push(Violation::new(pointer, message));
     }
 
     /// The current position as a JSON pointer.
-    pub fn pointer(&self) -> &str {
-        &self.pointer
+    ///
+    /// ```
+    /// let mut v = ringback::Validator::at("/order");
+    /// v.field("lines", |v| v.index(2, |v| assert_eq!(v.pointer(), "/order/lines/2")));
+    /// ```
+    pub fn pointer(&self) -> String {
+        let mut pointer = self.prefix.clone();
+        for step in &self.path {
+            pointer.push('/');
+            match step {
+                Step::Static(name) => push_escaped(&mut pointer, name),
+                Step::Owned(name) => push_escaped(&mut pointer, name),
+                Step::Index(index) => push_index(&mut pointer, *index),
+            }
+        }
+        pointer
     }
 
     /// Whether nothing was found wrong so far.
@@ -152,10 +183,29 @@ impl Validator {
     }
 }
 
+/// Appends an array index in decimal. Every item of every array validated passes here, so it
+/// skips the formatting machinery.
+pub(crate) fn push_index(pointer: &mut String, mut index: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (index % 10) as u8;
+        index /= 10;
+        if index == 0 {
+            break;
+        }
+    }
+    for &d in &digits[start..] {
+        pointer.push(char::from(d));
+    }
+}
+
 /// Appends a reference token escaped as RFC 6901 requires (`~` as `~0`, `/` as `~1`).
 pub(crate) fn push_escaped(pointer: &mut String, token: &str) {
-    // Nearly every name needs no escape: copy it whole.
-    if !token.contains(['~', '/']) {
+    // Nearly every name needs no escape: copy it whole. (A byte scan: a char-set pattern
+    // costs more than the copy, and this runs for every property validated.)
+    if !token.bytes().any(|b| b == b'~' || b == b'/') {
         pointer.push_str(token);
         return;
     }
@@ -183,5 +233,19 @@ mod tests {
         assert_eq!(found[0].pointer, "/a~1b/3/m~0n");
         assert_eq!(found[1].pointer, "");
         assert_eq!(found[1].to_string(), "root");
+    }
+
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for (index, text) in [
+            (0, "/0"),
+            (7, "/7"),
+            (10, "/10"),
+            (usize::MAX, "/18446744073709551615"),
+        ] {
+            let mut v = Validator::new();
+            v.index(index, |v| v.violation("bad"));
+            assert_eq!(v.into_violations()[0].pointer, text);
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::validate::push_escaped;
+use super::validate::{push_escaped, push_index};
 use super::Schema;
 
 /// The readOnly properties a strip removed, by JSON pointer.
@@ -85,11 +85,50 @@ impl Removed {
         push_escaped(&mut self.pointer, token);
         len
     }
+
+    fn enter_index(&mut self, index: usize) -> usize {
+        let len = self.pointer.len();
+        self.pointer.push('/');
+        push_index(&mut self.pointer, index);
+        len
+    }
+}
+
+/// Objects up to this many properties are searched by comparing names rather than hashing
+/// them: every property of every object in a request is looked up here, most are absent, and
+/// comparing a handful of short names costs less than one SipHash.
+const SCAN_UP_TO: usize = 16;
+
+fn has(map: &serde_json::Map<String, Value>, name: &str) -> bool {
+    if map.len() <= SCAN_UP_TO {
+        map.keys().any(|k| k == name)
+    } else {
+        map.contains_key(name)
+    }
+}
+
+/// The property `name` of `object`, if `object` is an object that has it.
+fn property<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
+    match object {
+        Value::Object(map) if has(map, name) => map.get(name),
+        _ => None,
+    }
+}
+
+fn property_mut<'v>(object: &'v mut Value, name: &str) -> Option<&'v mut Value> {
+    let Value::Object(map) = object else {
+        return None;
+    };
+    if map.len() <= SCAN_UP_TO {
+        map.iter_mut().find(|(k, _)| *k == name).map(|(_, v)| v)
+    } else {
+        map.get_mut(name)
+    }
 }
 
 /// Records an explicit `null` in the non-nullable optional property `name`.
 pub fn forbid_null(object: &Value, name: &str, removed: &mut Removed) {
-    if let Some(Value::Null) = object.get(name) {
+    if let Some(Value::Null) = property(object, name) {
         let len = removed.enter(name);
         removed.nulls.push(removed.pointer.clone());
         removed.pointer.truncate(len);
@@ -99,7 +138,7 @@ pub fn forbid_null(object: &Value, name: &str, removed: &mut Removed) {
 /// Removes the readOnly property `name` from `object` if it is there.
 pub fn remove_read_only(object: &mut Value, name: &str, removed: &mut Removed) {
     if let Value::Object(map) = object {
-        if map.remove(name).is_some() && removed.record {
+        if has(map, name) && map.remove(name).is_some() && removed.record {
             let len = removed.enter(name);
             removed.pointers.push(removed.pointer.clone());
             removed.pointer.truncate(len);
@@ -119,7 +158,7 @@ pub fn descend(
     removed: &mut Removed,
     f: impl FnOnce(&mut Value, &mut Removed),
 ) {
-    if let Some(value) = object.get_mut(name) {
+    if let Some(value) = property_mut(object, name) {
         let len = removed.enter(name);
         f(value, removed);
         removed.pointer.truncate(len);
@@ -135,7 +174,7 @@ pub fn tag_of(object: &Value, tag: &str) -> Option<String> {
 pub fn strip_items<T: Schema + ?Sized>(array: &mut Value, removed: &mut Removed) {
     if let Value::Array(items) = array {
         for (i, item) in items.iter_mut().enumerate() {
-            let len = removed.enter(&i.to_string());
+            let len = removed.enter_index(i);
             T::strip_read_only(item, removed);
             removed.pointer.truncate(len);
         }

@@ -545,7 +545,7 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         match read_json(request).await? {
-            Some(json) => parse_body(json, request).map(Body),
+            Some((json, bytes)) => parse_body(json, &bytes, request).map(Body),
             None => Err(Problem::invalid(vec![Violation::new(
                 "",
                 "a JSON request body is required",
@@ -566,14 +566,16 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         match read_json(request).await? {
-            Some(json) => parse_body(json, request).map(|v| Some(Body(v))),
+            Some((json, bytes)) => parse_body(json, &bytes, request).map(|v| Some(Body(v))),
             None => Ok(None),
         }
     }
 }
 
-/// Reads the body as JSON, or `None` when the request has none.
-async fn read_json<S>(request: &mut RequestParts<S>) -> Result<Option<Value>, Problem> {
+/// Reads the body as JSON (with the bytes it came from), or `None` when the request has none.
+async fn read_json<S>(
+    request: &mut RequestParts<S>,
+) -> Result<Option<(Value, axum::body::Bytes)>, Problem> {
     let limit = request.settings.body_limit;
     let declared_length = content_length(&request.parts.headers);
     if declared_length.is_some_and(|n| n > limit as u64) {
@@ -603,12 +605,13 @@ async fn read_json<S>(request: &mut RequestParts<S>) -> Result<Option<Value>, Pr
     if bytes.is_empty() {
         return Ok(None);
     }
-    serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-        Problem::invalid(vec![Violation::new(
+    match serde_json::from_slice(&bytes) {
+        Ok(json) => Ok(Some((json, bytes))),
+        Err(e) => Err(Problem::invalid(vec![Violation::new(
             "",
             format!("the body is not valid JSON: {e}"),
-        )])
-    })
+        )])),
+    }
 }
 
 fn too_large(limit: usize) -> Problem {
@@ -644,6 +647,7 @@ fn is_json(value: &http::HeaderValue) -> bool {
 /// readOnly handling, deserialization and validation, collecting every violation found.
 fn parse_body<S, T: Schema + DeserializeOwned>(
     mut json: Value,
+    bytes: &[u8],
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
     // Callbacks read what the client sent: resolve them now, before readOnly stripping,
@@ -682,8 +686,24 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     if !violations.is_empty() {
         return Err(Problem::invalid(violations));
     }
-    crate::schema::normalize::integers(&mut json, T::SHAPE);
-    let value: T = coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?;
+    let value: T = if const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+        crate::schema::normalize::integers(&mut json, T::SHAPE);
+        coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
+    } else {
+        // Most bodies deserialize as they are: no pass to make integral floats integers, no
+        // tracking of the position. Only a body that fails is read again from its bytes, with
+        // both, to accept `3.0` for an integer (JSON Schema does) or to say where it failed.
+        match T::deserialize(json) {
+            Ok(value) => value,
+            Err(_) => {
+                let mut json: Value = serde_json::from_slice(bytes)
+                    .map_err(|e| Problem::invalid(vec![Violation::new("", e.to_string())]))?;
+                T::strip_read_only(&mut json, &mut Removed::without_list());
+                crate::schema::normalize::integers(&mut json, T::SHAPE);
+                coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
+            }
+        }
+    };
     let violations = crate::validate(&value);
     if violations.is_empty() {
         Ok(value)
