@@ -66,16 +66,14 @@ fn problem(status: StatusCode, detail: &str, violations: Vec<Value>) -> Response
     r
 }
 
-fn customer(text: &str) -> Result<Uuid, Response> {
-    text.parse::<Uuid>().map_err(|_| {
-        problem(
-            StatusCode::BAD_REQUEST,
-            "invalid path",
-            vec![
-                json!({"pointer": "", "message": "must be a uuid", "parameter": "customerId", "in": "path"}),
-            ],
-        )
-    })
+fn invalid_customer() -> Response {
+    problem(
+        StatusCode::BAD_REQUEST,
+        "invalid path",
+        vec![
+            json!({"pointer": "", "message": "must be a uuid", "parameter": "customerId", "in": "path"}),
+        ],
+    )
 }
 
 async fn place_order(
@@ -84,9 +82,8 @@ async fn place_order(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let customer_id = match customer(&customer_text) {
-        Ok(id) => id,
-        Err(response) => return response,
+    let Ok(customer_id) = customer_text.parse::<Uuid>() else {
+        return invalid_customer();
     };
     let json_type = headers
         .get(header::CONTENT_TYPE)
@@ -200,9 +197,8 @@ async fn get_order(
     State(shop): State<Shop>,
     Path((customer_text, order_text)): Path<(String, String)>,
 ) -> Response {
-    let customer_id = match customer(&customer_text) {
-        Ok(id) => id,
-        Err(response) => return response,
+    let Ok(customer_id) = customer_text.parse::<Uuid>() else {
+        return invalid_customer();
     };
     let Ok(order_id) = order_text.parse::<Uuid>() else {
         return problem(StatusCode::BAD_REQUEST, "invalid path", vec![]);
