@@ -7,8 +7,12 @@
 //! ringback-bench memory [N]     peak RSS with N pending deliveries in the SQLite outbox
 //! ringback-bench request        the order service's POST by ringback and by hand in plain
 //!                               axum, under wrk, side by side (needs `wrk`)
+//! ringback-bench compile        build times of the order service as ringback, plain axum and
+//!                               poem-openapi crates, and of the two derive crates
 //! ringback-bench all            all of them, with their defaults
 //! ```
+
+mod compile;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -48,14 +52,16 @@ fn main() {
         Some("delivery") => runtime.block_on(delivery(n(20_000))),
         Some("memory") => runtime.block_on(memory(n(100_000))),
         Some("request") => request(),
+        Some("compile") => compile::compile(),
         Some("serve") => serve(&args[1..]),
         Some("all") | None => {
             request();
             runtime.block_on(delivery(20_000));
             runtime.block_on(memory(100_000));
+            compile::compile();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use delivery, memory or all");
+            eprintln!("unknown benchmark {other:?}; use request, delivery, memory, compile or all");
             std::process::exit(2);
         }
     }

@@ -1,0 +1,8 @@
+//! The example's order service, built from the example's own files, as a crate that holds
+//! just what its plain-axum and poem-openapi counterparts hold: the model and the operations.
+//! The compile-time benchmark builds the three side by side.
+
+#[path = "../../../../examples/src/model.rs"]
+pub mod model;
+#[path = "../../../../examples/src/service.rs"]
+pub mod service;
