@@ -57,7 +57,13 @@ fn main() {
         Some("all") | None => {
             request();
             runtime.block_on(delivery(20_000));
-            runtime.block_on(memory(100_000));
+            // In a process of its own: peak RSS is per process, and the delivery runs above
+            // would have set it.
+            let status = std::process::Command::new(std::env::current_exe().unwrap())
+                .args(["memory", "100000"])
+                .status()
+                .expect("the benchmark runs itself");
+            assert!(status.success(), "the memory benchmark failed");
             compile::compile();
         }
         Some(other) => {
@@ -658,12 +664,24 @@ fn request() {
         let med = |name: &str| median(results[name].iter().map(|w| w.rps).collect());
         let p99 = |name: &str| median(results[name].iter().map(|w| w.p99_ms).collect());
         println!("median of {rounds} rounds:");
+        // Also the median of each round's own ratio: the machine drifts between rounds, and
+        // a ratio taken within a round is free of most of it.
+        let paired = |name: &str| {
+            median(
+                results[name]
+                    .iter()
+                    .zip(&results["axum"])
+                    .map(|(a, b)| a.rps / b.rps)
+                    .collect(),
+            )
+        };
         for &name in case.servers {
             println!(
-                "  {name:<9} {:>9.0} req/s  p99 {:>6.2} ms  {:.2}x hand-written axum",
+                "  {name:<9} {:>9.0} req/s  p99 {:>6.2} ms  {:.2}x hand-written axum (per-round ratios: median {:.2}x)",
                 med(name),
                 p99(name),
-                med(name) / med("axum")
+                med(name) / med("axum"),
+                paired(name)
             );
         }
         if case.servers.contains(&"poem") {
