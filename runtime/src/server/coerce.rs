@@ -77,6 +77,10 @@ fn unwrap(mut shape: &'static Shape) -> &'static Shape {
 
 /// Deserializes `value` as a `T`, reporting where and why it failed as a violation.
 pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Violation> {
+    // Most values fit: the position is tracked only to say where one does not.
+    if let Ok(parsed) = T::deserialize(&value) {
+        return Ok(parsed);
+    }
     serde_path_to_error::deserialize(value).map_err(|e| {
         let pointer = pointer_of(e.path());
         Violation::new(pointer, plain_message(&e.into_inner().to_string()))
