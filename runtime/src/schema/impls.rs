@@ -303,7 +303,7 @@ macro_rules! map {
             fn schema(c: &mut Components) -> SchemaObject { SchemaObject::map(V::schema(c)) }
             fn validate(&self, v: &mut Validator) {
                 for (key, value) in self {
-                    v.field(&key.to_string(), |v| value.validate(v));
+                    v.owned_field(key.to_string(), |v| value.validate(v));
                 }
             }
             fn strip_read_only(value: &mut Value, removed: &mut Removed) {

@@ -129,6 +129,11 @@ impl Validator {
         self.within(Step::Owned(name.to_owned()), f);
     }
 
+    /// [`field`](Self::field) for a name the caller already owns (a map key it formatted).
+    pub(crate) fn owned_field(&mut self, name: String, f: impl FnOnce(&mut Self)) {
+        self.within(Step::Owned(name), f);
+    }
+
     /// [`field`](Self::field) for a name known at compile time, as derived code has: nothing
     /// is copied.
     #[doc(hidden)]
