@@ -350,64 +350,44 @@ pub const fn is_optional(shape: &'static Shape) -> bool {
 /// Whether a shape, followed through every property, item and variant, has a property
 /// marked `writeOnly`. Responses skip the write-only pass for types where this is false.
 pub const fn contains_write_only(shape: &'static Shape) -> bool {
-    contains_marked(shape, false, 0)
+    contains(shape, Mark::WriteOnly, 0)
 }
 
 /// Whether a shape has a property marked `readOnly` anywhere inside it. Requests skip the
 /// read-only pass for properties where this is false.
 pub const fn contains_read_only(shape: &'static Shape) -> bool {
-    contains_marked(shape, true, 0)
+    contains(shape, Mark::ReadOnly, 0)
 }
 
 /// Whether a shape has a `oneOf` anywhere inside it. Where it has none, whether an integral
 /// float such as `3.0` is made an integer cannot change which value a body deserializes to,
 /// only whether it deserializes; requests then try the body as sent first.
 pub const fn contains_one_of(shape: &'static Shape) -> bool {
-    contains_one_of_at(shape, 0)
+    contains(shape, Mark::OneOf, 0)
 }
 
-const fn contains_one_of_at(shape: &'static Shape, depth: usize) -> bool {
+/// What [`contains`] looks for.
+#[derive(Clone, Copy)]
+enum Mark {
+    ReadOnly,
+    WriteOnly,
+    OneOf,
+}
+
+/// Whether `shape`, followed through every property, item and variant, has `mark`.
+const fn contains(shape: &'static Shape, mark: Mark, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return true;
     }
     match shape {
         Shape::Array(inner) | Shape::Map(inner) | Shape::Optional(inner) => {
-            contains_one_of_at(inner, depth + 1)
+            contains(inner, mark, depth + 1)
         }
-        Shape::OneOf(_) | Shape::Recursive(_) => true,
-        Shape::Object(object) => {
-            let mut i = 0;
-            while i < object.fields.len() {
-                if contains_one_of_at(object.fields[i].shape, depth + 1) {
-                    return true;
-                }
-                i += 1;
-            }
-            let mut j = 0;
-            while j < object.flattened.len() {
-                if contains_one_of_at(object.flattened[j], depth + 1) {
-                    return true;
-                }
-                j += 1;
-            }
-            false
-        }
-        _ => false,
-    }
-}
-
-const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -> bool {
-    if depth > MAX_DEPTH {
-        return true;
-    }
-    match shape {
-        Shape::Array(inner) | Shape::Map(inner) | Shape::Optional(inner) => {
-            contains_marked(inner, read_only, depth + 1)
-        }
+        Shape::OneOf(_) if matches!(mark, Mark::OneOf) => true,
         Shape::OneOf(variants) => {
             let mut i = 0;
             while i < variants.len() {
-                if contains_marked(variants[i], read_only, depth + 1) {
+                if contains(variants[i], mark, depth + 1) {
                     return true;
                 }
                 i += 1;
@@ -418,20 +398,22 @@ const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -
             let mut i = 0;
             while i < object.fields.len() {
                 let field = &object.fields[i];
-                let marked = if read_only {
+                let marked = match mark {
                     // The input pass also refuses `null` where the document says non-nullable.
-                    field.read_only || (is_optional(field.shape) && !field.nullable)
-                } else {
-                    field.write_only
+                    Mark::ReadOnly => {
+                        field.read_only || (is_optional(field.shape) && !field.nullable)
+                    }
+                    Mark::WriteOnly => field.write_only,
+                    Mark::OneOf => false,
                 };
-                if marked || contains_marked(field.shape, read_only, depth + 1) {
+                if marked || contains(field.shape, mark, depth + 1) {
                     return true;
                 }
                 i += 1;
             }
             let mut j = 0;
             while j < object.flattened.len() {
-                if contains_marked(object.flattened[j], read_only, depth + 1) {
+                if contains(object.flattened[j], mark, depth + 1) {
                     return true;
                 }
                 j += 1;
@@ -439,7 +421,7 @@ const fn contains_marked(shape: &'static Shape, read_only: bool, depth: usize) -
             false
         }
         // A recursive reference points back at an object whose answer is being worked out;
-        // saying yes costs one extra pass, saying no could skip a marked property.
+        // saying yes costs one extra pass, saying no could skip what is looked for.
         Shape::Recursive(_) => true,
         _ => false,
     }

@@ -109,9 +109,13 @@ fn has(map: &serde_json::Map<String, Value>, name: &str) -> bool {
 
 /// The property `name` of `object`, if `object` is an object that has it.
 fn property<'v>(object: &'v Value, name: &str) -> Option<&'v Value> {
-    match object {
-        Value::Object(map) if has(map, name) => map.get(name),
-        _ => None,
+    let Value::Object(map) = object else {
+        return None;
+    };
+    if map.len() <= SCAN_UP_TO {
+        map.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    } else {
+        map.get(name)
     }
 }
 
