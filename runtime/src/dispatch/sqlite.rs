@@ -1,14 +1,22 @@
 //! The embedded default store: one SQLite file, no set-up. Durable when `enqueue` returns
-//! (WAL, and the commit that holds it waits for the disk).
+//! (WAL, and the write-ahead log is synced to disk after the commit that holds it).
 //!
-//! Every write goes through one writer thread that commits in groups. A group waits for the
-//! disk (`synchronous = FULL`) only when it holds a write that must be durable: a new
-//! delivery, or an operator's replay. Claims and attempt results are committed with
-//! `synchronous = NORMAL`: a process crash loses none of them (they are in the WAL), and an
-//! operating-system crash or power cut can forget only the last few, whose deliveries are then
-//! attempted again. That keeps at least once, and saves an fsync per claim and per result.
+//! Every write goes through one writer thread that commits in groups, and two syncer threads
+//! that make them durable. The writer commits with `synchronous = NORMAL` (the commit is in
+//! the WAL, not yet on disk) and goes on to the next group at once; a syncer fsyncs the WAL
+//! file and only then answers the group's durable writes: a new delivery, or an operator's
+//! replay. An fsync covers every commit before it, so one serves all the groups committed
+//! while the previous one was under way; the writer's statements overlap the disk's wait
+//! instead of following it, and with two syncers a commit does not wait for an fsync that
+//! began before it to end before its own begins. (SQLite's own `synchronous = FULL` would
+//! sync inside the commit, holding the writer for it.)
+//!
+//! Claims and attempt results are answered after their commit, without waiting for a sync: a
+//! process crash loses none of them (they are in the WAL), and an operating-system crash or
+//! power cut can forget only the last few, whose deliveries are then attempted again. That
+//! keeps at least once, and saves an fsync per claim and per result.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -34,7 +42,7 @@ pub struct SqliteStore {
 }
 
 /// Whether a write's commit must reach the disk before the write is answered.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Durability {
     /// `send` and replays: answered only after an fsync.
     Durable,
@@ -133,26 +141,59 @@ impl SqliteStore {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
         let connection = Connection::open(path).map_err(error)?;
-        // No automatic checkpoints: one would run inside a commit, on the writer thread,
-        // and every `send` waiting for that commit would wait for it too.
+        let journal: String = connection
+            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+            .map_err(error)?;
+        let wal = match connection.path() {
+            Some(file) if !file.is_empty() && journal.eq_ignore_ascii_case("wal") => {
+                PathBuf::from(format!("{file}-wal"))
+            }
+            _ => {
+                return Err(StoreError(format!(
+                    "{} cannot hold a durable outbox: it must be a file SQLite can keep a \
+                     write-ahead log for (for an outbox in memory, use MemoryStore)",
+                    path.display()
+                )))
+            }
+        };
+        // NORMAL: commits do not sync; the syncer thread does, off the writer's path. No
+        // automatic checkpoints: one would run inside a commit, on the writer thread.
         connection
             .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
+                "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
                  PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = 0;",
             )
             .map_err(error)?;
         connection.execute_batch(SCHEMA).map_err(error)?;
+        // The schema's commit created the WAL if it was not there: its name must be on disk
+        // before any sync of its contents can be relied on.
+        sync_file(&wal).map_err(error)?;
+        #[cfg(unix)]
+        if let Some(dir) = wal.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(error)?;
+        }
         let checkpoints = Connection::open(path).map_err(error)?;
         checkpoints
             .execute_batch("PRAGMA busy_timeout = 5000;")
             .map_err(error)?;
         let connection = Arc::new(Mutex::new(connection));
         let (writes, queue) = std::sync::mpsc::channel();
+        let (committed, unsynced) = std::sync::mpsc::channel();
         let writer = connection.clone();
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
-            .spawn(move || group_commit(&writer, &queue))
+            .spawn(move || group_commit(&writer, &queue, &committed))
             .map_err(error)?;
+        let unsynced = Arc::new(Mutex::new(unsynced));
+        for _ in 0..SYNCERS {
+            let (wal, unsynced) = (wal.clone(), unsynced.clone());
+            std::thread::Builder::new()
+                .name("ringback-sqlite-sync".into())
+                .spawn(move || sync_wal(&wal, &unsynced))
+                .map_err(error)?;
+        }
         let alive = Arc::downgrade(&connection);
         std::thread::Builder::new()
             .name("ringback-sqlite-checkpoint".into())
@@ -232,15 +273,22 @@ impl SqliteStore {
     }
 }
 
-/// Writes in groups: everything queued while one commit is on its way to disk goes into the
-/// next, so concurrent `send`s, claims and attempt results share a commit instead of queueing
-/// for one each. One write failing does not undo the others, and each is answered only after
-/// the commit that holds it. The thread ends with the last handle.
+/// How many fsyncs of the WAL may be under way at once. A commit that lands while one is in
+/// flight need not wait for it to end before its own begins.
+const SYNCERS: usize = 2;
+
 /// How long a group holding only claims and attempt results waits for more writes.
 const RELAXED_WAIT: Duration = Duration::from_micros(500);
 
-fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receiver<Box<dyn Write>>) {
-    let mut synchronous = Durability::Durable;
+/// Writes in groups: everything queued while one commit is under way goes into the next, so
+/// concurrent `send`s, claims and attempt results share a commit instead of queueing for one
+/// each. One write failing does not undo the others. Relaxed writes are answered after the
+/// commit; durable ones go on to the syncers. The thread ends with the last handle.
+fn group_commit(
+    connection: &Mutex<Connection>,
+    queue: &std::sync::mpsc::Receiver<Box<dyn Write>>,
+    unsynced: &std::sync::mpsc::Sender<Vec<Box<dyn Write>>>,
+) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
         while let Ok(more) = queue.try_recv() {
@@ -257,35 +305,70 @@ fn group_commit(connection: &Mutex<Connection>, queue: &std::sync::mpsc::Receive
                 Err(_) => break,
             }
         }
-        let durability = if group.iter().any(|w| w.durability() == Durability::Durable) {
-            Durability::Durable
-        } else {
-            Durability::Relaxed
-        };
         let mut c = connection.lock().unwrap_or_else(|e| e.into_inner());
-        let committed = (|| {
-            // The pragma cannot change inside a transaction; switching costs no I/O. A FULL
-            // commit also makes every earlier NORMAL one durable: the WAL is synced in order.
-            if durability != synchronous {
-                c.execute_batch(match durability {
-                    Durability::Durable => "PRAGMA synchronous = FULL",
-                    Durability::Relaxed => "PRAGMA synchronous = NORMAL",
-                })?;
-                synchronous = durability;
-            }
-            // Writes rarely fail, so the group first runs without a savepoint per write
-            // (two statements each); if one fails, the group runs again with them.
-            if !run_group(&mut c, &mut group, false)? {
+        // Writes rarely fail, so the group first runs without a savepoint per write (two
+        // statements each); if one fails, the group runs again with them.
+        let committed = run_group(&mut c, &mut group, false).and_then(|done| {
+            if !done {
                 run_group(&mut c, &mut group, true)?;
             }
-            Ok::<(), rusqlite::Error>(())
-        })();
+            Ok(())
+        });
         drop(c);
-        let committed = committed.map_err(error);
-        for write in group {
-            write.answer(committed.clone());
+        if let Err(e) = committed {
+            let e = error(e);
+            for write in group {
+                write.answer(Err(e.clone()));
+            }
+            continue;
+        }
+        let (durable, relaxed): (Vec<_>, Vec<_>) = group
+            .into_iter()
+            .partition(|w| w.durability() == Durability::Durable);
+        for write in relaxed {
+            write.answer(Ok(()));
+        }
+        if !durable.is_empty() {
+            if let Err(std::sync::mpsc::SendError(durable)) = unsynced.send(durable) {
+                // The syncers are gone only if they panicked; nobody may be told these are safe.
+                for write in durable {
+                    write.answer(Err(StoreError("the SQLite syncers have stopped".into())));
+                }
+            }
         }
     }
+}
+
+/// Makes committed groups durable: fsyncs the WAL, then answers every durable write committed
+/// before the sync began. Each of the [`SYNCERS`] threads takes every group waiting when it
+/// becomes free, so a group never waits for a sync that began before its commit.
+fn sync_wal(wal: &Path, unsynced: &Mutex<std::sync::mpsc::Receiver<Vec<Box<dyn Write>>>>) {
+    loop {
+        let batch = {
+            let queue = unsynced.lock().unwrap_or_else(|e| e.into_inner());
+            let Ok(mut batch) = queue.recv() else { return };
+            while let Ok(more) = queue.try_recv() {
+                batch.extend(more);
+            }
+            batch
+        };
+        // After a failed fsync nothing in the file can be trusted to be on disk, so these
+        // writes are reported as failed; they may still be delivered (at least once).
+        let synced = sync_file(wal).map_err(|e| StoreError(format!("syncing the WAL: {e}")));
+        for write in batch {
+            write.answer(synced.clone());
+        }
+    }
+}
+
+/// Forces a file's contents to disk. The file is opened afresh each time: a handle kept
+/// across a WAL reset would still name the file, but costs nothing to reopen and cannot go
+/// stale.
+fn sync_file(path: &Path) -> std::io::Result<()> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)?
+        .sync_data()
 }
 
 /// Copies the WAL back into the database file from a connection of its own, so writers never

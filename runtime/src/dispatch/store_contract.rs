@@ -165,3 +165,29 @@ async fn the_sqlite_wal_is_checkpointed_off_the_writer() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+#[tokio::test]
+async fn an_sqlite_outbox_in_memory_is_refused() {
+    let Err(e) = SqliteStore::open(":memory:") else {
+        panic!("an in-memory database cannot be a durable outbox");
+    };
+    assert!(e.0.contains("MemoryStore"), "{e}");
+}
+
+#[tokio::test]
+async fn a_new_delivery_is_answered_only_once_the_wal_is_synced() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    let store = SqliteStore::open(&file).unwrap();
+    store.enqueue(delivery("first", 0)).await.unwrap();
+    // With the WAL's name gone, the syncer cannot open it to sync it: the commit happened,
+    // but nobody may be told it is on disk.
+    std::fs::remove_file(dir.path().join("outbox.db-wal")).unwrap();
+    let e = store.enqueue(delivery("second", 0)).await.unwrap_err();
+    assert!(e.0.contains("syncing the WAL"), "{e}");
+    // Claims and results do not wait for a sync, so they still succeed.
+    assert!(store
+        .claim_due(SystemTime::now(), 10, Duration::from_secs(30))
+        .await
+        .is_ok());
+}
