@@ -660,3 +660,58 @@ fn date_and_time_types_behind_the_chrono_feature() {
         on: chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap(),
     });
 }
+
+mod clear_read_only {
+    use ringback::Schema;
+    use serde::Deserialize;
+
+    fn seven() -> u32 {
+        7
+    }
+
+    #[derive(Debug, Deserialize, Schema)]
+    struct Line {
+        #[schema(read_only)]
+        id: Option<u32>,
+        #[schema(read_only)]
+        #[serde(default)]
+        allocated: u32,
+        size: u32,
+    }
+
+    #[derive(Debug, Deserialize, Schema)]
+    struct Order {
+        #[schema(read_only)]
+        id: Option<u32>,
+        lines: Vec<Line>,
+        first: Option<Box<Line>>,
+    }
+
+    #[derive(Debug, Deserialize, Schema)]
+    struct WithFunctionDefault {
+        #[schema(read_only)]
+        #[serde(default = "seven")]
+        stock: u32,
+    }
+
+    #[test]
+    fn read_only_fields_are_reset_to_what_serde_gives_a_missing_one() {
+        let mut order: Order = serde_json::from_str(
+            r#"{"id": 1, "lines": [{"id": 2, "allocated": 3, "size": 4}],
+                "first": {"id": 5, "allocated": 6, "size": 8}}"#,
+        )
+        .unwrap();
+        assert!(order.clear_read_only());
+        assert_eq!(order.id, None);
+        assert_eq!((order.lines[0].id, order.lines[0].allocated), (None, 0));
+        assert_eq!(order.lines[0].size, 4, "other fields are kept");
+        let first = order.first.unwrap();
+        assert_eq!((first.id, first.allocated, first.size), (None, 0, 8));
+    }
+
+    #[test]
+    fn a_default_it_cannot_reproduce_sends_the_body_through_json() {
+        let mut value: WithFunctionDefault = serde_json::from_str(r#"{"stock": 1}"#).unwrap();
+        assert!(!value.clear_read_only());
+    }
+}

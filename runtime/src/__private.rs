@@ -7,6 +7,7 @@ pub use crate::schema::visibility::{self, Removed};
 pub use crate::schema::{Schema, Validator};
 pub use serde_json::{self, Number, Value};
 
+pub use core::default::Default;
 pub use core::option::Option::{self, None, Some};
 pub use core::result::Result::{Err, Ok};
 pub use std::string::String;

@@ -27,6 +27,8 @@ pub struct SerdeField {
     pub skip_deserializing: bool,
     pub skip_serializing_if: bool,
     pub default: bool,
+    /// `default = "path"`: serde calls a function for a missing value.
+    pub default_fn: bool,
     pub flatten: bool,
 }
 
@@ -74,6 +76,7 @@ pub fn field(cx: &Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
             }
             "default" => {
                 out.default = true;
+                out.default_fn = meta.input.peek(syn::Token![=]);
                 skip_value(&meta)?;
             }
             "flatten" => out.flatten = true,

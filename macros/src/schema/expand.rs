@@ -29,6 +29,7 @@ pub fn expand(cont: &Container) -> TokenStream {
     let validate = validate_fn(cont, &mut patterns);
     let strip_read_only = strip_fn(cont, Strip::ReadOnly);
     let strip_write_only = strip_fn(cont, Strip::WriteOnly);
+    let clear_read_only = clear_fn(cont);
     let statics = &patterns.statics;
     let (impl_generics, ty_generics, where_clause) = split_generics(cont);
     let ident = cont.ident;
@@ -68,6 +69,8 @@ pub fn expand(cont: &Container) -> TokenStream {
                 fn strip_write_only(__value: &mut ::ringback::__private::Value) {
                     #strip_write_only
                 }
+
+                #clear_read_only
             }
         };
     }
@@ -862,6 +865,42 @@ fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
             }
         }
     }
+}
+
+/// `clear_read_only` for a struct: each readOnly field reset to what serde gives a missing one,
+/// and the same asked of every field whose type has readOnly properties inside. Enums keep
+/// the trait's default, which sends their bodies through the JSON pass.
+fn clear_fn(cont: &Container) -> Option<TokenStream> {
+    let fields: &[Field] = match &cont.body {
+        Body::Struct(fields) => fields,
+        Body::Newtype(f) => std::slice::from_ref(&**f),
+        Body::Enum { .. } => return None,
+    };
+    let statements = fields.iter().filter(|f| !f.skip).map(|f| {
+        let (ty, member) = (f.ty, &f.member);
+        match (f.read_only.is_some() && !f.flatten, f.missing) {
+            (true, Missing::None) => quote!(self.#member = ::ringback::__private::None;),
+            (true, Missing::Default) => {
+                quote!(self.#member = ::ringback::__private::Default::default();)
+            }
+            (true, Missing::Other) => quote!(return false;),
+            (false, _) => quote! {
+                if const { ::ringback::__private::shape::contains_read_only(<#ty as ::ringback::__private::Schema>::SHAPE) }
+                    && !<#ty as ::ringback::__private::Schema>::clear_read_only(&mut self.#member)
+                {
+                    return false;
+                }
+            },
+        }
+    });
+    Some(quote! {
+        // A field that cannot be reset ends the function early.
+        #[allow(unreachable_code)]
+        fn clear_read_only(&mut self) -> bool {
+            #(#statements)*
+            true
+        }
+    })
 }
 
 /// Runs `body` on the property `name` of `__value`, one pointer level down.

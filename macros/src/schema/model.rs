@@ -65,6 +65,8 @@ pub struct Field<'a> {
     pub skip_deserializing: bool,
     /// serde fills it in when it is missing.
     pub default: bool,
+    /// What serde gives the field when it is missing, for resetting a readOnly one.
+    pub missing: Missing,
     pub flatten: bool,
     pub read_only: Option<Span>,
     pub write_only: Option<Span>,
@@ -92,6 +94,17 @@ impl Field<'_> {
     pub fn forbids_null(&self) -> bool {
         self.is_option() && self.skip_serializing_if
     }
+}
+
+/// What serde gives a field a client left out.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Missing {
+    /// `None`: an `Option` without `#[serde(default)]`.
+    None,
+    /// `Default::default()`: `#[serde(default)]` on the field.
+    Default,
+    /// A function's or the container's default, or an error: not reproduced here.
+    Other,
 }
 
 pub fn is_option(ty: &syn::Type) -> bool {

@@ -193,6 +193,11 @@ fn fields<'a>(
                 skip_serializing: serde.skip_serializing,
                 skip_deserializing: serde.skip_deserializing,
                 default: serde.default || container_default,
+                missing: match (serde.default, serde.default_fn, container_default) {
+                    (true, false, _) => Missing::Default,
+                    (false, _, false) if is_option(&f.ty) => Missing::None,
+                    _ => Missing::Other,
+                },
                 flatten: serde.flatten,
                 read_only: schema.read_only,
                 write_only: schema.write_only,

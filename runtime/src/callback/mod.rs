@@ -5,7 +5,7 @@
 pub mod checks;
 mod resolve;
 
-pub(crate) use resolve::target;
+pub(crate) use resolve::{body_pointers, sparse_body, target};
 
 use std::marker::PhantomData;
 

@@ -132,6 +132,55 @@ pub(crate) fn target<S>(
     }
 }
 
+/// The body pointers the callbacks' expressions read, split into unescaped tokens, so that a
+/// scan of the body can pick out just those values. `None` when an expression reads the
+/// whole body (or is malformed): the body is then read as JSON.
+pub(crate) fn body_pointers(callbacks: &[CallbackDecl]) -> Option<Vec<Vec<String>>> {
+    let mut pointers = Vec::new();
+    for decl in callbacks {
+        let mut at = 0;
+        while let Some((piece, next)) = expr::next_piece(decl.expression, at).ok()? {
+            if let Piece::Expression(Expression::Request(Source::Body(pointer)), _, _) = piece {
+                let tokens: Vec<String> = pointer
+                    .strip_prefix('/')?
+                    .split('/')
+                    .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                    .collect();
+                pointers.push(tokens);
+            }
+            at = next;
+        }
+    }
+    Some(pointers)
+}
+
+/// A body holding only the values found at `pointers` (objects all the way down), which
+/// every body pointer the callbacks read resolves in as it would in the whole body.
+pub(crate) fn sparse_body(
+    pointers: &[Vec<String>],
+    found: Vec<Option<serde_json::Value>>,
+) -> serde_json::Value {
+    let mut body = serde_json::Value::Object(serde_json::Map::new());
+    for (tokens, value) in pointers.iter().zip(found) {
+        let (Some(value), Some((last, path))) = (value, tokens.split_last()) else {
+            continue;
+        };
+        let mut at = &mut body;
+        for token in path {
+            let serde_json::Value::Object(map) = at else {
+                break;
+            };
+            at = map
+                .entry(token.clone())
+                .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        }
+        if let serde_json::Value::Object(map) = at {
+            map.insert(last.clone(), value);
+        }
+    }
+    body
+}
+
 /// The body pointer a single-expression callback reads, for violations; `""` otherwise.
 fn source_pointer(decl: &CallbackDecl) -> String {
     match expr::next_piece(decl.expression, 0) {

@@ -210,8 +210,31 @@ impl<T: Schema> Schema for Option<T> {
     fn strip_write_only(value: &mut Value) {
         T::strip_write_only(value);
     }
+    fn clear_read_only(&mut self) -> bool {
+        self.as_mut().is_none_or(T::clear_read_only)
+    }
 }
 
+impl<T: Schema + ?Sized> Schema for Box<T> {
+    const SHAPE: &'static Shape = T::SHAPE;
+    fn schema(c: &mut Components) -> SchemaObject {
+        T::schema(c)
+    }
+    fn validate(&self, v: &mut Validator) {
+        (**self).validate(v)
+    }
+    fn strip_read_only(value: &mut Value, removed: &mut Removed) {
+        T::strip_read_only(value, removed)
+    }
+    fn strip_write_only(value: &mut Value) {
+        T::strip_write_only(value)
+    }
+    fn clear_read_only(&mut self) -> bool {
+        (**self).clear_read_only()
+    }
+}
+
+// Shared pointers cannot be changed in place: their bodies take the JSON path.
 macro_rules! transparent {
     ($($wrapper:ident),*) => {$(
         impl<T: Schema + ?Sized> Schema for $wrapper<T> {
@@ -225,7 +248,7 @@ macro_rules! transparent {
         }
     )*};
 }
-transparent!(Box, Rc, Arc);
+transparent!(Rc, Arc);
 
 impl<T: Schema + ?Sized> Schema for &T {
     const SHAPE: &'static Shape = T::SHAPE;
@@ -245,7 +268,7 @@ impl<T: Schema + ?Sized> Schema for &T {
 
 /// Arrays of every kind share one schema and one way of visiting their items.
 macro_rules! array {
-    ($([$($generics:tt)*] $ty:ty, unique = $unique:expr;)*) => {$(
+    ($([$($generics:tt)*] $ty:ty, unique = $unique:expr, $($clear:ident)?;)*) => {$(
         impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = &Shape::Array(T::SHAPE);
             fn schema(c: &mut Components) -> SchemaObject {
@@ -262,15 +285,21 @@ macro_rules! array {
             fn strip_write_only(value: &mut Value) {
                 super::visibility::strip_items_write_only::<T>(value);
             }
+            $(
+                fn $clear(&mut self) -> bool {
+                    self.iter_mut().all(T::clear_read_only)
+                }
+            )?
         }
     )*};
 }
+// Set items cannot be changed in place: their bodies take the JSON path.
 array! {
-    [T: Schema] Vec<T>, unique = false;
-    [T: Schema] [T], unique = false;
-    [T: Schema] VecDeque<T>, unique = false;
-    [T: Schema, S] HashSet<T, S>, unique = true;
-    [T: Schema] BTreeSet<T>, unique = true;
+    [T: Schema] Vec<T>, unique = false, clear_read_only;
+    [T: Schema] [T], unique = false, clear_read_only;
+    [T: Schema] VecDeque<T>, unique = false, clear_read_only;
+    [T: Schema, S] HashSet<T, S>, unique = true,;
+    [T: Schema] BTreeSet<T>, unique = true,;
 }
 
 impl<T: Schema, const N: usize> Schema for [T; N] {
@@ -293,6 +322,9 @@ impl<T: Schema, const N: usize> Schema for [T; N] {
     fn strip_write_only(value: &mut Value) {
         super::visibility::strip_items_write_only::<T>(value);
     }
+    fn clear_read_only(&mut self) -> bool {
+        self.iter_mut().all(T::clear_read_only)
+    }
 }
 
 /// Maps serialize as JSON objects; their keys are strings (or serialize as strings).
@@ -311,6 +343,9 @@ macro_rules! map {
             }
             fn strip_write_only(value: &mut Value) {
                 super::visibility::strip_values_write_only::<V>(value);
+            }
+            fn clear_read_only(&mut self) -> bool {
+                self.values_mut().all(V::clear_read_only)
             }
         }
     )*};

@@ -4,6 +4,7 @@
 mod impls;
 pub mod normalize;
 pub mod rules;
+pub(crate) mod scan;
 pub mod shape;
 mod validate;
 pub mod visibility;
@@ -66,6 +67,14 @@ pub trait Schema {
 
     /// Removes from `value` (JSON about to be sent) every property marked `writeOnly`.
     fn strip_write_only(_value: &mut serde_json::Value) {}
+
+    /// Resets every `readOnly` property of a value deserialized from what a client sent to
+    /// what it would be had the client left it out, at any depth. `false` when the type cannot
+    /// (the body is then stripped as JSON before it is deserialized).
+    #[doc(hidden)]
+    fn clear_read_only(&mut self) -> bool {
+        !const { shape::contains_read_only(Self::SHAPE) }
+    }
 }
 
 /// Validates `value` against its `#[schema]` rules and returns every violation found.

@@ -545,7 +545,7 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         match read_json(request).await? {
-            Some((json, bytes)) => parse_body(json, &bytes, request).map(Body),
+            Some(bytes) => parse_body(&bytes, request).map(Body),
             None => Err(Problem::invalid(vec![Violation::new(
                 "",
                 "a JSON request body is required",
@@ -566,16 +566,14 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         match read_json(request).await? {
-            Some((json, bytes)) => parse_body(json, &bytes, request).map(|v| Some(Body(v))),
+            Some(bytes) => parse_body(&bytes, request).map(|v| Some(Body(v))),
             None => Ok(None),
         }
     }
 }
 
-/// Reads the body as JSON (with the bytes it came from), or `None` when the request has none.
-async fn read_json<S>(
-    request: &mut RequestParts<S>,
-) -> Result<Option<(Value, axum::body::Bytes)>, Problem> {
+/// Reads the bytes of a JSON body, or `None` when the request has none.
+async fn read_json<S>(request: &mut RequestParts<S>) -> Result<Option<axum::body::Bytes>, Problem> {
     let limit = request.settings.body_limit;
     let declared_length = content_length(&request.parts.headers);
     if declared_length.is_some_and(|n| n > limit as u64) {
@@ -602,16 +600,7 @@ async fn read_json<S>(
         return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
             .with_detail(format!("the body must be application/json, not {sent}")));
     }
-    if bytes.is_empty() {
-        return Ok(None);
-    }
-    match serde_json::from_slice(&bytes) {
-        Ok(json) => Ok(Some((json, bytes))),
-        Err(e) => Err(Problem::invalid(vec![Violation::new(
-            "",
-            format!("the body is not valid JSON: {e}"),
-        )])),
-    }
+    Ok(Some(bytes).filter(|b| !b.is_empty()))
 }
 
 fn too_large(limit: usize) -> Problem {
@@ -645,21 +634,39 @@ fn is_json(value: &http::HeaderValue) -> bool {
 }
 
 /// readOnly handling, deserialization and validation, collecting every violation found.
+///
+/// Most bodies deserialize straight from their bytes: a scan against the type's shape first
+/// finds the readOnly properties sent, the nulls the schema refuses and the values callbacks
+/// read, and the readOnly fields are then reset on the typed value. A body that does not
+/// deserialize that way, or whose type cannot reset its readOnly fields, is read as JSON,
+/// stripped, and deserialized from that; so are types with a `oneOf`, where normalising
+/// integral floats first can change the variant chosen.
 fn parse_body<S, T: Schema + DeserializeOwned>(
-    mut json: Value,
     bytes: &[u8],
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
-    // Callbacks read what the client sent: resolve them now, before readOnly stripping,
-    // rather than keep a copy of the whole body for later.
-    for decl in request.operation.callbacks {
-        let resolved = crate::callback::target(decl, request, Some(&json));
-        request.resolved_callbacks.push((decl.name, resolved));
-    }
     let policy = request
         .operation
         .read_only
         .unwrap_or(request.settings.read_only);
+    if !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+        if let Some(parsed) = parse_direct(bytes, request, policy) {
+            return parsed;
+        }
+    }
+    let mut json: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::invalid(vec![Violation::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })?;
+    // Callbacks read what the client sent: resolve them now, before readOnly stripping,
+    // rather than keep a copy of the whole body for later.
+    request.resolved_callbacks.clear();
+    for decl in request.operation.callbacks {
+        let resolved = crate::callback::target(decl, request, Some(&json));
+        request.resolved_callbacks.push((decl.name, resolved));
+    }
     let mut removed = match policy {
         ReadOnlyPolicy::Reject => Removed::new(),
         ReadOnlyPolicy::Strip => Removed::without_list(),
@@ -704,12 +711,55 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
             }
         }
     };
+    validated(value)
+}
+
+fn validated<T: Schema>(value: T) -> Result<T, Problem> {
     let violations = crate::validate(&value);
     if violations.is_empty() {
         Ok(value)
     } else {
         Err(Problem::invalid(violations))
     }
+}
+
+/// The body deserialized straight from its bytes, or `None` when it must take the JSON path.
+fn parse_direct<S, T: Schema + DeserializeOwned>(
+    bytes: &[u8],
+    request: &mut RequestParts<S>,
+    policy: ReadOnlyPolicy,
+) -> Option<Result<T, Problem>> {
+    let wanted = crate::callback::body_pointers(request.operation.callbacks)?;
+    let reject = policy == ReadOnlyPolicy::Reject;
+    let sent = crate::schema::scan::scan(bytes, T::SHAPE, &wanted, reject)?;
+    if sent.through_array {
+        return None;
+    }
+    let mut value: T = serde_json::from_slice(bytes).ok()?;
+    if !reject && sent.any_read_only && !value.clear_read_only() {
+        return None;
+    }
+    let body = crate::callback::sparse_body(&wanted, sent.found);
+    for decl in request.operation.callbacks {
+        let resolved = crate::callback::target(decl, request, Some(&body));
+        request.resolved_callbacks.push((decl.name, resolved));
+    }
+    let mut violations: Vec<Violation> = sent
+        .nulls
+        .into_iter()
+        .map(|p| Violation::new(p, "must not be null; leave the property out instead"))
+        .collect();
+    if reject {
+        violations.extend(
+            sent.read_only
+                .into_iter()
+                .map(|p| Violation::new(p, "is read-only and must not be sent")),
+        );
+    }
+    if !violations.is_empty() {
+        return Some(Err(Problem::invalid(violations)));
+    }
+    Some(validated(value))
 }
 
 #[cfg(test)]
