@@ -211,6 +211,30 @@ async fn every_rule_violation_is_listed_with_its_pointer() {
 }
 
 #[tokio::test]
+async fn an_array_where_an_object_belongs_is_refused_so_read_only_cannot_ride_in_it() {
+    let server = start().await;
+    // serde reads a struct from an array, field by field; `id` is the first, and readOnly.
+    let whole = post_json(&server, "/accounts", json!([77, "ada", null, []])).await;
+    assert_eq!(
+        whole.problem(400),
+        [("".to_owned(), "must be an object, not an array".to_owned())]
+    );
+    let nested = post_json(
+        &server,
+        "/accounts",
+        json!({"name": "ada", "keys": [{"size": 3}, [9, 3]]}),
+    )
+    .await;
+    assert_eq!(
+        nested.problem(400),
+        [(
+            "/keys/1".to_owned(),
+            "must be an object, not an array".to_owned()
+        )]
+    );
+}
+
+#[tokio::test]
 async fn wrong_json_types_point_where_serde_failed() {
     let server = start().await;
     let reply = post_json(

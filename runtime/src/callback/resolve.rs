@@ -1,5 +1,7 @@
 //! `Callback<T>` as a handler argument: resolved from the request as the client sent it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Callback, CallbackDecl};
@@ -135,16 +137,21 @@ pub(crate) fn target<S>(
 /// The body pointers the callbacks' expressions read, split into unescaped tokens, so that a
 /// scan of the body can pick out just those values. `None` when an expression reads the
 /// whole body (or is malformed): the body is then read as JSON.
-pub(crate) fn body_pointers(callbacks: &[CallbackDecl]) -> Option<Vec<Vec<String>>> {
+pub(crate) fn body_pointers(
+    callbacks: &'static [CallbackDecl],
+) -> Option<Vec<Vec<Cow<'static, str>>>> {
     let mut pointers = Vec::new();
     for decl in callbacks {
         let mut at = 0;
         while let Some((piece, next)) = expr::next_piece(decl.expression, at).ok()? {
             if let Piece::Expression(Expression::Request(Source::Body(pointer)), _, _) = piece {
-                let tokens: Vec<String> = pointer
+                let tokens = pointer
                     .strip_prefix('/')?
                     .split('/')
-                    .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                    .map(|t| match t.contains('~') {
+                        true => Cow::Owned(t.replace("~1", "/").replace("~0", "~")),
+                        false => Cow::Borrowed(t),
+                    })
                     .collect();
                 pointers.push(tokens);
             }
@@ -157,7 +164,7 @@ pub(crate) fn body_pointers(callbacks: &[CallbackDecl]) -> Option<Vec<Vec<String
 /// A body holding only the values found at `pointers` (objects all the way down), which
 /// every body pointer the callbacks read resolves in as it would in the whole body.
 pub(crate) fn sparse_body(
-    pointers: &[Vec<String>],
+    pointers: &[Vec<Cow<'static, str>>],
     found: Vec<Option<serde_json::Value>>,
 ) -> serde_json::Value {
     let mut body = serde_json::Value::Object(serde_json::Map::new());
@@ -171,11 +178,11 @@ pub(crate) fn sparse_body(
                 break;
             };
             at = map
-                .entry(token.clone())
+                .entry(token.as_ref())
                 .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
         }
         if let serde_json::Value::Object(map) = at {
-            map.insert(last.clone(), value);
+            map.insert(last.to_string(), value);
         }
     }
     body

@@ -3,15 +3,15 @@
 //! that callback pointers name. With that known, the body deserializes straight from its bytes
 //! into the handler's type, instead of through a `serde_json::Value` that is then pruned.
 //!
-//! The scan never fails a request: JSON that does not match the shape is passed over, and the
-//! deserialization that follows reports it.
+//! The scan walks the bytes itself rather than through serde: it only needs to find where
+//! values begin and end and compare keys, and a serde visitor parses every string and number
+//! on the way, which cost as much as deserializing the body. It never fails a request: bytes
+//! that are not JSON make it return `None`, JSON that does not match the shape is passed
+//! over, and the deserialization that follows reports either.
 
-use std::fmt;
-
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-use super::shape::{is_optional, ObjectShape, Shape};
+use super::shape::{is_optional, FieldShape, ObjectShape, Shape};
 use super::validate::{push_escaped, push_index};
 
 /// What a scan found.
@@ -27,77 +27,165 @@ pub(crate) struct Sent {
     pub found: Vec<Option<Value>>,
     /// A wanted pointer stepped into an array; its value was not looked for.
     pub through_array: bool,
+    /// Pointers of arrays sent where the schema says object. serde would read a struct from
+    /// an array, field by field in order, and a readOnly field with it: these are refused.
+    pub arrays_for_objects: Vec<String>,
 }
 
 /// Scans `bytes` against `shape`, looking also for the values at `wanted` (pointers split into
 /// unescaped tokens, each through objects only), and listing the pointers of the readOnly
 /// properties sent when `list_read_only`. `None` when the bytes are not JSON.
-pub(crate) fn scan(
+pub(crate) fn scan<W: AsRef<str>>(
     bytes: &[u8],
     shape: &'static Shape,
-    wanted: &[Vec<String>],
+    wanted: &[Vec<W>],
     list_read_only: bool,
 ) -> Option<Sent> {
-    let mut state = State {
+    let mut scanner = Scanner {
+        bytes,
+        at: 0,
         list_read_only,
         sent: Sent {
             found: vec![None; wanted.len()],
             ..Sent::default()
         },
-        pointer: String::new(),
+        path: Vec::new(),
         enclosing: Vec::new(),
-        depth: 0,
     };
-    let wanted: Vec<(usize, &[String])> = wanted
+    let wanted: Vec<(usize, &[W])> = wanted
         .iter()
         .enumerate()
         .map(|(i, tokens)| (i, tokens.as_slice()))
         .collect();
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    Scan {
-        shape: Some(shape),
-        wanted: &wanted,
-        state: &mut state,
-    }
-    .deserialize(&mut de)
-    .ok()?;
-    de.end().ok()?;
-    Some(state.sent)
+    scanner.value(Some(shape), &wanted)?;
+    scanner.skip_whitespace();
+    (scanner.at == bytes.len()).then_some(scanner.sent)
 }
 
-/// How deep the scan follows the shape; below that, the deserialization that follows does
-/// the work (serde_json refuses nesting past 128 anyway).
+/// serde_json refuses nesting deeper than this; so does the scan.
 const MAX_DEPTH: usize = 128;
 
-struct State {
-    sent: Sent,
+/// One step of the path to where the scan is.
+enum Step<'b> {
+    /// A key, as its raw bytes between the quotes.
+    Key(&'b [u8]),
+    Index(usize),
+}
+
+struct Scanner<'b> {
+    bytes: &'b [u8],
+    at: usize,
     list_read_only: bool,
-    /// Where the scan is, as a JSON pointer.
-    pointer: String,
+    sent: Sent,
+    /// Where the scan is; a pointer is written only when one is reported.
+    path: Vec<Step<'b>>,
     /// The object shapes the scan is inside, for [`Shape::Recursive`].
     enclosing: Vec<&'static Shape>,
-    depth: usize,
 }
 
-/// One value: its shape (`None` when nothing in it matters to the shape) and the wanted
-/// pointers that continue inside it (index into `found`, remaining tokens).
-struct Scan<'s, 'w> {
-    shape: Option<&'static Shape>,
-    wanted: &'w [(usize, &'w [String])],
-    state: &'s mut State,
-}
+impl<'b> Scanner<'b> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
 
-impl Scan<'_, '_> {
-    /// The shape, with optional and recursive shapes resolved; `None` when nothing inside
-    /// matters.
-    fn resolved(&self) -> Option<&'static Shape> {
-        let mut shape = self.shape?;
+    fn skip_whitespace(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\n' | b'\r' | b'\t')) {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        self.skip_whitespace();
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// The pointer to where the scan is.
+    fn pointer(&self) -> String {
+        let mut pointer = String::new();
+        for step in &self.path {
+            pointer.push('/');
+            match step {
+                Step::Key(raw) => push_escaped(&mut pointer, &unescape(raw).unwrap_or_default()),
+                Step::Index(i) => push_index(&mut pointer, *i),
+            }
+        }
+        pointer
+    }
+
+    /// Skips a string whose opening quote is at `at`; returns its raw contents and whether
+    /// they hold escapes.
+    fn string(&mut self) -> Option<(&'b [u8], bool)> {
+        let start = self.at + 1;
+        let mut i = start;
+        let mut escaped = false;
+        loop {
+            match self.bytes.get(i)? {
+                b'"' => break,
+                b'\\' => {
+                    escaped = true;
+                    i += 2;
+                }
+                _ => i += 1,
+            }
+        }
+        self.at = i + 1;
+        Some((&self.bytes[start..i], escaped))
+    }
+
+    /// Scans one value against `shape` (`None`: nothing in it matters) and the wanted
+    /// pointers that continue inside it.
+    fn value<W: AsRef<str>>(
+        &mut self,
+        shape: Option<&'static Shape>,
+        wanted: &[(usize, &[W])],
+    ) -> Option<()> {
+        if self.path.len() > MAX_DEPTH {
+            return None;
+        }
+        self.skip_whitespace();
+        match self.peek()? {
+            b'{' => {
+                self.at += 1;
+                self.object(self.resolve(shape), wanted)
+            }
+            b'[' => {
+                self.at += 1;
+                if !wanted.is_empty() {
+                    self.sent.through_array = true;
+                }
+                let item = match self.resolve(shape) {
+                    Some(Shape::Array(item)) => Some(*item),
+                    Some(Shape::Object(_)) => {
+                        let pointer = self.pointer();
+                        self.sent.arrays_for_objects.push(pointer);
+                        None
+                    }
+                    _ => None,
+                };
+                self.array(item)
+            }
+            b'"' => self.string().map(drop),
+            _ => {
+                let start = self.at;
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                ) {
+                    self.at += 1;
+                }
+                (self.at > start).then_some(())
+            }
+        }
+    }
+
+    /// The shape, with optional and recursive shapes resolved.
+    fn resolve(&self, shape: Option<&'static Shape>) -> Option<&'static Shape> {
+        let mut shape = shape?;
         loop {
             match shape {
                 Shape::Optional(inner) => shape = inner,
                 Shape::Recursive(name) => {
                     shape = self
-                        .state
                         .enclosing
                         .iter()
                         .rev()
@@ -108,257 +196,158 @@ impl Scan<'_, '_> {
             }
         }
     }
-}
 
-impl<'de> DeserializeSeed<'de> for Scan<'_, '_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        if self.state.depth >= MAX_DEPTH || (self.resolved().is_none() && self.wanted.is_empty()) {
-            return <IgnoredAny as serde::Deserialize>::deserialize(deserializer).map(drop);
+    fn array(&mut self, item: Option<&'static Shape>) -> Option<()> {
+        self.skip_whitespace();
+        if self.peek()? == b']' {
+            self.at += 1;
+            return Some(());
         }
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Scan<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-    fn visit_none<E>(self) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        if !self.wanted.is_empty() {
-            self.state.sent.through_array = true;
-        }
-        let item = match self.resolved() {
-            Some(Shape::Array(item)) => Some(*item),
-            _ => None,
-        };
         let mut index = 0;
         loop {
-            let len = self.state.pointer.len();
-            self.state.pointer.push('/');
-            push_index(&mut self.state.pointer, index);
-            self.state.depth += 1;
-            let next = seq.next_element_seed(Scan {
-                shape: item,
-                wanted: &[],
-                state: &mut *self.state,
-            });
-            self.state.depth -= 1;
-            self.state.pointer.truncate(len);
-            if next?.is_none() {
-                return Ok(());
+            self.path.push(Step::Index(index));
+            self.value::<&str>(item, &[])?;
+            self.path.pop();
+            self.skip_whitespace();
+            match self.peek()? {
+                b',' => self.at += 1,
+                b']' => {
+                    self.at += 1;
+                    return Some(());
+                }
+                _ => return None,
             }
             index += 1;
         }
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let shape = self.resolved();
-        let pushed = matches!(shape, Some(Shape::Object(_)));
-        if let Some(object) = shape.filter(|_| pushed) {
-            self.state.enclosing.push(object);
+    fn object<W: AsRef<str>>(
+        &mut self,
+        shape: Option<&'static Shape>,
+        wanted: &[(usize, &[W])],
+    ) -> Option<()> {
+        let is_object = matches!(shape, Some(Shape::Object(_)));
+        if is_object {
+            self.enclosing.push(shape?);
         }
-        let mut inside: Vec<(usize, &[String])> = Vec::new();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            let key = key.as_str();
-            let (field_shape, read_only, nullable) = match shape {
-                Some(Shape::Object(object)) => match field(object, key) {
-                    Some(f) => (
-                        Some(f.shape),
-                        f.read_only,
-                        f.nullable || !is_optional(f.shape),
-                    ),
-                    None => (None, false, true),
-                },
-                Some(Shape::Map(value)) => (Some(*value), false, true),
-                _ => (None, false, true),
-            };
-            inside.clear();
-            let mut capture = Vec::new();
-            for &(i, tokens) in self.wanted {
-                match tokens {
-                    [first] if first == key => capture.push(i),
-                    [first, rest @ ..] if first == key => inside.push((i, rest)),
-                    _ => {}
-                }
-            }
-            let len = self.state.pointer.len();
-            self.state.pointer.push('/');
-            push_escaped(&mut self.state.pointer, key);
-            if read_only {
-                self.state.sent.any_read_only = true;
-                if self.state.list_read_only {
-                    self.state.sent.read_only.push(self.state.pointer.clone());
-                }
-            }
-            if !capture.is_empty() {
-                let value: Value = map.next_value()?;
-                if value.is_null() && !nullable && !read_only {
-                    self.state.sent.nulls.push(self.state.pointer.clone());
-                }
-                if !read_only {
-                    self.state.depth += 1;
-                    let scanned = Scan {
-                        shape: field_shape,
-                        wanted: &[],
-                        state: &mut *self.state,
+        self.skip_whitespace();
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                self.expect(b'"')?;
+                self.at -= 1;
+                let (raw, escaped) = self.string()?;
+                self.expect(b':')?;
+                let decoded;
+                let key: &[u8] = if escaped {
+                    decoded = unescape(raw)?;
+                    decoded.as_bytes()
+                } else {
+                    raw
+                };
+                self.path.push(Step::Key(raw));
+                self.property(shape, key, wanted)?;
+                self.path.pop();
+                self.skip_whitespace();
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
                     }
-                    .deserialize(&value);
-                    self.state.depth -= 1;
-                    scanned.map_err(serde::de::Error::custom)?;
+                    _ => return None,
                 }
-                for i in capture {
-                    self.state.sent.found[i] = Some(value.clone());
-                }
-            } else if read_only {
-                map.next_value::<IgnoredAny>()?;
-            } else if !nullable {
-                let value: Option<NotNull> = map.next_value_seed(Nullable(Scan {
-                    shape: field_shape,
-                    wanted: &inside,
-                    state: &mut *self.state,
-                }))?;
-                if value.is_none() {
-                    self.state.sent.nulls.push(self.state.pointer.clone());
-                }
-            } else {
-                self.state.depth += 1;
-                let scanned = map.next_value_seed(Scan {
-                    shape: field_shape,
-                    wanted: &inside,
-                    state: &mut *self.state,
-                });
-                self.state.depth -= 1;
-                scanned?;
             }
-            self.state.pointer.truncate(len);
         }
-        if pushed {
-            self.state.enclosing.pop();
+        if is_object {
+            self.enclosing.pop();
         }
-        Ok(())
+        Some(())
+    }
+
+    /// Scans the value of the property `key` of an object of `shape`.
+    fn property<W: AsRef<str>>(
+        &mut self,
+        shape: Option<&'static Shape>,
+        key: &[u8],
+        wanted: &[(usize, &[W])],
+    ) -> Option<()> {
+        let (field_shape, read_only, nullable) = match shape {
+            Some(Shape::Object(object)) => match field(object, key) {
+                Some(f) => (
+                    Some(f.shape),
+                    f.read_only,
+                    f.nullable || !is_optional(f.shape),
+                ),
+                None => (None, false, true),
+            },
+            Some(Shape::Map(value)) => (Some(*value), false, true),
+            _ => (None, false, true),
+        };
+        if read_only {
+            self.sent.any_read_only = true;
+            if self.list_read_only {
+                let pointer = self.pointer();
+                self.sent.read_only.push(pointer);
+            }
+        }
+        // The wanted pointers that end here, and those that go on inside.
+        let mut captured = false;
+        let mut inside = Vec::new();
+        for &(i, tokens) in wanted {
+            match tokens.split_first() {
+                Some((first, rest)) if first.as_ref().as_bytes() == key => {
+                    if rest.is_empty() {
+                        captured = true;
+                    } else {
+                        inside.push((i, rest));
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.skip_whitespace();
+        if !nullable && !read_only && self.bytes[self.at..].starts_with(b"null") {
+            let pointer = self.pointer();
+            self.sent.nulls.push(pointer);
+        }
+        let start = self.at;
+        // Nothing inside a readOnly property matters to the shape: it is reset whole.
+        self.value(field_shape.filter(|_| !read_only), &inside)?;
+        if captured {
+            let value: Value = serde_json::from_slice(&self.bytes[start..self.at]).ok()?;
+            for &(i, tokens) in wanted {
+                if tokens.len() == 1 && tokens[0].as_ref().as_bytes() == key {
+                    self.sent.found[i] = Some(value.clone());
+                }
+            }
+        }
+        Some(())
     }
 }
 
+/// A key's text from its raw bytes between the quotes.
+fn unescape(raw: &[u8]) -> Option<String> {
+    if !raw.contains(&b'\\') {
+        return std::str::from_utf8(raw).ok().map(str::to_owned);
+    }
+    let mut quoted = Vec::with_capacity(raw.len() + 2);
+    quoted.push(b'"');
+    quoted.extend_from_slice(raw);
+    quoted.push(b'"');
+    serde_json::from_slice(&quoted).ok()
+}
+
 /// The property `name` of an object, among its own fields and those of flattened shapes.
-fn field(object: &'static ObjectShape, name: &str) -> Option<&'static super::shape::FieldShape> {
-    if let Some(f) = object.fields.iter().find(|f| f.name == name) {
+fn field(object: &'static ObjectShape, name: &[u8]) -> Option<&'static FieldShape> {
+    if let Some(f) = object.fields.iter().find(|f| f.name.as_bytes() == name) {
         return Some(f);
     }
     object.flattened.iter().find_map(|shape| match shape {
         Shape::Object(inner) | Shape::Optional(Shape::Object(inner)) => field(inner, name),
         _ => None,
     })
-}
-
-/// A value that was not `null`.
-struct NotNull;
-
-/// Scans a value, telling `null` apart.
-struct Nullable<'s, 'w>(Scan<'s, 'w>);
-
-impl<'de> DeserializeSeed<'de> for Nullable<'_, '_> {
-    type Value = Option<NotNull>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        deserializer.deserialize_option(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Nullable<'_, '_> {
-    type Value = Option<NotNull>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        let Scan {
-            shape,
-            wanted,
-            state,
-        } = self.0;
-        state.depth += 1;
-        let scanned = Scan {
-            shape,
-            wanted,
-            state: &mut *state,
-        }
-        .deserialize(deserializer);
-        state.depth -= 1;
-        scanned.map(|()| Some(NotNull))
-    }
-}
-
-/// An object key, borrowed from the input when it has no escapes.
-enum Key<'de> {
-    Borrowed(&'de str),
-    Owned(String),
-}
-
-impl Key<'_> {
-    fn as_str(&self) -> &str {
-        match self {
-            Key::Borrowed(s) => s,
-            Key::Owned(s) => s,
-        }
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object key")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key::Borrowed(s))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(s.to_owned()))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Key<'de>, E> {
-                Ok(Key::Owned(s))
-            }
-        }
-        deserializer.deserialize_str(KeyVisitor)
-    }
 }
 
 #[cfg(test)]
@@ -485,6 +474,20 @@ mod tests {
     }
 
     #[test]
+    fn arrays_where_objects_belong_are_reported() {
+        let sent = run(r#"[1, "x"]"#, &[]);
+        assert_eq!(sent.arrays_for_objects, [""]);
+        let sent = run(
+            r#"{"lines": [["a"], {"children": [[]]}], "meta": {"k": []}}"#,
+            &[],
+        );
+        assert_eq!(
+            sent.arrays_for_objects,
+            ["/lines/0", "/lines/1/children/0", "/meta/k"]
+        );
+    }
+
+    #[test]
     fn a_wanted_pointer_through_an_array_is_reported() {
         let sent = run(r#"{"lines": [{"upc": "a"}]}"#, &[&["lines", "0", "upc"]]);
         assert!(sent.through_array);
@@ -494,7 +497,219 @@ mod tests {
     fn json_that_does_not_match_the_shape_is_passed_over_and_bad_json_is_none() {
         let sent = run(r#"{"lines": "no", "meta": [1], "id": {"a": [1]}}"#, &[]);
         assert_eq!(sent.read_only, ["/id"]);
-        assert!(scan(b"{\"id\": ", &ORDER, &[], true).is_none());
-        assert!(scan(b"{} {}", &ORDER, &[], true).is_none());
+        assert!(scan::<String>(b"{\"id\": ", &ORDER, &[], true).is_none());
+        assert!(scan::<String>(b"{} {}", &ORDER, &[], true).is_none());
+    }
+}
+
+/// The scan agrees with the JSON pass it replaces: on every body, the same readOnly
+/// properties and refused nulls, the same callback values, and (when the body deserializes)
+/// the same value once readOnly fields are reset.
+#[cfg(test)]
+mod agrees_with_the_json_pass {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use serde_json::{json, Map, Value};
+
+    use super::scan;
+    use crate::schema::visibility::Removed;
+    use crate::Schema;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::Schema)]
+    #[serde(rename_all = "camelCase")]
+    struct Order {
+        #[schema(read_only)]
+        id: Option<u32>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        callback_url: Option<String>,
+        #[serde(default)]
+        lines: Vec<Line>,
+        #[serde(default)]
+        meta: BTreeMap<String, Line>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize, crate::Schema)]
+    struct Line {
+        #[schema(read_only)]
+        id: Option<String>,
+        #[serde(default)]
+        upc: String,
+        #[serde(default)]
+        children: Vec<Line>,
+        #[schema(read_only)]
+        #[serde(default)]
+        size: u32,
+    }
+
+    const KEYS: [&str; 9] = [
+        "id",
+        "callbackUrl",
+        "lines",
+        "meta",
+        "upc",
+        "children",
+        "size",
+        "a/b~c",
+        "x",
+    ];
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            (0u32..2000).prop_map(Value::from),
+            (-5.0f64..5.0).prop_map(|f| json!(f)),
+            "[a-z\"\\\\{}\\[\\],: ]{0,6}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((proptest::sample::select(&KEYS[..]), inner), 0..6)
+                    .prop_map(|pairs| {
+                        Value::Object(
+                            pairs
+                                .into_iter()
+                                .map(|(k, v)| (k.to_owned(), v))
+                                .collect::<Map<_, _>>(),
+                        )
+                    }),
+            ]
+        })
+    }
+
+    /// The body as a client might send it: compact or pretty, and with some key characters
+    /// written as `\u` escapes.
+    fn spelled(value: &Value, pretty: bool, escape_keys: bool) -> Vec<u8> {
+        let text = if pretty {
+            serde_json::to_string_pretty(value).unwrap()
+        } else {
+            value.to_string()
+        };
+        if escape_keys {
+            text.replace("\"id\"", "\"\\u0069d\"").into_bytes()
+        } else {
+            text.into_bytes()
+        }
+    }
+
+    fn sorted(mut v: Vec<String>) -> Vec<String> {
+        v.sort();
+        v
+    }
+
+    const WANTED: [&[&str]; 3] = [&["callbackUrl"], &["meta", "a/b~c", "upc"], &["id"]];
+
+    /// Orders as a client would send them: well typed, readOnly properties or not, and
+    /// sometimes a `null` where it is refused.
+    fn order() -> impl Strategy<Value = Value> {
+        let line = (
+            proptest::option::of("[a-z]{1,3}"),
+            "[a-z\"]{0,4}",
+            proptest::option::of(0u32..9),
+        )
+            .prop_map(|(id, upc, size)| {
+                let mut line = json!({"upc": upc, "children": [{"upc": "c", "id": id}]});
+                if let Some(size) = size {
+                    line["size"] = size.into();
+                }
+                line
+            });
+        (
+            proptest::option::of(0u32..99),
+            proptest::option::of(proptest::option::of("[a-z:/]{0,8}")),
+            proptest::collection::vec(line.clone(), 0..3),
+            proptest::option::of(line),
+        )
+            .prop_map(|(id, url, lines, meta)| {
+                let mut order = json!({"lines": lines});
+                if let Some(id) = id {
+                    order["id"] = id.into();
+                }
+                if let Some(url) = url {
+                    order["callbackUrl"] = url.map_or(Value::Null, Value::from);
+                }
+                if let Some(meta) = meta {
+                    order["meta"] = json!({"a/b~c": meta});
+                }
+                order
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn on_every_body(value in json_value(), pretty: bool, escape_keys: bool) {
+            check(&value, pretty, escape_keys)?;
+        }
+
+        #[test]
+        fn on_every_order(value in order(), pretty: bool, escape_keys: bool) {
+            prop_assert!(check(&value, pretty, escape_keys)?, "{} did not deserialize", value);
+        }
+    }
+
+    /// Checks one body; says whether it deserialized directly.
+    fn check(value: &Value, pretty: bool, escape_keys: bool) -> Result<bool, TestCaseError> {
+        {
+            let bytes = spelled(value, pretty, escape_keys);
+            let wanted: Vec<Vec<&str>> = WANTED.iter().map(|p| p.to_vec()).collect();
+            let sent = scan(&bytes, Order::SHAPE, &wanted, true).expect("valid JSON scans");
+
+            let mut stripped = value.clone();
+            let mut removed = Removed::new();
+            Order::strip_read_only(&mut stripped, &mut removed);
+            prop_assert_eq!(
+                sorted(sent.read_only.clone()),
+                sorted(removed.pointers().to_vec())
+            );
+            prop_assert_eq!(sent.any_read_only, !removed.pointers().is_empty());
+            prop_assert_eq!(sorted(sent.nulls.clone()), sorted(removed.nulls().to_vec()));
+
+            for (tokens, found) in wanted.iter().zip(&sent.found) {
+                let pointer: String = tokens
+                    .iter()
+                    .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+                    .collect();
+                if !sent.through_array {
+                    prop_assert_eq!(found.as_ref(), value.pointer(&pointer), "{}", pointer);
+                }
+            }
+
+            // The request path refuses these before deserializing anything.
+            if !sent.arrays_for_objects.is_empty() {
+                return Ok(false);
+            }
+            let Ok(mut direct) = serde_json::from_slice::<Order>(&bytes) else {
+                return Ok(false);
+            };
+            prop_assert!(!sent.any_read_only || direct.clear_read_only());
+            let through_json: Order = serde_json::from_value(stripped)
+                .expect("what deserializes directly deserializes stripped");
+            prop_assert_eq!(direct, through_json);
+            Ok(true)
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_json_are_refused() {
+        let none: &[Vec<&str>] = &[];
+        for bad in [
+            &b""[..],
+            b"{",
+            b"{\"id\" 1}",
+            b"{\"id\": 1,}",
+            b"[1 2]",
+            b"\"open",
+            b"{} x",
+            b"{\"a\": [}",
+        ] {
+            assert!(
+                scan(bad, Order::SHAPE, none, true).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Handler arguments: each extractor reads one part of the request and documents itself as a
 //! parameter or request body.
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use super::{Problem, ReadOnlyPolicy, Settings};
 use crate::openapi::{
     Components, MediaType, Operation, Parameter, ParameterLocation, RequestBody, SchemaObject,
 };
+use crate::schema::scan::{scan, Sent};
 use crate::schema::shape::Shape;
 use crate::schema::visibility::Removed;
 use crate::{Schema, Validator, Violation};
@@ -649,9 +651,25 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
         .operation
         .read_only
         .unwrap_or(request.settings.read_only);
-    if !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
-        if let Some(parsed) = parse_direct(bytes, request, policy) {
-            return parsed;
+    let reject = policy == ReadOnlyPolicy::Reject;
+    let wanted = crate::callback::body_pointers(request.operation.callbacks);
+    let none = Vec::new();
+    let sent = scan(bytes, T::SHAPE, wanted.as_ref().unwrap_or(&none), reject);
+    if let Some(sent) = &sent {
+        if !sent.arrays_for_objects.is_empty() {
+            return Err(Problem::invalid(
+                sent.arrays_for_objects
+                    .iter()
+                    .map(|p| Violation::new(p.clone(), "must be an object, not an array"))
+                    .collect(),
+            ));
+        }
+    }
+    if let (Some(sent), Some(wanted)) = (sent, &wanted) {
+        if !sent.through_array && !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+            if let Some(parsed) = parse_direct(bytes, request, reject, sent, wanted) {
+                return parsed;
+            }
         }
     }
     let mut json: Value = serde_json::from_slice(bytes).map_err(|e| {
@@ -727,19 +745,15 @@ fn validated<T: Schema>(value: T) -> Result<T, Problem> {
 fn parse_direct<S, T: Schema + DeserializeOwned>(
     bytes: &[u8],
     request: &mut RequestParts<S>,
-    policy: ReadOnlyPolicy,
+    reject: bool,
+    sent: Sent,
+    wanted: &[Vec<Cow<'static, str>>],
 ) -> Option<Result<T, Problem>> {
-    let wanted = crate::callback::body_pointers(request.operation.callbacks)?;
-    let reject = policy == ReadOnlyPolicy::Reject;
-    let sent = crate::schema::scan::scan(bytes, T::SHAPE, &wanted, reject)?;
-    if sent.through_array {
-        return None;
-    }
     let mut value: T = serde_json::from_slice(bytes).ok()?;
     if !reject && sent.any_read_only && !value.clear_read_only() {
         return None;
     }
-    let body = crate::callback::sparse_body(&wanted, sent.found);
+    let body = crate::callback::sparse_body(wanted, sent.found);
     for decl in request.operation.callbacks {
         let resolved = crate::callback::target(decl, request, Some(&body));
         request.resolved_callbacks.push((decl.name, resolved));
