@@ -240,6 +240,23 @@ async fn callbacks_resolve_from_body_header_and_query_as_sent() {
         .unwrap();
     assert_eq!(reply.status(), 200);
     assert_eq!(resolved.lock().unwrap()[0], "");
+
+    // A target that is not an absolute http(s) URL is the client's error, at its pointer.
+    for hook in ["ftp://client.test/hook", "mailto:hooks@client.test"] {
+        let reply = reqwest::Client::new()
+            .post(server.url("/subscriptions"))
+            .json(&json!({"topic": "t", "hook": hook}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 400, "{hook}");
+        let problem: serde_json::Value = reply.json().await.unwrap();
+        assert_eq!(problem["violations"][0]["pointer"], "/hook", "{problem}");
+        assert_eq!(
+            problem["violations"][0]["message"],
+            "must be an absolute http or https URL for the `onEvent` callback"
+        );
+    }
 }
 
 // --- delivery semantics ----------------------------------------------------------------

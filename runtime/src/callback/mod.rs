@@ -5,7 +5,7 @@
 pub mod checks;
 mod resolve;
 
-pub(crate) use resolve::{body_pointers, sparse_body, target};
+pub(crate) use resolve::{body_reads, sparse_body, target, target_from_value, BodyReads};
 
 use std::marker::PhantomData;
 

@@ -122,8 +122,26 @@ pub(crate) fn target<S>(
             );
         }
     };
-    match url::Url::parse(&target) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(Some(u.into())),
+    checked_target(decl, &target).map(Some)
+}
+
+/// The target of a callback whose template is one body expression, from the value found at
+/// its pointer: what [`target`] gives, without expanding the template again.
+pub(crate) fn target_from_value(
+    decl: &'static CallbackDecl,
+    value: Option<&serde_json::Value>,
+) -> Result<Option<String>, Problem> {
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(None),
+        Some(serde_json::Value::String(s)) => checked_target(decl, s).map(Some),
+        Some(other) => checked_target(decl, &other.to_string()).map(Some),
+    }
+}
+
+/// An absolute http or https URL, or the violation that says it must be one.
+fn checked_target(decl: &'static CallbackDecl, target: &str) -> Result<String, Problem> {
+    match url::Url::parse(target) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(u.into()),
         _ => Err(Problem::invalid(vec![Violation::new(
             source_pointer(decl),
             format!(
@@ -134,14 +152,26 @@ pub(crate) fn target<S>(
     }
 }
 
-/// The body pointers the callbacks' expressions read, split into unescaped tokens, so that a
-/// scan of the body can pick out just those values. `None` when an expression reads the
-/// whole body (or is malformed): the body is then read as JSON.
-pub(crate) fn body_pointers(
-    callbacks: &'static [CallbackDecl],
-) -> Option<Vec<Vec<Cow<'static, str>>>> {
-    let mut pointers = Vec::new();
+/// What an operation's callbacks read from the body, worked out once when the router is
+/// built: the pointers, split into unescaped tokens so that a scan of the body can pick out
+/// just those values, and for each callback whose template is one body expression, which
+/// pointer is its whole target.
+#[derive(Debug)]
+pub(crate) struct BodyReads {
+    pub pointers: Vec<Vec<Cow<'static, str>>>,
+    pub whole_target: Vec<Option<usize>>,
+}
+
+/// `None` when an expression reads the whole body (or is malformed): the body is then read
+/// as JSON.
+pub(crate) fn body_reads(callbacks: &'static [CallbackDecl]) -> Option<BodyReads> {
+    let mut reads = BodyReads {
+        pointers: Vec::new(),
+        whole_target: Vec::new(),
+    };
     for decl in callbacks {
+        let single = expr::is_single_expression(decl.expression);
+        let mut whole_target = None;
         let mut at = 0;
         while let Some((piece, next)) = expr::next_piece(decl.expression, at).ok()? {
             if let Piece::Expression(Expression::Request(Source::Body(pointer)), _, _) = piece {
@@ -153,12 +183,16 @@ pub(crate) fn body_pointers(
                         false => Cow::Borrowed(t),
                     })
                     .collect();
-                pointers.push(tokens);
+                if single {
+                    whole_target = Some(reads.pointers.len());
+                }
+                reads.pointers.push(tokens);
             }
             at = next;
         }
+        reads.whole_target.push(whole_target);
     }
-    Some(pointers)
+    Some(reads)
 }
 
 /// A body holding only the values found at `pointers` (objects all the way down), which

@@ -1,7 +1,6 @@
 //! Handler arguments: each extractor reads one part of the request and documents itself as a
 //! parameter or request body.
 
-use std::borrow::Cow;
 use std::future::Future;
 use std::sync::Arc;
 
@@ -31,6 +30,8 @@ pub struct RequestParts<S> {
     path_params: Vec<(String, String)>,
     settings: Arc<Settings>,
     operation: &'static OperationMeta,
+    /// What the operation's callbacks read from the body, worked out when the router was built.
+    body_reads: Arc<Option<crate::callback::BodyReads>>,
     /// The operation's callbacks, resolved from the body as the client sent it (before
     /// readOnly stripping), when a body was read.
     resolved_callbacks: Vec<(&'static str, Result<Option<String>, Problem>)>,
@@ -44,6 +45,7 @@ impl<S> RequestParts<S> {
         path_params: Vec<(String, String)>,
         settings: Arc<Settings>,
         operation: &'static OperationMeta,
+        body_reads: Arc<Option<crate::callback::BodyReads>>,
     ) -> Self {
         RequestParts {
             parts,
@@ -52,6 +54,7 @@ impl<S> RequestParts<S> {
             path_params,
             settings,
             operation,
+            body_reads,
             resolved_callbacks: Vec::new(),
         }
     }
@@ -652,9 +655,13 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
         .read_only
         .unwrap_or(request.settings.read_only);
     let reject = policy == ReadOnlyPolicy::Reject;
-    let wanted = crate::callback::body_pointers(request.operation.callbacks);
-    let none = Vec::new();
-    let sent = scan(bytes, T::SHAPE, wanted.as_ref().unwrap_or(&none), reject);
+    let reads = request.body_reads.clone();
+    let no_pointers = Vec::new();
+    let pointers = reads
+        .as_ref()
+        .as_ref()
+        .map_or(&no_pointers, |r| &r.pointers);
+    let sent = scan(bytes, T::SHAPE, pointers, reject);
     if let Some(sent) = &sent {
         if !sent.arrays_for_objects.is_empty() {
             return Err(Problem::invalid(
@@ -665,9 +672,9 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
             ));
         }
     }
-    if let (Some(sent), Some(wanted)) = (sent, &wanted) {
+    if let (Some(sent), Some(reads)) = (sent, reads.as_ref()) {
         if !sent.through_array && !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
-            if let Some(parsed) = parse_direct(bytes, request, reject, sent, wanted) {
+            if let Some(parsed) = parse_direct(bytes, request, reject, sent, reads) {
                 return parsed;
             }
         }
@@ -747,15 +754,24 @@ fn parse_direct<S, T: Schema + DeserializeOwned>(
     request: &mut RequestParts<S>,
     reject: bool,
     sent: Sent,
-    wanted: &[Vec<Cow<'static, str>>],
+    reads: &crate::callback::BodyReads,
 ) -> Option<Result<T, Problem>> {
     let mut value: T = serde_json::from_slice(bytes).ok()?;
     if !reject && sent.any_read_only && !value.clear_read_only() {
         return None;
     }
-    let body = crate::callback::sparse_body(wanted, sent.found);
-    for decl in request.operation.callbacks {
-        let resolved = crate::callback::target(decl, request, Some(&body));
+    let callbacks = request.operation.callbacks;
+    let mut sparse = None;
+    for (decl, whole_target) in callbacks.iter().zip(&reads.whole_target) {
+        let resolved = match whole_target {
+            Some(i) => crate::callback::target_from_value(decl, sent.found[*i].as_ref()),
+            None => {
+                let body = sparse.get_or_insert_with(|| {
+                    crate::callback::sparse_body(&reads.pointers, sent.found.clone())
+                });
+                crate::callback::target(decl, request, Some(body))
+            }
+        };
         request.resolved_callbacks.push((decl.name, resolved));
     }
     let mut violations: Vec<Violation> = sent

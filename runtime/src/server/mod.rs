@@ -288,6 +288,7 @@ fn route<S: Clone + Send + Sync + 'static>(
     };
     let meta = op.meta;
     let handler = op.handler;
+    let body_reads = Arc::new(crate::callback::body_reads(meta.callbacks));
     on(
         filter,
         move |params: Result<RawPathParams, RawPathParamsRejection>, request: Request| {
@@ -305,7 +306,8 @@ fn route<S: Clone + Send + Sync + 'static>(
             let (parts, body) = request.into_parts();
             let future: HandlerFuture = match params {
                 Ok(params) => {
-                    let parts = RequestParts::new(parts, body, state, params, settings, meta);
+                    let parts =
+                        RequestParts::new(parts, body, state, params, settings, meta, body_reads);
                     handler(parts)
                 }
                 Err(problem) => Box::pin(async move { problem.into_response() }),
