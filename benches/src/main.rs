@@ -640,7 +640,7 @@ fn request() {
     for case in cases() {
         let (label, body) = (case.label, &case.body);
         let rounds = rounds() + 2;
-        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; {rounds} rounds of {RUN_SECONDS} s after a warm-up", body.len());
+        println!("## request path: {label}; body {} bytes; server on core 0, wrk -t1 -c32 on core 1; {rounds} rounds of {RUN_SECONDS} s after a warm-up, the order reversed every other round", body.len());
         let mut results: HashMap<String, Vec<Wrk>> = HashMap::new();
         for (_, port, _) in servers
             .iter()
@@ -649,10 +649,15 @@ fn request() {
             wrk(*port, body, case.succeeds, 1);
         }
         for round in 0..rounds {
-            for (name, port, _) in servers
+            // A B C, then C B A: drift within a round falls on each implementation alike.
+            let mut order: Vec<_> = servers
                 .iter()
                 .filter(|(n, ..)| case.servers.contains(&n.as_str()))
-            {
+                .collect();
+            if round % 2 == 1 {
+                order.reverse();
+            }
+            for (name, port, _) in order {
                 let w = wrk(*port, body, case.succeeds, RUN_SECONDS);
                 println!(
                     "round {round} {name:<9} {:>9.0} req/s  p99 {:>6.2} ms",
