@@ -1,6 +1,7 @@
 //! The server half: an [`Api`] collects operations and becomes an `axum::Router` that
 //! extracts, validates and answers every error as `application/problem+json`.
 
+mod body;
 pub mod checks;
 mod coerce;
 pub mod extract;

@@ -1,0 +1,342 @@
+//! The JSON request body: read within the size limit, checked for its media type, scanned
+//! against the type's shape, deserialized (straight from the bytes where it can be, through a
+//! `serde_json::Value` where it must), readOnly properties reset or refused, then validated.
+
+use http::{header, HeaderMap, StatusCode};
+use http_body_util::BodyExt;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::coerce;
+use super::extract::{ArgInfo, Extractor, ExtractorKind, FromRequest, RequestParts};
+use super::{Problem, ReadOnlyPolicy};
+use crate::openapi::{Components, MediaType, Operation, RequestBody};
+use crate::schema::scan::{scan, Sent};
+use crate::schema::shape::Shape;
+use crate::schema::visibility::Removed;
+use crate::{Schema, Violation};
+
+/// The JSON request body: deserialized, then readOnly properties stripped (or refused, by
+/// policy), then validated. A handler only ever sees a valid value.
+///
+/// ```
+/// use ringback::server::Body;
+/// let Body(n) = Body(1u8);
+/// assert_eq!(n, 1);
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Body<T>(pub T);
+
+impl<T> std::ops::Deref for Body<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Schema> Extractor for Body<T> {
+    const KIND: ExtractorKind = ExtractorKind::Body;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<T: Schema> Extractor for Option<Body<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Body;
+    const SHAPE: &'static Shape = &Shape::Optional(T::SHAPE);
+}
+
+fn document_body<T: Schema>(
+    required: bool,
+    operation: &mut Operation,
+    components: &mut Components,
+) {
+    operation.request_body = Some(RequestBody {
+        description: None,
+        required,
+        content: [(
+            "application/json".to_owned(),
+            MediaType {
+                schema: T::schema(components),
+            },
+        )]
+        .into(),
+    });
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
+    fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        document_body::<T>(true, operation, components);
+    }
+
+    async fn from_request(
+        _: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        match read_json(request).await? {
+            Some(bytes) => parse_body(&bytes, request).map(Body),
+            None => Err(Problem::invalid(vec![Violation::new(
+                "",
+                "a JSON request body is required",
+            )])),
+        }
+    }
+}
+
+impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Option<Body<T>> {
+    const KIND: ExtractorKind = <Self as Extractor>::KIND;
+
+    fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        document_body::<T>(false, operation, components);
+    }
+
+    async fn from_request(
+        _: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        match read_json(request).await? {
+            Some(bytes) => parse_body(&bytes, request).map(|v| Some(Body(v))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Reads the bytes of a JSON body, or `None` when the request has none.
+async fn read_json<S>(request: &mut RequestParts<S>) -> Result<Option<axum::body::Bytes>, Problem> {
+    let limit = request.settings.body_limit;
+    let declared_length = content_length(&request.parts.headers);
+    if declared_length.is_some_and(|n| n > limit as u64) {
+        return Err(too_large(limit));
+    }
+    let content_type = request.parts.headers.get(header::CONTENT_TYPE).cloned();
+    let body = request.body.take().unwrap_or_default();
+    let bytes = match http_body_util::Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(e) if e.is::<http_body_util::LengthLimitError>() => return Err(too_large(limit)),
+        Err(_) => {
+            return Err(Problem::new(StatusCode::BAD_REQUEST)
+                .with_detail("the request body could not be read"))
+        }
+    };
+    if bytes.is_empty() && content_type.is_none() {
+        return Ok(None);
+    }
+    if !content_type.as_ref().is_some_and(is_json) {
+        let sent = content_type
+            .as_ref()
+            .and_then(|c| c.to_str().ok())
+            .unwrap_or("no Content-Type");
+        return Err(Problem::new(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            .with_detail(format!("the body must be application/json, not {sent}")));
+    }
+    Ok(Some(bytes).filter(|b| !b.is_empty()))
+}
+
+fn too_large(limit: usize) -> Problem {
+    Problem::new(StatusCode::PAYLOAD_TOO_LARGE).with_detail(format!(
+        "the body is larger than the limit of {limit} bytes"
+    ))
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// `application/json` or any `application/*+json`, with or without parameters.
+fn is_json(value: &http::HeaderValue) -> bool {
+    let Ok(text) = value.to_str() else {
+        return false;
+    };
+    let essence = text
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// readOnly handling, deserialization and validation, collecting every violation found.
+///
+/// Most bodies deserialize straight from their bytes: a scan against the type's shape first
+/// finds the readOnly properties sent, the nulls the schema refuses and the values callbacks
+/// read, and the readOnly fields are then reset on the typed value. A body that does not
+/// deserialize that way, or whose type cannot reset its readOnly fields, is read as JSON,
+/// stripped, and deserialized from that; so are types with a `oneOf`, where normalising
+/// integral floats first can change the variant chosen.
+fn parse_body<S, T: Schema + DeserializeOwned>(
+    bytes: &[u8],
+    request: &mut RequestParts<S>,
+) -> Result<T, Problem> {
+    let policy = request
+        .operation
+        .read_only
+        .unwrap_or(request.settings.read_only);
+    let reject = policy == ReadOnlyPolicy::Reject;
+    let reads = request.body_reads.clone();
+    let no_pointers = Vec::new();
+    let pointers = reads
+        .as_ref()
+        .as_ref()
+        .map_or(&no_pointers, |r| &r.pointers);
+    let sent = scan(bytes, T::SHAPE, pointers, reject);
+    if let Some(sent) = &sent {
+        if !sent.arrays_for_objects.is_empty() {
+            return Err(Problem::invalid(
+                sent.arrays_for_objects
+                    .iter()
+                    .map(|p| Violation::new(p.clone(), "must be an object, not an array"))
+                    .collect(),
+            ));
+        }
+    }
+    if let (Some(sent), Some(reads)) = (sent, reads.as_ref()) {
+        if !sent.through_array && !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+            if let Some(parsed) = parse_direct(bytes, request, reject, sent, reads) {
+                return parsed;
+            }
+        }
+    }
+    let mut json: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::invalid(vec![Violation::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })?;
+    // Callbacks read what the client sent: resolve them now, before readOnly stripping,
+    // rather than keep a copy of the whole body for later.
+    request.resolved_callbacks.clear();
+    for decl in request.operation.callbacks {
+        let resolved = crate::callback::target(decl, request, Some(&json));
+        request.resolved_callbacks.push((decl.name, resolved));
+    }
+    let mut removed = match policy {
+        ReadOnlyPolicy::Reject => Removed::new(),
+        ReadOnlyPolicy::Strip => Removed::without_list(),
+    };
+    T::strip_read_only(&mut json, &mut removed);
+    let mut violations: Vec<Violation> = removed
+        .nulls()
+        .iter()
+        .map(|p| {
+            Violation::new(
+                p.clone(),
+                "must not be null; leave the property out instead",
+            )
+        })
+        .collect();
+    if policy == ReadOnlyPolicy::Reject {
+        violations.extend(
+            removed
+                .pointers()
+                .iter()
+                .map(|p| Violation::new(p.clone(), "is read-only and must not be sent")),
+        );
+    }
+    if !violations.is_empty() {
+        return Err(Problem::invalid(violations));
+    }
+    let value: T = if const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+        crate::schema::normalize::integers(&mut json, T::SHAPE);
+        coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
+    } else {
+        // Most bodies deserialize as they are: no pass to make integral floats integers, no
+        // tracking of the position. Only a body that fails is read again from its bytes, with
+        // both, to accept `3.0` for an integer (JSON Schema does) or to say where it failed.
+        match T::deserialize(json) {
+            Ok(value) => value,
+            Err(_) => {
+                let mut json: Value = serde_json::from_slice(bytes)
+                    .map_err(|e| Problem::invalid(vec![Violation::new("", e.to_string())]))?;
+                T::strip_read_only(&mut json, &mut Removed::without_list());
+                crate::schema::normalize::integers(&mut json, T::SHAPE);
+                coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
+            }
+        }
+    };
+    validated(value)
+}
+
+fn validated<T: Schema>(value: T) -> Result<T, Problem> {
+    let violations = crate::validate(&value);
+    if violations.is_empty() {
+        Ok(value)
+    } else {
+        Err(Problem::invalid(violations))
+    }
+}
+
+/// The body deserialized straight from its bytes, or `None` when it must take the JSON path.
+fn parse_direct<S, T: Schema + DeserializeOwned>(
+    bytes: &[u8],
+    request: &mut RequestParts<S>,
+    reject: bool,
+    sent: Sent,
+    reads: &crate::callback::BodyReads,
+) -> Option<Result<T, Problem>> {
+    let mut value: T = serde_json::from_slice(bytes).ok()?;
+    if !reject && sent.any_read_only && !value.clear_read_only() {
+        return None;
+    }
+    let callbacks = request.operation.callbacks;
+    let mut sparse = None;
+    for (decl, whole_target) in callbacks.iter().zip(&reads.whole_target) {
+        let resolved = match whole_target {
+            Some(i) => crate::callback::target_from_value(decl, sent.found[*i].as_ref()),
+            None => {
+                let body = sparse.get_or_insert_with(|| {
+                    crate::callback::sparse_body(&reads.pointers, sent.found.clone())
+                });
+                crate::callback::target(decl, request, Some(body))
+            }
+        };
+        request.resolved_callbacks.push((decl.name, resolved));
+    }
+    let mut violations: Vec<Violation> = sent
+        .nulls
+        .into_iter()
+        .map(|p| Violation::new(p, "must not be null; leave the property out instead"))
+        .collect();
+    if reject {
+        violations.extend(
+            sent.read_only
+                .into_iter()
+                .map(|p| Violation::new(p, "is read-only and must not be sent")),
+        );
+    }
+    if !violations.is_empty() {
+        return Some(Err(Problem::invalid(violations)));
+    }
+    Some(validated(value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types() {
+        let ok = [
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/merge-patch+json",
+            "Application/JSON",
+        ];
+        for t in ok {
+            assert!(is_json(&http::HeaderValue::from_static(t)), "{t}");
+        }
+        for t in [
+            "text/plain",
+            "application/jsonx",
+            "application/x-www-form-urlencoded",
+        ] {
+            assert!(!is_json(&http::HeaderValue::from_static(t)), "{t}");
+        }
+    }
+}
