@@ -148,8 +148,11 @@ async fn the_service_answers_its_documented_errors() {
     null_url["orderStatusCallbackUrl"] = json!(null);
     null_url["customerRef"] = json!("ORD-4");
     assert_eq!(
-        place(&server, DEMO_CUSTOMER, null_url).await.problem(400)[0].0,
-        "/orderStatusCallbackUrl"
+        place(&server, DEMO_CUSTOMER, null_url).await.problem(400),
+        [(
+            "/orderStatusCallbackUrl".to_owned(),
+            "must not be null; leave the property out instead".to_owned()
+        )]
     );
 
     let missing = server.url(&format!(
