@@ -692,6 +692,27 @@ mod agrees_with_the_json_pass {
         }
     }
 
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(1024))]
+
+        /// Any bytes: no panic, and whatever serde_json reads as JSON, the scan reads too.
+        #[test]
+        fn never_panics_and_never_refuses_json(
+            value in json_value(),
+            cut in 0usize..64,
+            junk in proptest::collection::vec(any::<u8>(), 0..8),
+        ) {
+            let wanted: Vec<Vec<&str>> = WANTED.iter().map(|p| p.to_vec()).collect();
+            let mut bytes = value.to_string().into_bytes();
+            let at = bytes.len().saturating_sub(cut);
+            bytes.splice(at..at, junk);
+            let scanned = scan(&bytes, Order::SHAPE, &wanted, true);
+            if serde_json::from_slice::<Value>(&bytes).is_ok() {
+                prop_assert!(scanned.is_some(), "{}", String::from_utf8_lossy(&bytes));
+            }
+        }
+    }
+
     #[test]
     fn bytes_that_are_not_json_are_refused() {
         let none: &[Vec<&str>] = &[];
