@@ -215,29 +215,12 @@ impl<T: Schema> Schema for Option<T> {
     }
 }
 
-impl<T: Schema + ?Sized> Schema for Box<T> {
-    const SHAPE: &'static Shape = T::SHAPE;
-    fn schema(c: &mut Components) -> SchemaObject {
-        T::schema(c)
-    }
-    fn validate(&self, v: &mut Validator) {
-        (**self).validate(v)
-    }
-    fn strip_read_only(value: &mut Value, removed: &mut Removed) {
-        T::strip_read_only(value, removed)
-    }
-    fn strip_write_only(value: &mut Value) {
-        T::strip_write_only(value)
-    }
-    fn clear_read_only(&mut self) -> bool {
-        (**self).clear_read_only()
-    }
-}
-
-// Shared pointers cannot be changed in place: their bodies take the JSON path.
+/// Pointers and references share their target's schema. A `Box` can reset its target's
+/// readOnly fields; shared pointers and references cannot change it in place, so bodies of
+/// those types take the JSON path.
 macro_rules! transparent {
-    ($($wrapper:ident),*) => {$(
-        impl<T: Schema + ?Sized> Schema for $wrapper<T> {
+    ($([$($generics:tt)*] $ty:ty, $($clear:ident)?;)*) => {$(
+        impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = T::SHAPE;
             fn schema(c: &mut Components) -> SchemaObject { T::schema(c) }
             fn validate(&self, v: &mut Validator) { (**self).validate(v) }
@@ -245,25 +228,17 @@ macro_rules! transparent {
                 T::strip_read_only(value, removed)
             }
             fn strip_write_only(value: &mut Value) { T::strip_write_only(value) }
+            $(
+                fn $clear(&mut self) -> bool { (**self).clear_read_only() }
+            )?
         }
     )*};
 }
-transparent!(Rc, Arc);
-
-impl<T: Schema + ?Sized> Schema for &T {
-    const SHAPE: &'static Shape = T::SHAPE;
-    fn schema(c: &mut Components) -> SchemaObject {
-        T::schema(c)
-    }
-    fn validate(&self, v: &mut Validator) {
-        (**self).validate(v)
-    }
-    fn strip_read_only(value: &mut Value, removed: &mut Removed) {
-        T::strip_read_only(value, removed)
-    }
-    fn strip_write_only(value: &mut Value) {
-        T::strip_write_only(value)
-    }
+transparent! {
+    [T: Schema + ?Sized] Box<T>, clear_read_only;
+    [T: Schema + ?Sized] Rc<T>,;
+    [T: Schema + ?Sized] Arc<T>,;
+    [T: Schema + ?Sized] &T,;
 }
 
 /// Arrays of every kind share one schema and one way of visiting their items.

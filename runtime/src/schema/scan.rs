@@ -208,16 +208,22 @@ impl<'b> Scanner<'b> {
             self.path.push(Step::Index(index));
             self.value::<&str>(item, &[])?;
             self.path.pop();
-            self.skip_whitespace();
-            match self.peek()? {
-                b',' => self.at += 1,
-                b']' => {
-                    self.at += 1;
-                    return Some(());
-                }
-                _ => return None,
+            if self.closed(b']')? {
+                return Some(());
             }
             index += 1;
+        }
+    }
+
+    /// After an item: `Some(false)` past a comma, `Some(true)` past `close`, `None` otherwise.
+    fn closed(&mut self, close: u8) -> Option<bool> {
+        self.skip_whitespace();
+        let next = self.peek()?;
+        self.at += 1;
+        match next {
+            b',' => Some(false),
+            _ if next == close => Some(true),
+            _ => None,
         }
     }
 
@@ -249,14 +255,8 @@ impl<'b> Scanner<'b> {
                 self.path.push(Step::Key(raw));
                 self.property(shape, key, wanted)?;
                 self.path.pop();
-                self.skip_whitespace();
-                match self.peek()? {
-                    b',' => self.at += 1,
-                    b'}' => {
-                        self.at += 1;
-                        break;
-                    }
-                    _ => return None,
+                if self.closed(b'}')? {
+                    break;
                 }
             }
         }
