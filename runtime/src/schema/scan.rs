@@ -366,6 +366,13 @@ mod tests {
         }
     }
 
+    const fn read_only(field: FieldShape) -> FieldShape {
+        FieldShape {
+            read_only: true,
+            ..field
+        }
+    }
+
     const UUID: Shape = Shape::String {
         format: Some("uuid"),
     };
@@ -373,10 +380,7 @@ mod tests {
     const LINE: Shape = Shape::Object(&ObjectShape {
         name: "Line",
         fields: &[
-            FieldShape {
-                read_only: true,
-                ..property("id", &Shape::Optional(&UUID))
-            },
+            read_only(property("id", &Shape::Optional(&UUID))),
             property("upc", &TEXT),
             property(
                 "children",
@@ -388,10 +392,7 @@ mod tests {
     const ORDER: Shape = Shape::Object(&ObjectShape {
         name: "Order",
         fields: &[
-            FieldShape {
-                read_only: true,
-                ..property("id", &Shape::Optional(&UUID))
-            },
+            read_only(property("id", &Shape::Optional(&UUID))),
             FieldShape {
                 nullable: false,
                 ..property("callbackUrl", &Shape::Optional(&TEXT))
