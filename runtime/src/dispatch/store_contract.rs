@@ -166,6 +166,39 @@ async fn the_sqlite_wal_is_checkpointed_off_the_writer() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_wal_starts_over_while_writes_never_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("outbox.db")).unwrap();
+    // 64 MiB of bodies from producers that keep the writer busy: the checkpoint thread must
+    // hold it back to let the WAL start over, or the WAL grows past all of it.
+    const BODY: usize = 16 * 1024;
+    const EACH: usize = 64 * 1024 * 1024 / BODY / 32;
+    let producers: Vec<_> = (0..32)
+        .map(|p| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                for i in 0..EACH {
+                    let mut d = delivery(&format!("p{p}-{i}"), 0);
+                    d.body = vec![b'x'; BODY];
+                    store.enqueue(d).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for p in producers {
+        p.await.unwrap();
+    }
+    let wal = std::fs::metadata(dir.path().join("outbox.db-wal"))
+        .unwrap()
+        .len();
+    assert!(
+        wal < 24 * 1024 * 1024,
+        "the WAL grew to {} MiB while 64 MiB was written",
+        wal >> 20
+    );
+}
+
 #[tokio::test]
 async fn an_sqlite_outbox_in_memory_is_refused() {
     let Err(e) = SqliteStore::open(":memory:") else {
