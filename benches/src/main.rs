@@ -4,6 +4,8 @@
 //! ringback-bench delivery [N]   callbacks to a loopback receiver: dispatcher (memory, SQLite)
 //!                               against a bare signed reqwest loop, side by side, 3 rounds
 //!                               (RINGBACK_BENCH_ROUNDS changes it)
+//! ringback-bench paced [N]      only the delivery benchmark's paced part: N sends at 2,000/s
+//!                               (a durable `send`'s latency against the disk's floor)
 //! ringback-bench memory [N]     peak RSS with N pending deliveries in the SQLite outbox
 //! ringback-bench request        the order service's POST by ringback and by hand in plain
 //!                               axum, under wrk, side by side (needs `wrk`)
@@ -13,6 +15,7 @@
 //! ```
 
 mod compile;
+mod floor;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,6 +53,7 @@ fn main() {
         .expect("runtime");
     match args.first().map(String::as_str) {
         Some("delivery") => runtime.block_on(delivery(n(20_000))),
+        Some("paced") => runtime.block_on(async { paced(&receiver().await, n(10_000)).await }),
         Some("memory") => runtime.block_on(memory(n(100_000))),
         Some("request") => request(),
         Some("compile") => compile::compile(),
@@ -67,7 +71,9 @@ fn main() {
             compile::compile();
         }
         Some(other) => {
-            eprintln!("unknown benchmark {other:?}; use request, delivery, memory, compile or all");
+            eprintln!(
+                "unknown benchmark {other:?}; use request, delivery, paced, memory, compile or all"
+            );
             std::process::exit(2);
         }
     }
@@ -193,57 +199,89 @@ async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize, l
     let cb: Callback<OrderStatusChange> = Callback::new("bench", r.url.clone());
     r.reset(n);
     let started = Instant::now();
-    // Producers send concurrently, as request handlers would: as many as the bare loop has
-    // requests in flight.
-    let sends: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
-    let mut producers = Vec::new();
-    if let Load::Paced(rate) = load {
-        let mut tick = tokio::time::interval(Duration::from_secs(1) / rate);
-        for i in 0..n {
-            tick.tick().await;
-            let dispatcher = dispatcher.clone();
-            let cb = cb.clone();
-            let sends = sends.clone();
-            producers.push(tokio::spawn(async move {
-                let t = Instant::now();
-                dispatcher.send(&cb, &payload(i)).await.expect("send");
-                sends.lock().unwrap().push(t.elapsed());
-            }));
+    let sender = dispatcher.clone();
+    let sends = produce(n, load, move |i| {
+        let (dispatcher, cb) = (sender.clone(), cb.clone());
+        async move {
+            dispatcher.send(&cb, &payload(i)).await.expect("send");
         }
-    }
-    let per = n.div_ceil(PRODUCERS);
-    let saturated = if matches!(load, Load::Saturated) {
-        PRODUCERS
-    } else {
-        0
-    };
-    for p in 0..saturated {
-        let dispatcher = dispatcher.clone();
-        let cb = cb.clone();
-        let sends = sends.clone();
-        producers.push(tokio::spawn(async move {
-            let mut mine = Vec::with_capacity(per);
-            for i in (p * per)..((p + 1) * per).min(n) {
-                let t = Instant::now();
-                dispatcher.send(&cb, &payload(i)).await.expect("send");
-                mine.push(t.elapsed());
-            }
-            sends.lock().unwrap().extend(mine);
-        }));
-    }
-    for p in producers {
-        p.await.unwrap();
-    }
+    })
+    .await;
     r.wait().await;
     let elapsed = started.elapsed();
     worker.shutdown(Duration::from_secs(5)).await;
-    let mut sends = sends.lock().unwrap().clone();
-    sends.sort();
     let receipts = r.latencies();
     Run {
         rate: n as f64 / elapsed.as_secs_f64(),
         receipt_p50: percentile(&receipts, 0.5),
         receipt_p99: percentile(&receipts, 0.99),
+        send_p50: percentile(&sends, 0.5),
+        send_p99: percentile(&sends, 0.99),
+    }
+}
+
+/// Calls `send(i)` for every `i` below `n` under `load`, concurrently, as request handlers
+/// would, and returns how long each call took, sorted.
+async fn produce<F, Fut>(n: usize, load: Load, send: F) -> Vec<Duration>
+where
+    F: Fn(usize) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let sends: Arc<std::sync::Mutex<Vec<Duration>>> = Arc::default();
+    let mut producers = Vec::new();
+    match load {
+        Load::Paced(rate) => {
+            let mut tick = tokio::time::interval(Duration::from_secs(1) / rate);
+            for i in 0..n {
+                tick.tick().await;
+                let (send, sends) = (send.clone(), sends.clone());
+                producers.push(tokio::spawn(async move {
+                    let t = Instant::now();
+                    send(i).await;
+                    sends.lock().unwrap().push(t.elapsed());
+                }));
+            }
+        }
+        Load::Saturated => {
+            let per = n.div_ceil(PRODUCERS);
+            for p in 0..PRODUCERS {
+                let (send, sends) = (send.clone(), sends.clone());
+                producers.push(tokio::spawn(async move {
+                    let mut mine = Vec::with_capacity(per);
+                    for i in (p * per)..((p + 1) * per).min(n) {
+                        let t = Instant::now();
+                        send(i).await;
+                        mine.push(t.elapsed());
+                    }
+                    sends.lock().unwrap().extend(mine);
+                }));
+            }
+        }
+    }
+    for p in producers {
+        p.await.unwrap();
+    }
+    let mut sends = std::mem::take(&mut *sends.lock().unwrap());
+    sends.sort();
+    sends
+}
+
+/// The floor for a durable `send`: each payload, as `send` serializes it, appended to a log
+/// that answers once a sync covers it (see `floor.rs`), under the same load.
+async fn floor_run(dir: &std::path::Path, n: usize, load: Load) -> Run {
+    let log = Arc::new(floor::DurableLog::create(dir).expect("the floor's log"));
+    let started = Instant::now();
+    let sends = produce(n, load, move |i| {
+        let log = log.clone();
+        async move {
+            log.append(serde_json::to_vec(&payload(i)).unwrap()).await;
+        }
+    })
+    .await;
+    Run {
+        rate: n as f64 / started.elapsed().as_secs_f64(),
+        receipt_p50: Duration::ZERO,
+        receipt_p99: Duration::ZERO,
         send_p50: percentile(&sends, 0.5),
         send_p99: percentile(&sends, 0.99),
     }
@@ -345,6 +383,11 @@ async fn compare(r: &Receiver, n: usize, load: Load, bare: bool) {
         if bare {
             record("bare reqwest", bare_run(r, n).await, round);
         }
+        record(
+            "floor: write + fsync",
+            floor_run(dir.path(), n, load).await,
+            round,
+        );
         for (name, store) in stores(dir.path(), round).await {
             record(name, dispatcher_run(store, r, n, load).await, round);
         }
@@ -359,7 +402,9 @@ async fn compare(r: &Receiver, n: usize, load: Load, bare: bool) {
         let ms = |f: fn(&Run) -> Duration| {
             median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
         };
-        let ratio = ceiling.map_or(String::new(), |c| format!("{:.2}x bare  ", rate / c));
+        let ratio = ceiling
+            .filter(|_| name.starts_with("dispatcher"))
+            .map_or(String::new(), |c| format!("{:.2}x bare  ", rate / c));
         println!(
             "  {name:<22} {rate:>9.0}/s  {ratio}send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
             ms(|r| r.send_p50),
@@ -383,12 +428,15 @@ async fn delivery(n: usize) {
         rounds()
     );
     compare(&r, n, Load::Saturated, true).await;
-    let paced = (n / 2).max(1);
+    paced(&r, (n / 2).max(1)).await;
+}
+
+async fn paced(r: &Receiver, n: usize) {
     println!(
-        "## delivery, paced: {paced} callbacks at a steady {PACE}/s, {} rounds side by side",
+        "## delivery, paced: {n} callbacks at a steady {PACE}/s, {} rounds side by side",
         rounds()
     );
-    compare(&r, paced, Load::Paced(PACE), false).await;
+    compare(r, n, Load::Paced(PACE), false).await;
 }
 
 fn peak_rss_kib() -> u64 {
