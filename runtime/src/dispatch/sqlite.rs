@@ -15,6 +15,9 @@
 //! process crash loses none of them (they are in the WAL), and an operating-system crash or
 //! power cut can forget only the last few, whose deliveries are then attempted again. That
 //! keeps at least once, and saves an fsync per claim and per result.
+//!
+//! A checkpoint thread copies the WAL back into the database file from a connection of its
+//! own. It also keeps the WAL from growing while the store is busy: see `checkpoint`.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
