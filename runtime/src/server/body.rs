@@ -62,6 +62,17 @@ fn document_body<T: Schema>(
     });
 }
 
+/// The request's body, parsed and validated, or `None` when the request has none: what
+/// `Body` and `Option<Body>` share; they differ only in what a missing body means.
+async fn optional_body<S: Send + Sync, T: Schema + DeserializeOwned>(
+    request: &mut RequestParts<S>,
+) -> Result<Option<T>, Problem> {
+    match read_json(request).await? {
+        Some(bytes) => parse_body(&bytes, request).map(Some),
+        None => Ok(None),
+    }
+}
+
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
@@ -73,13 +84,9 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
         _: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        match read_json(request).await? {
-            Some(bytes) => parse_body(&bytes, request).map(Body),
-            None => Err(Problem::invalid(vec![Violation::new(
-                "",
-                "a JSON request body is required",
-            )])),
-        }
+        optional_body(request).await?.map(Body).ok_or_else(|| {
+            Problem::invalid(vec![Violation::new("", "a JSON request body is required")])
+        })
     }
 }
 
@@ -94,10 +101,7 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
         _: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        match read_json(request).await? {
-            Some(bytes) => parse_body(&bytes, request).map(|v| Some(Body(v))),
-            None => Ok(None),
-        }
+        Ok(optional_body(request).await?.map(Body))
     }
 }
 
