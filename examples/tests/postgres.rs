@@ -51,8 +51,148 @@ async fn fresh_database(test: &str) -> Option<String> {
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await
         .unwrap();
-    let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
-    Some(format!("{base}/{name}"))
+    // The same server and options (`?sslmode=...`), another database.
+    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
+    let base = address.rsplit_once('/').map(|(b, _)| b).unwrap_or(address);
+    let options = if options.is_empty() {
+        String::new()
+    } else {
+        format!("?{options}")
+    };
+    Some(format!("{base}/{name}{options}"))
+}
+
+/// `url` with its `sslmode` set to `mode`.
+fn with_sslmode(url: &str, mode: &str) -> String {
+    let (address, options) = url.split_once('?').unwrap_or((url, ""));
+    let mut kept: Vec<&str> = options
+        .split('&')
+        .filter(|o| !o.is_empty() && !o.starts_with("sslmode="))
+        .collect();
+    let mode = format!("sslmode={mode}");
+    kept.push(&mode);
+    format!("{address}?{}", kept.join("&"))
+}
+
+/// The CA that signed the test server's certificate (`.ci/postgres` makes one), or `None`
+/// (said loudly, and a failure under CI) when the server was started without it.
+fn test_ca(test: &str) -> Option<Vec<u8>> {
+    match std::env::var("RINGBACK_TEST_POSTGRES_CA")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        Some(path) => Some(std::fs::read(&path).unwrap_or_else(|e| panic!("{test}: {path}: {e}"))),
+        None if std::env::var_os("CI").is_some() => {
+            panic!(
+                "{test}: CI must provide RINGBACK_TEST_POSTGRES_CA (`.ci/postgres start` sets it)"
+            )
+        }
+        None => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED {test}: RINGBACK_TEST_POSTGRES_CA is not set; `eval \"$(bash .ci/postgres start)\"` starts a server with TLS and sets it."
+            );
+            None
+        }
+    }
+}
+
+/// How many of the database's sessions are encrypted, and how many are not, as the server
+/// sees them.
+async fn sessions(plain_url: &str, database: &str) -> (i64, i64) {
+    let (client, connection) = tokio_postgres::connect(plain_url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT count(*) FILTER (WHERE s.ssl), count(*) FILTER (WHERE NOT s.ssl)
+             FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+             WHERE a.datname = $1 AND a.pid <> pg_backend_pid()",
+            &[&database],
+        )
+        .await
+        .unwrap();
+    (row.get(0), row.get(1))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
+    const TEST: &str = "tls_verifies_the_server_and_encrypts_the_outbox_sessions";
+    let Some(plain) = fresh_database(TEST).await else {
+        return;
+    };
+    let Some(ca) = test_ca(TEST) else { return };
+    let database = plain.split_once('?').map_or(&*plain, |(a, _)| a);
+    let database = database.rsplit_once('/').unwrap().1.to_owned();
+    let tls = with_sslmode(&plain, "require");
+
+    // Trusting the server's CA: the store works, and its sessions are encrypted.
+    let store = PostgresStore::connect_with_ca(&tls, &ca).await.unwrap();
+    let now = SystemTime::now();
+    store
+        .enqueue(pending("tls-1", "http://127.0.0.1:9/hook", now))
+        .await
+        .unwrap();
+    assert_eq!(store.get("tls-1").await.unwrap().unwrap().id, "tls-1");
+    let (encrypted, unencrypted) = sessions(&plain, &database).await;
+    assert!(
+        encrypted >= 1 && unencrypted == 0,
+        "{encrypted} encrypted, {unencrypted} not"
+    );
+    drop(store);
+    // The pool's sessions close in the background.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sessions(&plain, &database).await != (0, 0) {
+        assert!(
+            Instant::now() < deadline,
+            "the dropped store's sessions stayed open"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // The public roots do not vouch for a private CA: refused, saying what to do.
+    let e = PostgresStore::connect(&tls)
+        .await
+        .err()
+        .expect("an untrusted server is refused");
+    assert!(
+        e.0.contains("connect_with_ca") && e.0.contains("certificate"),
+        "{e}"
+    );
+    // Even when TLS is only preferred, a server offering it must be trusted.
+    let e = PostgresStore::connect(&with_sslmode(&plain, "prefer"))
+        .await
+        .err()
+        .unwrap();
+    assert!(e.0.contains("connect_with_ca"), "{e}");
+
+    // A CA that did not sign the server's certificate is refused just the same.
+    let other = include_bytes!("data/other-ca.pem");
+    let e = PostgresStore::connect_with_ca(&tls, other)
+        .await
+        .err()
+        .unwrap();
+    assert!(e.0.contains("not trusted"), "{e}");
+
+    // The host name is checked too: the certificate names 127.0.0.1, not localhost.
+    let by_name = tls.replacen("127.0.0.1", "localhost", 1);
+    let e = PostgresStore::connect_with_ca(&by_name, &ca)
+        .await
+        .err()
+        .unwrap();
+    assert!(e.0.contains("does not name the host"), "{e}");
+
+    // sslmode=disable keeps plain TCP, whatever the roots.
+    let store = PostgresStore::connect_with_ca(&with_sslmode(&plain, "disable"), &ca)
+        .await
+        .unwrap();
+    assert_eq!(store.get("tls-1").await.unwrap().unwrap().id, "tls-1");
+    let (encrypted, unencrypted) = sessions(&plain, &database).await;
+    assert!(
+        encrypted == 0 && unencrypted >= 1,
+        "{encrypted} encrypted, {unencrypted} not"
+    );
 }
 
 fn pending(id: &str, url: &str, now: SystemTime) -> Delivery {

@@ -5,6 +5,8 @@
 mod metrics;
 #[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_tls;
 mod retry;
 mod signing;
 mod sqlite;

@@ -2,11 +2,17 @@
 //! deliveries with `FOR UPDATE SKIP LOCKED` and a lease, so two never attempt one delivery at
 //! the same time (unless a lease ran out), and a crashed instance's claims return to the pool
 //! when their leases end. The store creates and migrates its own tables.
+//!
+//! Connections use TLS as the URL's `sslmode` says (`disable`, `prefer` by default, or
+//! `require`), and always verify the server's certificate and host name when they do: see
+//! [`PostgresStore::connect`].
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
-use tokio_postgres::{NoTls, Row};
+use tokio_postgres::Row;
+
+use super::postgres_tls::{Roots, Rustls};
 
 use super::store::{
     Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, StoreError, StoreFuture,
@@ -65,8 +71,34 @@ fn time(ms: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64)
 }
 
-fn error(e: impl std::fmt::Display) -> StoreError {
-    StoreError(e.to_string())
+/// The error and every cause under it: tokio-postgres keeps the reason a connection failed
+/// (a refused certificate, a reset) in the cause, not in its own message.
+fn error(e: impl std::error::Error) -> StoreError {
+    let mut message = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !message.contains(&text) {
+            message = format!("{message}: {text}");
+        }
+        cause = c.source();
+    }
+    StoreError(message)
+}
+
+/// A refused certificate says what went wrong, not what to do about it.
+fn untrusted_hint(e: StoreError) -> StoreError {
+    let hint = if e.0.contains("not valid for name") {
+        "the PostgreSQL server's TLS certificate does not name the host in the URL; connect by \
+         a name or address the certificate holds"
+    } else if e.0.contains("certificate") {
+        "the PostgreSQL server's TLS certificate is not trusted; pass the CA that signed it to \
+         PostgresStore::connect_with_ca, or, on a network you trust, add sslmode=disable to the \
+         URL"
+    } else {
+        return e;
+    };
+    StoreError(format!("{}: {hint}", e.0))
 }
 
 fn delivery(row: &Row) -> Delivery {
@@ -89,18 +121,52 @@ fn delivery(row: &Row) -> Delivery {
 impl PostgresStore {
     /// Connects to `url` (`postgres://user:password@host:port/database`), creating or
     /// migrating the store's tables.
+    ///
+    /// TLS follows the URL's `sslmode`: `disable` connects in plain TCP; `prefer` (the default)
+    /// uses TLS when the server offers it; `require` refuses a server that does not. When TLS
+    /// is used, the server's certificate must chain to a public root (the Mozilla root store)
+    /// and name the URL's host; a server that fails that check is refused, even under
+    /// `prefer`. For a server whose certificate comes from a private CA, use
+    /// [`connect_with_ca`](Self::connect_with_ca).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// use ringback::dispatch::PostgresStore;
+    /// let store = PostgresStore::connect("postgres://app@db.example.com/app?sslmode=require").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::open(url, Roots::Public).await
+    }
+
+    /// Connects as [`connect`](Self::connect) does, but trusts only the CA certificates in
+    /// `ca_pem` (the contents of a PEM file, such as a cloud provider's bundle or the
+    /// server's own CA) to vouch for the server.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+    /// use ringback::dispatch::PostgresStore;
+    /// let ca = std::fs::read("/etc/ssl/certs/db-ca.pem")?;
+    /// let url = "postgres://app@db.internal/app?sslmode=require";
+    /// let store = PostgresStore::connect_with_ca(url, &ca).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with_ca(url: &str, ca_pem: &[u8]) -> Result<Self, StoreError> {
+        Self::open(url, Roots::Pem(ca_pem)).await
+    }
+
+    async fn open(url: &str, roots: Roots<'_>) -> Result<Self, StoreError> {
         let config: tokio_postgres::Config = url.parse().map_err(error)?;
         let manager = Manager::from_config(
             config,
-            NoTls,
+            Rustls::new(roots)?,
             ManagerConfig {
                 recycling_method: RecyclingMethod::Fast,
             },
         );
         let pool = Pool::builder(manager).max_size(16).build().map_err(error)?;
         let store = PostgresStore { pool };
-        store.migrate().await?;
+        store.migrate().await.map_err(untrusted_hint)?;
         Ok(store)
     }
 
