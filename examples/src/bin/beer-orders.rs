@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID]...
-//!             [--outbox FILE] [--secret whsec_...] [--allow-loopback] [--status-interval SECS]
+//!             [--outbox FILE|URL] [--outbox-ca PEM] [--secret whsec_...] [--allow-loopback]
+//!             [--status-interval SECS]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
 //! ```
@@ -10,19 +11,21 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
+use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, PostgresStore, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
 use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID]...
-              [--outbox FILE] [--secret whsec_...] [--allow-loopback] [--status-interval SECS]
-              [--attempt-timeout SECS]
+              [--outbox FILE|URL] [--outbox-ca PEM] [--secret whsec_...] [--allow-loopback]
+              [--status-interval SECS] [--attempt-timeout SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
       file --outbox (default beer-orders-outbox.db), or in PostgreSQL when --outbox is a
-      postgres:// URL (several instances then share it), until delivered, signed with --secret
+      postgres:// URL (several instances then share it; TLS as its sslmode says, the server
+      vouched for by the public roots or by the CA certificates in --outbox-ca), until
+      delivered, signed with --secret
       (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
@@ -82,6 +85,7 @@ struct Options {
     public_url: Option<String>,
     customers: Vec<uuid::Uuid>,
     outbox: String,
+    outbox_ca: Option<String>,
     secret: Secret,
     allow_loopback: bool,
     status_interval: Duration,
@@ -94,6 +98,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         public_url: None,
         customers: vec![DEMO_CUSTOMER],
         outbox: "beer-orders-outbox.db".to_owned(),
+        outbox_ca: None,
         secret: DEMO_SECRET.parse()?,
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
@@ -111,6 +116,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .push(id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?);
             }
             "--outbox" => o.outbox = value("--outbox")?,
+            "--outbox-ca" => o.outbox_ca = Some(value("--outbox-ca")?),
             "--secret" => {
                 o.secret = value("--secret")?
                     .parse()
@@ -147,10 +153,17 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
         config = config.attempt_timeout(timeout);
     }
     // The one line that picks the store: a PostgreSQL URL shares the outbox between instances.
-    if o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://") {
-        Dispatcher::postgres(&o.outbox, config).await
-    } else {
-        Dispatcher::sqlite(&o.outbox, config)
+    let postgres = o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://");
+    match (&o.outbox_ca, postgres) {
+        (None, true) => Dispatcher::postgres(&o.outbox, config).await,
+        (None, false) => Dispatcher::sqlite(&o.outbox, config),
+        (Some(ca), true) => {
+            let pem = std::fs::read(ca).map_err(|e| format!("--outbox-ca {ca}: {e}"))?;
+            PostgresStore::connect_with_ca(&o.outbox, &pem)
+                .await
+                .map(|store| Dispatcher::new(store, config))
+        }
+        (Some(_), false) => return Err("--outbox-ca applies only to a postgres:// --outbox".into()),
     }
     .map_err(|e| format!("--outbox {}: {e}", o.outbox))
 }
@@ -231,6 +244,7 @@ fn demo() -> Result<(), String> {
             public_url: None,
             customers: vec![DEMO_CUSTOMER],
             outbox: outbox.display().to_string(),
+            outbox_ca: None,
             secret,
             allow_loopback: true,
             status_interval: Duration::from_secs(1),
