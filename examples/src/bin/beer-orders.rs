@@ -165,7 +165,14 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
         }
         (Some(_), false) => return Err("--outbox-ca applies only to a postgres:// --outbox".into()),
     }
-    .map_err(|e| format!("--outbox {}: {e}", o.outbox))
+    .map_err(|e| {
+        // The store's advice names its API; here the CA comes in through a flag.
+        let e = e.to_string().replace(
+            "pass the CA that signed it to PostgresStore::connect_with_ca",
+            "pass the CA that signed it with --outbox-ca FILE",
+        );
+        format!("--outbox {}: {e}", o.outbox)
+    })
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
