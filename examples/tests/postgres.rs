@@ -193,6 +193,31 @@ async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
         encrypted == 0 && unencrypted >= 1,
         "{encrypted} encrypted, {unencrypted} not"
     );
+
+    // A Unix socket has no host name to check and no TLS: under `prefer` the store connects
+    // in plain, as it did before TLS was supported; under `require` it is refused.
+    match std::env::var("RINGBACK_TEST_POSTGRES_SOCKET") {
+        Ok(dir) if !dir.is_empty() => {
+            let port = plain.rsplit_once(':').unwrap().1.split('/').next().unwrap();
+            let socket = format!("host={dir} port={port} user=postgres dbname={database}");
+            let store = PostgresStore::connect(&socket).await.unwrap();
+            assert_eq!(store.get("tls-1").await.unwrap().unwrap().id, "tls-1");
+            let e = PostgresStore::connect(&format!("{socket} sslmode=require"))
+                .await
+                .err()
+                .unwrap();
+            assert!(e.0.contains("TLS"), "{e}");
+        }
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("{TEST}: CI must provide RINGBACK_TEST_POSTGRES_SOCKET (`.ci/postgres start` sets it)")
+        }
+        _ => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED the Unix-socket part of {TEST}: RINGBACK_TEST_POSTGRES_SOCKET is not set"
+            );
+        }
+    }
 }
 
 fn pending(id: &str, url: &str, now: SystemTime) -> Delivery {

@@ -74,11 +74,13 @@ where
     type Error = io::Error;
 
     fn make_tls_connect(&mut self, host: &str) -> io::Result<Connect> {
-        let name = ServerName::try_from(host.to_owned())
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        // tokio-postgres asks here for every connection, a Unix socket's too (with no host),
+        // before it knows whether TLS will be used (a server never offers it on a Unix
+        // socket); a name that cannot be checked fails the handshake, if there is one, not
+        // the connection.
         Ok(Connect {
             config: self.0.clone(),
-            name,
+            name: ServerName::try_from(host.to_owned()).map_err(|e| e.to_string()),
         })
     }
 }
@@ -86,7 +88,7 @@ where
 /// One connection's TLS handshake, for the host it was made for.
 pub(super) struct Connect {
     config: Arc<ClientConfig>,
-    name: ServerName<'static>,
+    name: Result<ServerName<'static>, String>,
 }
 
 impl<S> TlsConnect<S> for Connect
@@ -99,8 +101,11 @@ where
 
     fn connect(self, stream: S) -> Self::Future {
         Box::pin(async move {
+            let name = self.name.map_err(|e| {
+                io::Error::new(io::ErrorKind::InvalidInput, format!("the host name: {e}"))
+            })?;
             let connector = tokio_rustls::TlsConnector::from(self.config);
-            Ok(TlsStream(connector.connect(self.name, stream).await?))
+            Ok(TlsStream(connector.connect(name, stream).await?))
         })
     }
 }
@@ -157,6 +162,14 @@ mod tests {
         let pem = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         let e = Rustls::new(Roots::Pem(pem)).err().unwrap();
         assert!(e.0.contains("CA certificate"), "{e}");
+    }
+
+    #[test]
+    fn a_connection_without_a_host_name_is_not_refused_before_tls_is_asked_for() {
+        // A Unix socket: tokio-postgres passes "" for the host.
+        let mut tls = Rustls::new(Roots::Public).unwrap();
+        let connect = MakeTlsConnect::<tokio::net::TcpStream>::make_tls_connect(&mut tls, "");
+        assert!(connect.unwrap().name.is_err());
     }
 
     #[test]
