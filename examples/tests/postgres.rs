@@ -116,6 +116,18 @@ async fn sessions(plain_url: &str, database: &str) -> (i64, i64) {
     (row.get(0), row.get(1))
 }
 
+/// Waits for a dropped store's sessions, which its pool closes in the background.
+async fn all_closed(plain_url: &str, database: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while sessions(plain_url, database).await != (0, 0) {
+        assert!(
+            Instant::now() < deadline,
+            "the dropped store's sessions stayed open"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
     const TEST: &str = "tls_verifies_the_server_and_encrypts_the_outbox_sessions";
@@ -141,15 +153,24 @@ async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
         "{encrypted} encrypted, {unencrypted} not"
     );
     drop(store);
-    // The pool's sessions close in the background.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while sessions(&plain, &database).await != (0, 0) {
-        assert!(
-            Instant::now() < deadline,
-            "the dropped store's sessions stayed open"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    all_closed(&plain, &database).await;
+
+    // libpq's way of saying the same, in the URL alone: verify-full and a CA file.
+    let ca_file = std::env::var("RINGBACK_TEST_POSTGRES_CA").unwrap();
+    let libpq = format!(
+        "{}&sslrootcert={}",
+        with_sslmode(&plain, "verify-full"),
+        ca_file.replace('/', "%2F")
+    );
+    let store = PostgresStore::connect(&libpq).await.unwrap();
+    assert_eq!(store.get("tls-1").await.unwrap().unwrap().id, "tls-1");
+    assert_eq!(
+        sessions(&plain, &database).await.1,
+        0,
+        "only encrypted sessions"
+    );
+    drop(store);
+    all_closed(&plain, &database).await;
 
     // The public roots do not vouch for a private CA: refused, saying what to do.
     let e = PostgresStore::connect(&tls)

@@ -168,7 +168,7 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
     .map_err(|e| {
         // The store's advice names its API; here the CA comes in through a flag.
         let e = e.to_string().replace(
-            "pass the CA that signed it to PostgresStore::connect_with_ca",
+            "pass the CA that signed it to PostgresStore::connect_with_ca or name its file in the URL (sslrootcert=FILE)",
             "pass the CA that signed it with --outbox-ca FILE",
         );
         format!("--outbox {}: {e}", o.outbox)

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::Row;
 
-use super::postgres_tls::{Roots, Rustls};
+use super::postgres_tls::{Libpq, Roots, Rustls};
 
 use super::store::{
     Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, StoreError, StoreFuture,
@@ -93,8 +93,8 @@ fn untrusted_hint(e: StoreError) -> StoreError {
          a name or address the certificate holds"
     } else if e.0.contains("certificate") {
         "the PostgreSQL server's TLS certificate is not trusted; pass the CA that signed it to \
-         PostgresStore::connect_with_ca, or, on a network you trust, add sslmode=disable to the \
-         URL"
+         PostgresStore::connect_with_ca or name its file in the URL (sslrootcert=FILE), or, on \
+         a network you trust, add sslmode=disable to the URL"
     } else {
         return e;
     };
@@ -123,11 +123,14 @@ impl PostgresStore {
     /// migrating the store's tables.
     ///
     /// TLS follows the URL's `sslmode`: `disable` connects in plain TCP; `prefer` (the default)
-    /// uses TLS when the server offers it; `require` refuses a server that does not. When TLS
-    /// is used, the server's certificate must chain to a public root (the Mozilla root store)
-    /// and name the URL's host; a server that fails that check is refused, even under
-    /// `prefer`. For a server whose certificate comes from a private CA, use
-    /// [`connect_with_ca`](Self::connect_with_ca).
+    /// uses TLS when the server offers it; `require` (or libpq's `verify-full`, the same here)
+    /// refuses a server that does not. When TLS is used, the server's certificate must chain
+    /// to a public root (the Mozilla root store) and name the URL's host; a server that fails
+    /// that check is refused, even under `prefer`. For a server whose certificate comes from a
+    /// private CA, name the CA's PEM file with libpq's `sslrootcert` option
+    /// (`?sslmode=verify-full&sslrootcert=/etc/db-ca.pem`), or pass its contents to
+    /// [`connect_with_ca`](Self::connect_with_ca). A Unix socket stays plain: the server
+    /// offers no TLS there.
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
@@ -136,7 +139,15 @@ impl PostgresStore {
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::open(url, Roots::Public).await
+        let libpq = Libpq::read(url)?;
+        match &libpq.root_cert {
+            None => Self::open(&libpq.rest, Roots::Public).await,
+            Some(file) => {
+                let pem = std::fs::read(file)
+                    .map_err(|e| StoreError(format!("sslrootcert={file}: {e}")))?;
+                Self::open(&libpq.rest, Roots::Pem(&pem)).await
+            }
+        }
     }
 
     /// Connects as [`connect`](Self::connect) does, but trusts only the CA certificates in
@@ -152,7 +163,15 @@ impl PostgresStore {
     /// # Ok(()) }
     /// ```
     pub async fn connect_with_ca(url: &str, ca_pem: &[u8]) -> Result<Self, StoreError> {
-        Self::open(url, Roots::Pem(ca_pem)).await
+        let libpq = Libpq::read(url)?;
+        if libpq.root_cert.is_some() {
+            return Err(StoreError(
+                "the URL names a CA file (sslrootcert) and connect_with_ca was given one too; \
+                 keep one"
+                    .into(),
+            ));
+        }
+        Self::open(&libpq.rest, Roots::Pem(ca_pem)).await
     }
 
     async fn open(url: &str, roots: Roots<'_>) -> Result<Self, StoreError> {

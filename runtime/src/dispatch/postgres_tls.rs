@@ -147,9 +147,134 @@ impl<S: AsyncRead + AsyncWrite + Unpin> tokio_postgres::tls::TlsStream for TlsSt
     }
 }
 
+/// A connection string with the libpq TLS options tokio-postgres does not read taken out:
+/// `sslmode=verify-full` becomes `require` (which verifies as much here), and
+/// `sslrootcert=FILE` becomes the CA file to trust. Both forms are read: a URL
+/// (`postgres://...?sslmode=verify-full&sslrootcert=%2Fetc%2Fdb-ca.pem`) and key=value pairs
+/// (`host=db sslmode=verify-full sslrootcert=/etc/db-ca.pem`).
+#[derive(Debug, PartialEq)]
+pub(super) struct Libpq {
+    pub(super) rest: String,
+    pub(super) root_cert: Option<String>,
+}
+
+impl Libpq {
+    pub(super) fn read(connection: &str) -> Result<Self, StoreError> {
+        if !connection.contains("sslrootcert") && !connection.contains("verify-") {
+            // Nothing to take out: the string goes to tokio-postgres exactly as given.
+            return Ok(Libpq {
+                rest: connection.to_owned(),
+                root_cert: None,
+            });
+        }
+        let mut root_cert = None;
+        let mut keep = |key: &str, value: String| -> Result<Option<String>, StoreError> {
+            Ok(match (key, value.as_str()) {
+                ("sslrootcert", _) => {
+                    root_cert = Some(value);
+                    None
+                }
+                ("sslmode", "verify-full") => Some("require".to_owned()),
+                ("sslmode", "verify-ca") => {
+                    return Err(StoreError(
+                        "sslmode=verify-ca: the server's host name is always checked too; use \
+                         sslmode=verify-full (or require), and a host name the certificate holds"
+                            .into(),
+                    ))
+                }
+                _ => Some(value),
+            })
+        };
+        let url = ["postgres://", "postgresql://"]
+            .iter()
+            .any(|scheme| connection.starts_with(scheme));
+        let rest = if url {
+            let (address, query) = connection.split_once('?').unwrap_or((connection, ""));
+            let mut kept = Vec::new();
+            for pair in query.split('&').filter(|p| !p.is_empty()) {
+                let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+                let decoded = percent_encoding::percent_decode_str(value)
+                    .decode_utf8_lossy()
+                    .into_owned();
+                if let Some(new) = keep(key, decoded.clone())? {
+                    // Values left alone keep their encoding.
+                    let value = if new == decoded {
+                        value.to_owned()
+                    } else {
+                        new
+                    };
+                    kept.push(format!("{key}={value}"));
+                }
+            }
+            match kept.is_empty() {
+                true => address.to_owned(),
+                false => format!("{address}?{}", kept.join("&")),
+            }
+        } else {
+            let mut kept = Vec::new();
+            for pair in connection.split_whitespace() {
+                match pair.split_once('=') {
+                    Some((key, value)) => {
+                        if let Some(value) = keep(key, value.to_owned())? {
+                            kept.push(format!("{key}={value}"));
+                        }
+                    }
+                    None => kept.push(pair.to_owned()),
+                }
+            }
+            kept.join(" ")
+        };
+        Ok(Libpq { rest, root_cert })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn read(connection: &str) -> (String, Option<String>) {
+        let libpq = Libpq::read(connection).unwrap();
+        (libpq.rest, libpq.root_cert)
+    }
+
+    #[test]
+    fn libpq_tls_options_are_read_from_a_url() {
+        assert_eq!(
+            read("postgres://app@db/app?sslmode=verify-full&sslrootcert=%2Fetc%2Fdb%20ca.pem&application_name=a%20b"),
+            (
+                "postgres://app@db/app?sslmode=require&application_name=a%20b".to_owned(),
+                Some("/etc/db ca.pem".to_owned())
+            )
+        );
+        assert_eq!(
+            read("postgresql://app@db/app?sslrootcert=ca.pem"),
+            (
+                "postgresql://app@db/app".to_owned(),
+                Some("ca.pem".to_owned())
+            )
+        );
+        assert_eq!(
+            read("postgres://app@db/app?sslmode=disable"),
+            ("postgres://app@db/app?sslmode=disable".to_owned(), None)
+        );
+    }
+
+    #[test]
+    fn libpq_tls_options_are_read_from_key_value_pairs() {
+        assert_eq!(
+            read("host=db user=app sslmode=verify-full sslrootcert=/etc/ca.pem"),
+            (
+                "host=db user=app sslmode=require".to_owned(),
+                Some("/etc/ca.pem".to_owned())
+            )
+        );
+    }
+
+    #[test]
+    fn verify_ca_is_refused_with_what_to_use_instead() {
+        let e = Libpq::read("postgres://db/app?sslmode=verify-ca").unwrap_err();
+        assert!(e.0.contains("verify-full"), "{e}");
+    }
 
     #[test]
     fn a_ca_file_without_certificates_is_refused_with_what_was_expected() {
