@@ -52,7 +52,7 @@ async fn fresh_database(test: &str) -> Option<String> {
         .await
         .unwrap();
     // The same server and options (`?sslmode=...`), another database.
-    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
+    let (address, options) = address_and_options(&url);
     let base = address.rsplit_once('/').map(|(b, _)| b).unwrap_or(address);
     let options = if options.is_empty() {
         String::new()
@@ -62,9 +62,14 @@ async fn fresh_database(test: &str) -> Option<String> {
     Some(format!("{base}/{name}{options}"))
 }
 
+/// A URL's part before `?`, and its options after.
+fn address_and_options(url: &str) -> (&str, &str) {
+    url.split_once('?').unwrap_or((url, ""))
+}
+
 /// `url` with its `sslmode` set to `mode`.
 fn with_sslmode(url: &str, mode: &str) -> String {
-    let (address, options) = url.split_once('?').unwrap_or((url, ""));
+    let (address, options) = address_and_options(url);
     let mut kept: Vec<&str> = options
         .split('&')
         .filter(|o| !o.is_empty() && !o.starts_with("sslmode="))
@@ -135,8 +140,12 @@ async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
         return;
     };
     let Some(ca) = test_ca(TEST) else { return };
-    let database = plain.split_once('?').map_or(&*plain, |(a, _)| a);
-    let database = database.rsplit_once('/').unwrap().1.to_owned();
+    let database = address_and_options(&plain)
+        .0
+        .rsplit_once('/')
+        .unwrap()
+        .1
+        .to_owned();
     let tls = with_sslmode(&plain, "require");
 
     // Trusting the server's CA: the store works, and its sessions are encrypted.

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID]...
-//!             [--outbox FILE|URL] [--outbox-ca PEM] [--secret whsec_...] [--allow-loopback]
+//!             [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
 //!             [--status-interval SECS]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
@@ -11,20 +11,20 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, PostgresStore, Secret};
+use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
 use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID]...
-              [--outbox FILE|URL] [--outbox-ca PEM] [--secret whsec_...] [--allow-loopback]
+              [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
               [--status-interval SECS] [--attempt-timeout SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
       file --outbox (default beer-orders-outbox.db), or in PostgreSQL when --outbox is a
       postgres:// URL (several instances then share it; TLS as its sslmode says, the server
-      vouched for by the public roots or by the CA certificates in --outbox-ca), until
+      vouched for by the public roots or by the CA file its sslrootcert names), until
       delivered, signed with --secret
       (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
@@ -85,7 +85,6 @@ struct Options {
     public_url: Option<String>,
     customers: Vec<uuid::Uuid>,
     outbox: String,
-    outbox_ca: Option<String>,
     secret: Secret,
     allow_loopback: bool,
     status_interval: Duration,
@@ -98,7 +97,6 @@ fn options(args: &[String]) -> Result<Options, String> {
         public_url: None,
         customers: vec![DEMO_CUSTOMER],
         outbox: "beer-orders-outbox.db".to_owned(),
-        outbox_ca: None,
         secret: DEMO_SECRET.parse()?,
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
@@ -116,7 +114,6 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .push(id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?);
             }
             "--outbox" => o.outbox = value("--outbox")?,
-            "--outbox-ca" => o.outbox_ca = Some(value("--outbox-ca")?),
             "--secret" => {
                 o.secret = value("--secret")?
                     .parse()
@@ -153,26 +150,12 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
         config = config.attempt_timeout(timeout);
     }
     // The one line that picks the store: a PostgreSQL URL shares the outbox between instances.
-    let postgres = o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://");
-    match (&o.outbox_ca, postgres) {
-        (None, true) => Dispatcher::postgres(&o.outbox, config).await,
-        (None, false) => Dispatcher::sqlite(&o.outbox, config),
-        (Some(ca), true) => {
-            let pem = std::fs::read(ca).map_err(|e| format!("--outbox-ca {ca}: {e}"))?;
-            PostgresStore::connect_with_ca(&o.outbox, &pem)
-                .await
-                .map(|store| Dispatcher::new(store, config))
-        }
-        (Some(_), false) => return Err("--outbox-ca applies only to a postgres:// --outbox".into()),
+    if o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://") {
+        Dispatcher::postgres(&o.outbox, config).await
+    } else {
+        Dispatcher::sqlite(&o.outbox, config)
     }
-    .map_err(|e| {
-        // The store's advice names its API; here the CA comes in through a flag.
-        let e = e.to_string().replace(
-            "pass the CA that signed it to PostgresStore::connect_with_ca or name its file in the URL (sslrootcert=FILE)",
-            "pass the CA that signed it with --outbox-ca FILE",
-        );
-        format!("--outbox {}: {e}", o.outbox)
-    })
+    .map_err(|e| format!("--outbox {}: {e}", o.outbox))
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
@@ -251,7 +234,6 @@ fn demo() -> Result<(), String> {
             public_url: None,
             customers: vec![DEMO_CUSTOMER],
             outbox: outbox.display().to_string(),
-            outbox_ca: None,
             secret,
             allow_loopback: true,
             status_interval: Duration::from_secs(1),

@@ -92,9 +92,9 @@ fn untrusted_hint(e: StoreError) -> StoreError {
         "the PostgreSQL server's TLS certificate does not name the host in the URL; connect by \
          a name or address the certificate holds"
     } else if e.0.contains("certificate") {
-        "the PostgreSQL server's TLS certificate is not trusted; pass the CA that signed it to \
-         PostgresStore::connect_with_ca or name its file in the URL (sslrootcert=FILE), or, on \
-         a network you trust, add sslmode=disable to the URL"
+        "the PostgreSQL server's TLS certificate is not trusted; name the CA that signed it in \
+         the URL (sslrootcert=FILE) or pass it to PostgresStore::connect_with_ca, or, on a \
+         network you trust, add sslmode=disable to the URL"
     } else {
         return e;
     };
