@@ -1,0 +1,311 @@
+//! `Schema::schema`: the OpenAPI schema object, registered as a component unless inline.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::shape::{static_required, string_enum};
+use super::Patterns;
+use crate::schema::model::*;
+
+pub(super) fn schema_fn(cont: &Container, patterns: &mut Patterns) -> TokenStream {
+    let body = match &cont.body {
+        Body::Struct(fields) => {
+            let object = object_schema(fields, patterns, cont.deny_unknown_fields);
+            quote!(let mut __s = #object;)
+        }
+        Body::Newtype(f) => {
+            let property = property_schema(f, patterns);
+            quote!(let mut __s = #property;)
+        }
+        Body::Enum { variants, tagging } => enum_schema(variants, tagging, patterns),
+    };
+    let description = opt_string(&cont.description);
+    let deprecated = cont.deprecated;
+    let example = cont.example.as_ref().map(
+        |e| quote!(__s.example = ::ringback::__private::Some(::ringback::__private::example(#e));),
+    );
+    let annotate = quote! {
+        if let ::ringback::__private::Some(d) = #description {
+            __s.description = ::ringback::__private::Some(::ringback::__private::string(d));
+        }
+        if #deprecated {
+            __s.deprecated = true;
+        }
+        #example
+    };
+    match &cont.component {
+        Some(name) => quote! {
+            __components.register(
+                #name,
+                ::core::any::type_name::<Self>(),
+                |__components: &mut ::ringback::__private::Components| {
+                    #body
+                    #annotate
+                    __s
+                },
+            )
+        },
+        None => quote! {
+            #body
+            #annotate
+            __s
+        },
+    }
+}
+
+fn object_schema(fields: &[Field], patterns: &mut Patterns, deny_unknown: bool) -> TokenStream {
+    let mut statements = Vec::new();
+    for f in fields.iter().filter(|f| !f.skip) {
+        let ty = f.ty;
+        if f.flatten {
+            statements.push(quote! {
+                __o.all_of.push(<#ty as ::ringback::__private::Schema>::schema(__components));
+            });
+            continue;
+        }
+        let json = &f.json_name;
+        let property = property_schema(f, patterns);
+        let required = static_required(f);
+        statements.push(quote! {
+            if #required && !::ringback::__private::shape::is_optional(
+                <#ty as ::ringback::__private::Schema>::SHAPE
+            ) {
+                __o.required.push(::ringback::__private::string(#json));
+            }
+            __o.properties.push((::ringback::__private::string(#json), #property));
+        });
+    }
+    let deny = deny_unknown.then(|| {
+        quote! {
+            __o.additional_properties = ::ringback::__private::Some(
+                ::ringback::__private::AdditionalProperties::Forbidden,
+            );
+        }
+    });
+    quote! {{
+        let mut __o = ::ringback::__private::SchemaObject::of_type(
+            ::ringback::__private::Type::Object,
+        );
+        #(#statements)*
+        #deny
+        __o
+    }}
+}
+
+/// A field's schema with its `#[schema]` annotations and rules applied.
+fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
+    let ty = f.ty;
+    let mut sets = Vec::new();
+    if let Some(d) = &f.description {
+        sets.push(quote!(__p.description = ::ringback::__private::Some(::ringback::__private::string(#d));));
+    }
+    if f.is_read_only() {
+        sets.push(quote!(__p.read_only = true;));
+    }
+    if f.is_write_only() {
+        sets.push(quote!(__p.write_only = true;));
+    }
+    if f.forbids_null() {
+        sets.push(quote!(__p.nullable = false;));
+    }
+    if f.deprecated {
+        sets.push(quote!(__p.deprecated = true;));
+    }
+    if let Some(format) = &f.format {
+        sets.push(quote!(__p.format = ::ringback::__private::Some(::ringback::__private::string(#format));));
+    }
+    if let Some(example) = &f.example {
+        sets.push(quote!(__p.example = ::ringback::__private::Some(::ringback::__private::example(#example));));
+    }
+    for rule in &f.rules {
+        let set = match (&rule.value, rule.kind) {
+            (RuleValue::Number(n), kind) => {
+                let field = match kind {
+                    RuleKind::Minimum => quote!(minimum),
+                    RuleKind::Maximum => quote!(maximum),
+                    RuleKind::ExclusiveMinimum => quote!(exclusive_minimum),
+                    _ => quote!(exclusive_maximum),
+                };
+                let n = number_literal(*n);
+                quote!(__p.#field = ::ringback::__private::Some(#n);)
+            }
+            (RuleValue::Count(n), kind) => {
+                let field = match kind {
+                    RuleKind::MinLength => quote!(min_length),
+                    RuleKind::MaxLength => quote!(max_length),
+                    RuleKind::MinItems => quote!(min_items),
+                    _ => quote!(max_items),
+                };
+                quote!(__p.#field = ::ringback::__private::Some(#n);)
+            }
+            (RuleValue::Pattern(lit), _) => {
+                let pattern = patterns.get(lit, &f.json_name);
+                // Compiling it here makes an invalid pattern fail when the document is built,
+                // at start-up, rather than on the first request.
+                quote! {
+                    __p.pattern = ::ringback::__private::Some(
+                        ::ringback::__private::string(#pattern.regex().as_str()),
+                    );
+                }
+            }
+        };
+        sets.push(set);
+    }
+    quote! {{
+        let mut __p = <#ty as ::ringback::__private::Schema>::schema(__components);
+        #(#sets)*
+        __p
+    }}
+}
+
+fn number_literal(n: Number) -> TokenStream {
+    match n {
+        Number::Int(i) => quote!(::ringback::__private::number_i128(#i)),
+        Number::Float(f) => quote!(::ringback::__private::number_f64(#f)),
+    }
+}
+
+fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns) -> TokenStream {
+    if let Some(names) = string_enum(variants, tagging) {
+        return quote! {
+            let mut __s = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
+            #(__s.enum_values.push(::ringback::__private::Value::String(
+                ::ringback::__private::string(#names),
+            ));)*
+        };
+    }
+    let mut pushes = Vec::new();
+    let list = match tagging {
+        Tagging::Untagged => quote!(any_of),
+        _ => quote!(one_of),
+    };
+    // Unit variants of an externally tagged enum are plain strings: one enum lists them all.
+    if let Tagging::External = tagging {
+        let units: Vec<&str> = variants
+            .iter()
+            .filter(|v| matches!(v.kind, VariantKind::Unit))
+            .map(|v| v.json_name.as_str())
+            .collect();
+        if !units.is_empty() {
+            pushes.push(quote! {{
+                let mut __u = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
+                #(__u.enum_values.push(::ringback::__private::Value::String(
+                    ::ringback::__private::string(#units),
+                ));)*
+                __s.#list.push(__u);
+            }});
+        }
+    }
+    for v in variants {
+        if matches!((tagging, &v.kind), (Tagging::External, VariantKind::Unit)) {
+            continue;
+        }
+        let schema = variant_schema(v, tagging, patterns);
+        let description = opt_string(&v.description);
+        let deprecated = v.deprecated;
+        pushes.push(quote! {{
+            let mut __vs = #schema;
+            if let ::ringback::__private::Some(d) = #description {
+                __vs.description = ::ringback::__private::Some(::ringback::__private::string(d));
+            }
+            if #deprecated {
+                __vs.deprecated = true;
+            }
+            __s.#list.push(__vs);
+        }});
+    }
+    quote! {
+        let mut __s = ::ringback::__private::empty_schema();
+        #(#pushes)*
+    }
+}
+
+fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> TokenStream {
+    let vname = v.json_name.as_str();
+    let tag_property = |tag: &str| {
+        quote! {
+            __o.required.insert(0, ::ringback::__private::string(#tag));
+            __o.properties.insert(0, (::ringback::__private::string(#tag), {
+                let mut __t = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
+                __t.enum_values.push(::ringback::__private::Value::String(
+                    ::ringback::__private::string(#vname),
+                ));
+                __t
+            }));
+        }
+    };
+    let content = |kind: &VariantKind, patterns: &mut Patterns| -> TokenStream {
+        match kind {
+            VariantKind::Unit => {
+                quote!(<() as ::ringback::__private::Schema>::schema(__components))
+            }
+            VariantKind::Newtype(f) => property_schema(f, patterns),
+            VariantKind::Struct(fields) => object_schema(fields, patterns, false),
+        }
+    };
+    let empty_object = quote! {
+        ::ringback::__private::SchemaObject::of_type(::ringback::__private::Type::Object)
+    };
+    match (tagging, &v.kind) {
+        (Tagging::External, kind) => {
+            let inner = content(kind, patterns);
+            quote! {{
+                let mut __o = #empty_object;
+                __o.required.push(::ringback::__private::string(#vname));
+                __o.properties.push((::ringback::__private::string(#vname), #inner));
+                __o.additional_properties = ::ringback::__private::Some(
+                    ::ringback::__private::AdditionalProperties::Forbidden,
+                );
+                __o
+            }}
+        }
+        (Tagging::Internal { tag }, VariantKind::Newtype(f)) => {
+            let tag = tag_property(tag);
+            let inner = property_schema(f, patterns);
+            quote! {{
+                let mut __o = #empty_object;
+                #tag
+                let mut __all = ::ringback::__private::empty_schema();
+                __all.all_of.push(__o);
+                __all.all_of.push(#inner);
+                __all
+            }}
+        }
+        (Tagging::Internal { tag }, kind) => {
+            let tag = tag_property(tag);
+            let object = match kind {
+                VariantKind::Struct(fields) => object_schema(fields, patterns, false),
+                _ => empty_object.clone(),
+            };
+            quote! {{
+                let mut __o = #object;
+                #tag
+                __o
+            }}
+        }
+        (Tagging::Adjacent { tag, content: key }, kind) => {
+            let tag = tag_property(tag);
+            let inner = (!matches!(kind, VariantKind::Unit)).then(|| {
+                let inner = content(kind, patterns);
+                quote! {
+                    __o.required.push(::ringback::__private::string(#key));
+                    __o.properties.push((::ringback::__private::string(#key), #inner));
+                }
+            });
+            quote! {{
+                let mut __o = #empty_object;
+                #tag
+                #inner
+                __o
+            }}
+        }
+        (Tagging::Untagged, kind) => content(kind, patterns),
+    }
+}
+
+fn opt_string(s: &Option<String>) -> TokenStream {
+    match s {
+        Some(s) => quote!(::ringback::__private::Some(#s)),
+        None => quote!(::ringback::__private::None::<&str>),
+    }
+}
