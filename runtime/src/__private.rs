@@ -61,10 +61,9 @@ pub fn empty_schema() -> SchemaObject {
     SchemaObject::default()
 }
 
-pub use crate::callback::checks::{check_callback, OperationShapes};
 pub use crate::callback::CallbackDecl;
+pub use crate::checks::{check_arg, check_callback, check_template, ArgShape, OperationShapes};
 pub use crate::openapi::{Method, Operation};
-pub use crate::server::checks::{check_arg, check_template, ArgShape};
 
 /// Asserts that a `Callback<T>` argument carries the body its callback declares.
 pub const fn assert_callback_body<Declared: SameAs<Argument>, Argument>() {}

@@ -28,12 +28,32 @@
 //! assert_eq!(line["properties"]["orderQuantity"]["maximum"], 999);
 //! assert_eq!(line["properties"]["id"]["readOnly"], true);
 //! ```
+//!
+//! ## Layers
+//!
+//! The modules form layers, and a module uses only the layers below its own (a unit test reads
+//! every source file and fails on a use upwards):
+//!
+//! | layer | modules | what they hold |
+//! |---|---|---|
+//! | 5 | [`receiver`] | verifying and decoding callbacks on the receiving side |
+//! | 4 | [`server`], [`dispatch`] | axum integration and every extractor (`Callback<T>`'s too); outbox stores, worker, signing, SSRF guard |
+//! | 3 | [`callback`], `checks` | the callback model (declarations, targets, what a body is scanned for); the compile-time checks of a declaration and the message they stop the build with |
+//! | 2 | [`schema`] | shapes, rules, validation, readOnly/writeOnly |
+//! | 1 | [`openapi`], [`expr`] | the document model (3.0.3 / 3.1.0) and the declarations that render into it; runtime expressions: parse, evaluate |
+//! | 0 | `case` | `const` name utilities: serde's `rename_all` rules, string equality, how an argument name meets a parameter name; the same file as the macro crate's |
+//!
+//! Generated code names only `::ringback::__private`, which re-exports from every layer.
 #![warn(missing_docs)]
+#![forbid(unsafe_code)]
 
 // Lets `#[derive(Schema)]` name `::ringback` inside this crate too.
 extern crate self as ringback;
 
+#[path = "../../macros/src/case.rs"]
+mod case;
 pub mod callback;
+mod checks;
 pub mod dispatch;
 pub mod expr;
 pub mod openapi;
@@ -140,3 +160,6 @@ pub use ringback_macros::delete;
 
 #[doc(hidden)]
 pub mod __private;
+
+#[cfg(test)]
+mod layers;

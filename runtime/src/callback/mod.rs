@@ -2,10 +2,11 @@
 //! request types, and resolved from each request into a [`Callback<T>`] that the dispatcher
 //! delivers later.
 
-pub mod checks;
-mod resolve;
+mod target;
 
-pub(crate) use resolve::{body_reads, sparse_body, target, target_from_value, BodyReads};
+pub(crate) use target::{
+    body_reads, source_pointer, sparse_body, target_from_value, target_in, BodyReads, TargetError,
+};
 
 use std::marker::PhantomData;
 
@@ -13,9 +14,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::openapi::{
     Components, MediaType, Method, Operation, PathItem, RequestBody, Response as ResponseDoc,
-    SchemaObject,
+    ResponseDecl, SchemaObject,
 };
-use crate::server::ResponseDecl;
 
 /// A callback as `callback(...)` on an operation declares it.
 #[derive(Debug)]

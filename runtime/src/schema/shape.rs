@@ -5,6 +5,8 @@
 //! by constant evaluation: `#[derive(Schema)]` emits a [`Shape`] for the type, and later macros
 //! emit `const` items that walk it with the `const fn`s below and panic with a precise message.
 
+use crate::case::str_eq;
+
 /// The JSON shape of a type, as far as compile-time checks need it.
 ///
 /// Every [`Schema`](crate::Schema) type has one in [`Schema::SHAPE`](crate::Schema::SHAPE).
@@ -425,20 +427,4 @@ const fn contains(shape: &'static Shape, mark: Mark, depth: usize) -> bool {
         Shape::Recursive(_) => true,
         _ => false,
     }
-}
-
-/// String equality usable in constant evaluation.
-pub const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }

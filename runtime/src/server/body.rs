@@ -217,7 +217,7 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     // rather than keep a copy of the whole body for later.
     request.resolved_callbacks.clear();
     for decl in request.operation.callbacks {
-        let resolved = crate::callback::target(decl, request, Some(&json));
+        let resolved = super::callback_arg::target(decl, request, Some(&json));
         request.resolved_callbacks.push((decl.name, resolved));
     }
     let mut removed = match policy {
@@ -292,12 +292,13 @@ fn parse_direct<S, T: Schema + DeserializeOwned>(
     let mut sparse = None;
     for (decl, whole_target) in callbacks.iter().zip(&reads.whole_target) {
         let resolved = match whole_target {
-            Some(i) => crate::callback::target_from_value(decl, sent.found[*i].as_ref()),
+            Some(i) => crate::callback::target_from_value(decl, sent.found[*i].as_ref())
+                .map_err(Problem::from),
             None => {
                 let body = sparse.get_or_insert_with(|| {
                     crate::callback::sparse_body(&reads.pointers, sent.found.clone())
                 });
-                crate::callback::target(decl, request, Some(body))
+                super::callback_arg::target(decl, request, Some(body))
             }
         };
         request.resolved_callbacks.push((decl.name, resolved));

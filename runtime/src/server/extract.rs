@@ -11,6 +11,8 @@ use serde_json::Value;
 use super::coerce::{self, object_of};
 use super::operation::OperationMeta;
 use super::{Problem, Settings};
+use crate::case::names_match;
+pub use crate::checks::ExtractorKind;
 use crate::openapi::{Components, Operation, Parameter, ParameterLocation, SchemaObject};
 use crate::schema::shape::Shape;
 use crate::{Schema, Validator, Violation};
@@ -93,24 +95,6 @@ pub struct ArgInfo {
     pub callback: Option<&'static crate::callback::CallbackDecl>,
 }
 
-/// What kind of request part an extractor reads; compile-time checks use it to match `Path`
-/// arguments with the path template and to refuse a body on GET.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExtractorKind {
-    /// Application state.
-    State,
-    /// Path parameters.
-    Path,
-    /// Query parameters.
-    Query,
-    /// A header.
-    Header,
-    /// The JSON body.
-    Body,
-    /// A callback resolved from the request.
-    Callback,
-}
-
 /// A type that can be a handler argument. Every extractor implements it.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler argument",
@@ -141,29 +125,6 @@ pub trait FromRequest<S>: Sized {
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> impl Future<Output = Result<Self, Problem>> + Send;
-}
-
-/// Whether a parameter name matches a Rust argument name: equal once case, `_` and `-` are
-/// ignored, so `customer_id` reads `{customerId}` and `x_request_id` reads `X-Request-Id`.
-pub const fn names_match(ident: &str, name: &str) -> bool {
-    let (a, b) = (ident.as_bytes(), name.as_bytes());
-    let (mut i, mut j) = (0, 0);
-    loop {
-        while i < a.len() && (a[i] == b'_' || a[i] == b'-') {
-            i += 1;
-        }
-        while j < b.len() && (b[j] == b'_' || b[j] == b'-') {
-            j += 1;
-        }
-        if i == a.len() || j == b.len() {
-            return i == a.len() && j == b.len();
-        }
-        if !a[i].eq_ignore_ascii_case(&b[j]) {
-            return false;
-        }
-        i += 1;
-        j += 1;
-    }
 }
 
 /// The template parameter a scalar `Path` argument reads.
@@ -483,19 +444,5 @@ fn read_parameter<T: Schema + DeserializeOwned>(
         Ok(parsed)
     } else {
         Err(Problem::invalid(violations))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_match_across_cases() {
-        assert!(names_match("customer_id", "customerId"));
-        assert!(names_match("x_request_id", "X-Request-Id"));
-        assert!(names_match("id", "id"));
-        assert!(!names_match("order_id", "customerId"));
-        assert!(!names_match("id", "ids"));
     }
 }

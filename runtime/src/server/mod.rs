@@ -2,7 +2,7 @@
 //! extracts, validates and answers every error as `application/problem+json`.
 
 mod body;
-pub mod checks;
+mod callback_arg;
 mod coerce;
 pub mod extract;
 mod operation;
@@ -22,7 +22,7 @@ use axum::Router;
 use http::{header, HeaderValue, StatusCode};
 
 pub use extract::{
-    names_match, ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query,
+    ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query,
     RequestParts, State,
 };
 pub use operation::{

@@ -8,6 +8,7 @@ use http::StatusCode;
 
 use super::extract::{ExtractorKind, RequestParts};
 use super::{Problem, ReadOnlyPolicy};
+pub use crate::openapi::{HeaderDecl, ResponseDecl};
 use crate::openapi::{
     Components, Header, MediaType, Method, Operation, Response as ResponseDoc, SchemaObject,
 };
@@ -38,30 +39,6 @@ pub struct OperationMeta {
     pub read_only: Option<ReadOnlyPolicy>,
     /// The callbacks it declares.
     pub callbacks: &'static [crate::callback::CallbackDecl],
-}
-
-/// A declared response: `responses(201 = "Order Created")` or with a typed body and headers.
-#[derive(Debug)]
-pub struct ResponseDecl {
-    /// The status code.
-    pub status: u16,
-    /// What it means.
-    pub description: &'static str,
-    /// Its body's schema, when declared with `body = T`.
-    pub body: Option<fn(&mut Components) -> SchemaObject>,
-    /// Its headers.
-    pub headers: &'static [HeaderDecl],
-}
-
-/// A declared response header.
-#[derive(Debug)]
-pub struct HeaderDecl {
-    /// Its name.
-    pub name: &'static str,
-    /// What it means.
-    pub description: Option<&'static str>,
-    /// Its schema's format, if any (a header is a string).
-    pub format: Option<&'static str>,
 }
 
 /// The future a handler runs as.

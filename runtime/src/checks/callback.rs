@@ -1,10 +1,10 @@
 //! Compile-time checks of a callback declaration: the expression parses, and everything it
 //! names exists in the operation, with the right type and presence.
 
+use super::{ArgShape, ExtractorKind, Message};
+use crate::case::{names_match, str_eq};
 use crate::expr::{next_piece, ErrorKind, Expression, Piece, Source};
 use crate::schema::shape::{resolve_pointer, Found, Shape};
-use crate::server::checks::{ArgShape, Message};
-use crate::server::{names_match, ExtractorKind};
 
 /// What a callback check needs to know about its operation.
 pub struct OperationShapes<'a> {
@@ -18,26 +18,28 @@ pub struct OperationShapes<'a> {
     pub response_body: Option<&'static Shape>,
 }
 
-/// Checks one callback. `argument` is `Some(required)` when a `Callback` argument is bound to
+/// Checks one callback, and says what is wrong with it, if anything. `argument` is `Some(required)` when a `Callback` argument is bound to
 /// it: `Some(true)` for `Callback<T>`, `Some(false)` for `Option<Callback<T>>`.
 pub const fn check_callback(
     op: &OperationShapes,
     name: &str,
     expression: &str,
     argument: Option<bool>,
-) {
+) -> Option<Message> {
     let single = crate::expr::is_single_expression(expression);
     let mut at = 0;
     loop {
         match next_piece(expression, at) {
-            Ok(None) => return,
+            Ok(None) => return None,
             Ok(Some((piece, next))) => {
                 if let Piece::Expression(e, _, _) = piece {
-                    check_expression(op, name, expression, e, single, argument);
+                    if let Some(m) = check_expression(op, name, expression, e, single, argument) {
+                        return Some(m);
+                    }
                 }
                 at = next;
             }
-            Err(e) => malformed(name, expression, e.kind, e.at),
+            Err(e) => return Some(malformed(name, expression, e.kind, e.at)),
         }
     }
 }
@@ -46,7 +48,7 @@ const fn start(name: &str) -> Message {
     Message::new().push("callback `").push(name).push("`: ")
 }
 
-const fn malformed(name: &str, expression: &str, kind: ErrorKind, at: usize) -> ! {
+const fn malformed(name: &str, expression: &str, kind: ErrorKind, at: usize) -> Message {
     let m = start(name)
         .push("`")
         .push(expression)
@@ -61,9 +63,9 @@ const fn malformed(name: &str, expression: &str, kind: ErrorKind, at: usize) -> 
             .push("{$")
             .push(utf8(after))
             .push("`");
-        fixed.fail()
+        return fixed;
     }
-    m.fail()
+    m
 }
 
 const fn utf8(bytes: &[u8]) -> &str {
@@ -80,7 +82,7 @@ const fn check_expression(
     e: Expression,
     single: bool,
     argument: Option<bool>,
-) {
+) -> Option<Message> {
     match e {
         Expression::Request(Source::Body(pointer)) => {
             let mut body = None;
@@ -93,52 +95,48 @@ const fn check_expression(
             }
             match body {
                 Some(shape) => check_pointer(name, "$request.body", shape, pointer, single, argument),
-                None => start(name)
+                None => Some(start(name)
                     .push("`")
                     .push(expression)
-                    .push("` reads the request body, but the operation has no `Body<T>` argument; add one, or read the URL from a parameter")
-                    .fail(),
+                    .push("` reads the request body, but the operation has no `Body<T>` argument; add one, or read the URL from a parameter")),
             }
         }
         Expression::Response(Source::Body(pointer)) => match op.response_body {
             Some(shape) => check_pointer(name, "$response.body", shape, pointer, single, argument),
-            None => start(name)
+            None => Some(start(name)
                 .push("`")
                 .push(expression)
-                .push("` reads the response body, but the operation's success response has none")
-                .fail(),
+                .push("` reads the response body, but the operation's success response has none")),
         },
         Expression::Request(Source::Path(param)) => {
             let mut i = 0;
             while i < op.template.len() {
-                if crate::schema::shape::str_eq(op.template[i], param) {
-                    return;
+                if str_eq(op.template[i], param) {
+                    return None;
                 }
                 i += 1;
             }
-            start(name)
+            Some(start(name)
                 .push("`$request.path.")
                 .push(param)
                 .push("` names no parameter of the path template `")
                 .push(op.path)
-                .push("`; use one of its `{...}` names")
-                .fail()
+                .push("`; use one of its `{...}` names"))
         }
         Expression::Request(Source::Query(param)) => match query_presence(op, param) {
-            Presence::Absent => start(name)
+            Presence::Absent => Some(start(name)
                 .push("`$request.query.")
                 .push(param)
                 .push("` names no query parameter of this operation; add an argument `")
                 .push(param)
-                .push(": Query<String>` or a field to its `Query<T>` struct")
-                .fail(),
+                .push(": Query<String>` or a field to its `Query<T>` struct")),
             Presence::Optional => require_option(name, "the query parameter", param, argument),
-            Presence::Required => {}
+            Presence::Required => None,
         },
         Expression::Request(Source::Header(header)) if !header_required(op, header) => {
             require_option(name, "the header", header, argument)
         }
-        _ => {}
+        _ => None,
     }
 }
 
@@ -163,7 +161,7 @@ const fn query_presence(op: &OperationShapes, param: &str) -> Presence {
                 Shape::Object(object) => {
                     let mut f = 0;
                     while f < object.fields.len() {
-                        if crate::schema::shape::str_eq(object.fields[f].name, param) {
+                        if str_eq(object.fields[f].name, param) {
                             return if object.fields[f].required && !optional {
                                 Presence::Required
                             } else {
@@ -174,7 +172,7 @@ const fn query_presence(op: &OperationShapes, param: &str) -> Presence {
                     }
                 }
                 _ => {
-                    if crate::schema::shape::str_eq(arg.ident, param) {
+                    if str_eq(arg.ident, param) {
                         return if optional {
                             Presence::Optional
                         } else {
@@ -204,14 +202,19 @@ const fn header_required(op: &OperationShapes, header: &str) -> bool {
 }
 
 /// A callback whose URL may be missing must be taken as `Option<Callback<T>>`.
-const fn require_option(name: &str, what: &str, which: &str, argument: Option<bool>) {
-    if let Some(true) = argument {
-        start(name)
+const fn require_option(
+    name: &str,
+    what: &str,
+    which: &str,
+    argument: Option<bool>,
+) -> Option<Message> {
+    match argument {
+        Some(true) => Some(start(name)
             .push(what)
             .push(" `")
             .push(which)
-            .push("` may be absent, so the callback may have no URL; take the argument as `Option<Callback<T>>`")
-            .fail();
+            .push("` may be absent, so the callback may have no URL; take the argument as `Option<Callback<T>>`")),
+        _ => None,
     }
 }
 
@@ -222,34 +225,33 @@ const fn check_pointer(
     pointer: &str,
     single: bool,
     argument: Option<bool>,
-) {
+) -> Option<Message> {
     match resolve_pointer(shape, pointer) {
         Found::Value {
             shape: found,
             optional,
         } => {
             if single && !is_string(found) {
-                start(name)
+                return Some(start(name)
                     .push("`")
                     .push(root)
                     .push("#")
                     .push(pointer)
                     .push("` is ")
                     .push(kind_name(found))
-                    .push(", but a callback URL must be a string; point at a `String` property (with `#[schema(format = \"uri\")]`)")
-                    .fail();
+                    .push(", but a callback URL must be a string; point at a `String` property (with `#[schema(format = \"uri\")]`)"));
             }
             if optional {
                 if let Some(true) = argument {
-                    start(name)
+                    return Some(start(name)
                         .push("`")
                         .push(root)
                         .push("#")
                         .push(pointer)
-                        .push("` is optional, so the callback may have no URL; take the argument as `Option<Callback<T>>`")
-                        .fail();
+                        .push("` is optional, so the callback may have no URL; take the argument as `Option<Callback<T>>`"));
                 }
             }
+            None
         }
         Found::NoProperty { depth, object } => {
             let mut m = start(name)
@@ -270,26 +272,24 @@ const fn check_pointer(
                 m = m.push(object.fields[i].name);
                 i += 1;
             }
-            m.fail()
+            Some(m)
         }
-        Found::NotContainer { depth } => start(name)
+        Found::NotContainer { depth } => Some(start(name)
             .push("`")
             .push(root)
             .push("#")
             .push(pointer)
             .push("` goes into `")
             .push(segment(pointer, depth))
-            .push("`, but the value before it is not an object or array")
-            .fail(),
-        Found::BadIndex { depth } => start(name)
+            .push("`, but the value before it is not an object or array")),
+        Found::BadIndex { depth } => Some(start(name)
             .push("`")
             .push(segment(pointer, depth))
             .push("` in `")
             .push(root)
             .push("#")
             .push(pointer)
-            .push("` indexes an array, so it must be a number such as `0`")
-            .fail(),
+            .push("` indexes an array, so it must be a number such as `0`")),
     }
 }
 

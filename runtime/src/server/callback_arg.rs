@@ -1,0 +1,119 @@
+//! `Callback<T>` as a handler argument: resolved from the request as the client sent it.
+
+use serde::Serialize;
+
+use super::{ArgInfo, Extractor, ExtractorKind, FromRequest, Problem, RequestParts};
+use crate::callback::{Callback, CallbackDecl, TargetError};
+use crate::openapi::{Components, Operation};
+use crate::schema::shape::Shape;
+use crate::{Schema, Violation};
+
+impl<T: Schema> Extractor for Callback<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<T: Schema> Extractor for Option<Callback<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    // The callback is documented from the operation's declaration, not from its argument.
+    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let decl = declaration(arg);
+        resolve(decl, request)?.ok_or_else(|| {
+            Problem::invalid(vec![Violation::new(
+                crate::callback::source_pointer(decl),
+                format!("is required: the `{}` callback is sent to it", decl.name),
+            )])
+        })
+    }
+}
+
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Callback<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        resolve(declaration(arg), request)
+    }
+}
+
+fn declaration(arg: &'static ArgInfo) -> &'static CallbackDecl {
+    arg.callback
+        .expect("the operation macro binds every Callback argument to a declared callback")
+}
+
+/// The callback the request names, `None` when what it names is absent: resolved earlier, from
+/// the body as sent, when the body was read; from the rest of the request otherwise.
+fn resolve<S, T>(
+    decl: &'static CallbackDecl,
+    request: &RequestParts<S>,
+) -> Result<Option<Callback<T>>, Problem> {
+    let target = match request.resolved_callback(decl.name) {
+        Some(resolved) => resolved.clone(),
+        None => target(decl, request, None),
+    }?;
+    Ok(target.map(|url| Callback::with_method(decl.name, url, decl.method.as_key())))
+}
+
+/// Where the callback goes for this request, read from `body` (the JSON as sent) and the rest
+/// of the request; `None` when what the expression names is absent.
+pub(crate) fn target<S>(
+    decl: &'static CallbackDecl,
+    request: &RequestParts<S>,
+    body: Option<&serde_json::Value>,
+) -> Result<Option<String>, Problem> {
+    let parts = &request.parts;
+    let host = parts
+        .headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    // Built only for an expression that reads it: this runs on every request of the operation.
+    let url = if decl.expression.contains("$url") {
+        format!(
+            "http://{host}{}",
+            parts
+                .uri
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/")
+        )
+    } else {
+        String::new()
+    };
+    let cx = crate::expr::Context {
+        url: &url,
+        method: parts.method.as_str(),
+        headers: &parts.headers,
+        query: parts.uri.query().unwrap_or(""),
+        path: request.path_params(),
+        body,
+        response: None,
+    };
+    crate::callback::target_in(decl, &cx).map_err(Problem::from)
+}
+
+impl From<TargetError> for Problem {
+    fn from(e: TargetError) -> Self {
+        match e {
+            TargetError::Invalid(violation) => Problem::invalid(vec![violation]),
+            TargetError::Malformed(detail) => {
+                Problem::new(http::StatusCode::INTERNAL_SERVER_ERROR).with_detail(detail)
+            }
+        }
+    }
+}
