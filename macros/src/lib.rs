@@ -10,6 +10,7 @@ mod ctxt;
 mod operation;
 mod schema;
 mod symbol;
+mod ty;
 
 use proc_macro::TokenStream;
 
@@ -21,12 +22,12 @@ pub fn derive_schema(input: TokenStream) -> TokenStream {
 }
 
 macro_rules! operation_macros {
-    ($($name:ident => $method:ident),*) => {$(
+    ($($method:ident),*) => {$(
         /// Declares an operation; see the `ringback` crate's documentation of this macro.
         #[proc_macro_attribute]
-        pub fn $name(args: TokenStream, item: TokenStream) -> TokenStream {
-            operation::expand(operation::Method::$method, args.into(), item.into()).into()
+        pub fn $method(args: TokenStream, item: TokenStream) -> TokenStream {
+            operation::expand(stringify!($method), args.into(), item.into()).into()
         }
     )*};
 }
-operation_macros!(get => Get, put => Put, post => Post, delete => Delete, patch => Patch);
+operation_macros!(get, put, post, delete, patch);

@@ -24,6 +24,21 @@ pub const DESCRIPTION: &str = "description";
 // #[schema(...)] on containers
 pub const RENAME: &str = "rename";
 pub const INLINE: &str = "inline";
+pub const CRATE: &str = "crate";
+
+// #[ringback::get/put/post/delete/patch("/path", ...)]
+pub const OPERATION_ID: &str = "operation_id";
+pub const TAG: &str = "tag";
+pub const TAGS: &str = "tags";
+pub const SUMMARY: &str = "summary";
+pub const RESPONSES: &str = "responses";
+pub const SECURITY: &str = "security";
+pub const CALLBACK: &str = "callback";
+// inside callback(...), a response's (...) and header(...)
+pub const METHOD: &str = "method";
+pub const BODY: &str = "body";
+pub const HEADER: &str = "header";
+pub const NAME: &str = "name";
 
 pub const FIELD_KEYS: &[&str] = &[
     READ_ONLY,
@@ -43,8 +58,24 @@ pub const FIELD_KEYS: &[&str] = &[
     DESCRIPTION,
 ];
 
-pub const CONTAINER_KEYS: &[&str] = &[RENAME, DESCRIPTION, DEPRECATED, EXAMPLE, INLINE];
+pub const CONTAINER_KEYS: &[&str] = &[RENAME, DESCRIPTION, DEPRECATED, EXAMPLE, INLINE, CRATE];
 pub const VARIANT_KEYS: &[&str] = &[DESCRIPTION, DEPRECATED];
+
+pub const OPERATION_KEYS: &[&str] = &[
+    OPERATION_ID,
+    TAG,
+    TAGS,
+    SUMMARY,
+    DESCRIPTION,
+    DEPRECATED,
+    RESPONSES,
+    SECURITY,
+    READ_ONLY,
+    CALLBACK,
+];
+pub const CALLBACK_KEYS: &[&str] = &[DESCRIPTION, METHOD, BODY, RESPONSES];
+pub const RESPONSE_KEYS: &[&str] = &[DESCRIPTION, BODY, HEADER];
+pub const HEADER_KEYS: &[&str] = &[NAME, DESCRIPTION, FORMAT];
 
 /// The known key closest to `unknown`, if any is close enough to be a likely typo.
 pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {

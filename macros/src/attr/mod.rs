@@ -1,6 +1,7 @@
 //! Reading attributes: serde's (to know what JSON serde really produces), ringback's
-//! `#[schema]`, and doc comments.
+//! `#[schema]` and `#[ringback::get/post/...]`, and doc comments.
 
+pub mod operation;
 pub mod schema;
 pub mod serde;
 

@@ -28,6 +28,8 @@ pub struct ContainerAttrs {
     pub deprecated: bool,
     pub example: Option<syn::Expr>,
     pub inline: bool,
+    /// `crate = "path"`: where generated code finds ringback, for a crate that re-exports it.
+    pub krate: Option<syn::Path>,
 }
 
 #[derive(Default)]
@@ -126,6 +128,7 @@ pub fn container(cx: &Ctxt, attrs: &[syn::Attribute]) -> ContainerAttrs {
                 flag(&meta)?;
                 out.inline = true;
             }
+            CRATE => out.krate = Some(path(&meta, CRATE)?),
             _ if FIELD_KEYS.contains(&key.as_str()) => cx.error_spanned_by(
                 &meta.path,
                 format!("`{key}` belongs on a field, not on the type; move it to the field it describes"),
@@ -256,6 +259,19 @@ fn lit_str(meta: &ParseNestedMeta, key: &str) -> syn::Result<syn::LitStr> {
             format!("`{key}` takes a string literal, for example `{key} = \"...\"`"),
         )),
     }
+}
+
+/// A path written as a string, as serde's `crate = "..."` is.
+fn path(meta: &ParseNestedMeta, key: &str) -> syn::Result<syn::Path> {
+    let lit = lit_str(meta, key)?;
+    lit.parse_with(syn::Path::parse_mod_style).map_err(|_| {
+        syn::Error::new_spanned(
+            &lit,
+            format!(
+                "`{key}` takes the path of a crate or module that re-exports ringback, for example `{key} = \"my_api::ringback\"`"
+            ),
+        )
+    })
 }
 
 fn number(meta: &ParseNestedMeta, key: &str) -> syn::Result<RuleValue> {

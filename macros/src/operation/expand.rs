@@ -2,13 +2,15 @@
 //! `IntoOperation`, the static description of the operation, the const checks spanned at the
 //! user's tokens, and the handler itself, moved inside.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::Declaration;
+use super::model::*;
+use crate::attr::operation::ResponseAttr;
+use crate::ty;
 
-pub fn operation(decl: &Declaration) -> TokenStream {
+pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     let func = decl.handler.func;
     let name = &func.sig.ident;
     let vis = &func.vis;
@@ -17,8 +19,8 @@ pub fn operation(decl: &Declaration) -> TokenStream {
         .iter()
         .filter(|a| a.path().is_ident("doc"))
         .collect();
-    let meta = meta(decl);
-    let checks = checks(decl);
+    let meta = meta(decl, path);
+    let checks = checks(decl, path);
     let operation_id_guard = operation_id_guard(decl);
     let inner = inner_handler(func);
     let arg_infos = decl
@@ -212,16 +214,10 @@ fn opt_str(s: Option<&str>) -> TokenStream {
     }
 }
 
-fn meta(decl: &Declaration) -> TokenStream {
+fn meta(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     let func = decl.handler.func;
     let method = decl.method.variant();
-    let path = &decl.path;
-    let operation_id = decl
-        .attrs
-        .operation_id
-        .as_ref()
-        .map(|s| s.value())
-        .unwrap_or_else(|| camel_case(&func.sig.ident.to_string()));
+    let (operation_id, _) = decl.operation_id();
     let tags = &decl.attrs.tags;
     let summary = opt_str(decl.attrs.summary.as_ref().map(|s| s.value()).as_deref());
     let doc = crate::attr::doc_comment(&func.attrs);
@@ -267,17 +263,7 @@ fn meta(decl: &Declaration) -> TokenStream {
     }
 }
 
-fn method_variant(method: &str) -> TokenStream {
-    match method.to_ascii_lowercase().as_str() {
-        "get" => quote!(Get),
-        "put" => quote!(Put),
-        "delete" => quote!(Delete),
-        "patch" => quote!(Patch),
-        _ => quote!(Post),
-    }
-}
-
-fn response_decls(responses: &[super::attr::ResponseAttr]) -> Vec<TokenStream> {
+fn response_decls(responses: &[ResponseAttr]) -> Vec<TokenStream> {
     responses
         .iter()
         .map(|r| {
@@ -311,12 +297,15 @@ fn callback_decls(decl: &Declaration) -> Vec<TokenStream> {
     decl.attrs
         .callbacks
         .iter()
-        .zip(&decl.callback_bodies)
-        .map(|(c, body)| {
+        .enumerate()
+        .map(|(i, c)| {
             let name = c.name.to_string();
             let expression = &c.expression;
             let description = opt_str(c.description.as_ref().map(|d| d.value()).as_deref());
-            let method = method_variant(&c.method.as_ref().map(|m| m.value()).unwrap_or_default());
+            let method = c.method.unwrap_or(Method::POST).variant();
+            let body = decl
+                .callback_body(i)
+                .expect("check::callbacks reports a callback without a body type");
             let responses = response_decls(&c.responses);
             quote! {
                 ::ringback::__private::CallbackDecl {
@@ -334,12 +323,11 @@ fn callback_decls(decl: &Declaration) -> Vec<TokenStream> {
 
 /// Const checks, each spanned at the token it is about, plus the trait assertions that make
 /// the compiler's own errors land on the user's argument and return type.
-fn checks(decl: &Declaration) -> TokenStream {
+fn checks(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     let method = decl.method.variant();
-    let path = &decl.path;
     let template = &decl.template;
     let mut out = Vec::new();
-    let arg_shape = |arg: &super::signature::Arg| {
+    let arg_shape = |arg: &Arg| {
         let ty = arg.ty;
         let ident = &arg.name;
         quote_spanned! {ty.span()=>
@@ -352,14 +340,17 @@ fn checks(decl: &Declaration) -> TokenStream {
     };
     for arg in &decl.handler.args {
         let shape = arg_shape(arg);
-        out.push(quote_spanned! {arg.ty.span()=>
-            const _: () = ::ringback::__private::check_arg(
-                ::ringback::__private::Method::#method,
-                #path,
-                &[#(#template),*],
-                #shape,
-            );
-        });
+        out.push(stop_on_failure(
+            arg.ty.span(),
+            quote_spanned! {arg.ty.span()=>
+                ::ringback::__private::check_arg(
+                    ::ringback::__private::Method::#method,
+                    #path,
+                    &[#(#template),*],
+                    #shape,
+                )
+            },
+        ));
     }
     // Only arguments written as `Path<..>` take part, so that an argument that is not an
     // extractor at all is reported once, at itself.
@@ -370,9 +361,12 @@ fn checks(decl: &Declaration) -> TokenStream {
         .filter(|a| a.type_name().as_deref() == Some("Path"))
         .map(arg_shape)
         .collect();
-    out.push(quote_spanned! {path.span()=>
-        const _: () = ::ringback::__private::check_template(#path, &[#(#template),*], &[#(#path_args),*]);
-    });
+    out.push(stop_on_failure(
+        path.span(),
+        quote_spanned! {path.span()=>
+            ::ringback::__private::check_template(#path, &[#(#template),*], &[#(#path_args),*])
+        },
+    ));
     let output = &decl.handler.output;
     out.push(quote_spanned! {output.span()=>
         const _: fn() = ::ringback::__private::assert_response::<#output>;
@@ -383,10 +377,7 @@ fn checks(decl: &Declaration) -> TokenStream {
         .args
         .iter()
         .filter(|a| {
-            matches!(
-                a.type_name().as_deref(),
-                Some("Path" | "Query" | "Header" | "Body")
-            ) || super::is_option_of(a.ty, "Body")
+            matches!(a.type_name().as_deref(), Some("Path" | "Query" | "Header")) || a.reads_body()
         })
         .map(arg_shape)
         .collect();
@@ -398,35 +389,32 @@ fn checks(decl: &Declaration) -> TokenStream {
         } else {
             quote!(::ringback::__private::None)
         };
-        let argument = decl
-            .handler
-            .args
-            .iter()
-            .zip(&decl.bindings)
-            .find(|(_, b)| **b == Some(i))
-            .map(|(a, _)| a);
+        let argument = decl.callback_argument(i);
         let required = match argument {
-            Some(a) if super::is_option_of(a.ty, "Callback") => {
+            Some(a) if ty::is_option_of(a.ty, "Callback") => {
                 quote!(::ringback::__private::Some(false))
             }
             Some(_) => quote!(::ringback::__private::Some(true)),
             None => quote!(::ringback::__private::None),
         };
-        out.push(quote_spanned! {expression.span()=>
-            const _: () = ::ringback::__private::check_callback(
-                &::ringback::__private::OperationShapes {
-                    path: #path,
-                    template: &[#(#template),*],
-                    args: &[#(#input_args),*],
-                    response_body: #response_body,
-                },
-                #name,
-                #expression,
-                #required,
-            );
-        });
+        out.push(stop_on_failure(
+            expression.span(),
+            quote_spanned! {expression.span()=>
+                ::ringback::__private::check_callback(
+                    &::ringback::__private::OperationShapes {
+                        path: #path,
+                        template: &[#(#template),*],
+                        args: &[#(#input_args),*],
+                        response_body: #response_body,
+                    },
+                    #name,
+                    #expression,
+                    #required,
+                )
+            },
+        ));
         if let (Some(declared), Some(arg)) = (&c.body, argument) {
-            if let Some(payload) = super::callback_payload(arg.ty) {
+            if let Some(payload) = arg.callback_payload() {
                 out.push(quote_spanned! {declared.span()=>
                     const _: () = ::ringback::__private::assert_callback_body::<#declared, #payload>();
                 });
@@ -436,17 +424,21 @@ fn checks(decl: &Declaration) -> TokenStream {
     quote!(#(#out)*)
 }
 
+/// A `const` item that runs `check` during compilation and stops the build with its message.
+/// The panic is written here, in the item at the user's token, rather than inside the runtime's
+/// checks, so the compiler reports the message without a trail of notes through them.
+fn stop_on_failure(span: Span, check: TokenStream) -> TokenStream {
+    quote_spanned! {span=>
+        const _: () = if let ::ringback::__private::Some(message) = #check {
+            ::core::panic!("{}", message.as_str())
+        };
+    }
+}
+
 /// A module-level item named after the operation id: two operations in one module with the
 /// same id then fail to compile, with the name saying why.
 fn operation_id_guard(decl: &Declaration) -> TokenStream {
-    let func = decl.handler.func;
-    let (id, span) = match &decl.attrs.operation_id {
-        Some(s) => (s.value(), s.span()),
-        None => (
-            camel_case(&func.sig.ident.to_string()),
-            func.sig.ident.span(),
-        ),
-    };
+    let (id, span) = decl.operation_id();
     if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return TokenStream::new();
     }
@@ -460,22 +452,4 @@ fn operation_id_guard(decl: &Declaration) -> TokenStream {
         #[allow(non_upper_case_globals, dead_code)]
         const #guard: () = ();
     }
-}
-
-/// `place_order` -> `placeOrder`.
-pub fn camel_case(name: &str) -> String {
-    let name = name.trim_start_matches("r#");
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = !out.is_empty();
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }

@@ -5,7 +5,8 @@ use super::pattern;
 use crate::ctxt::Ctxt;
 
 pub fn container(cx: &Ctxt, cont: &Container) {
-    match &cont.body {
+    let Some(body) = &cont.body else { return };
+    match body {
         Body::Struct(fields) => {
             for f in fields {
                 field(cx, f, true);

@@ -6,13 +6,17 @@ use proc_macro2::Span;
 pub struct Container<'a> {
     pub ident: &'a syn::Ident,
     pub generics: &'a syn::Generics,
+    /// Where generated code finds ringback (`#[schema(crate = "...")]`), when not at `::ringback`.
+    pub krate: Option<syn::Path>,
     /// The component name, or `None` when the schema is written inline.
     pub component: Option<String>,
     pub description: Option<String>,
     pub deprecated: bool,
     pub example: Option<syn::Expr>,
     pub deny_unknown_fields: bool,
-    pub body: Body<'a>,
+    /// What serde makes of the type, or `None` when the derive cannot describe it (an error
+    /// says why).
+    pub body: Option<Body<'a>>,
 }
 
 pub enum Body<'a> {
@@ -79,7 +83,7 @@ impl Field<'_> {
     /// Whether the field's type is written as `Option<..>` (how serde itself decides that a
     /// missing field is `None`).
     pub fn is_option(&self) -> bool {
-        is_option(self.ty)
+        crate::ty::is_option(self.ty)
     }
 
     pub fn is_read_only(&self) -> bool {
@@ -105,19 +109,6 @@ pub enum Missing {
     Default,
     /// A function's or the container's default, or an error: not reproduced here.
     Other,
-}
-
-pub fn is_option(ty: &syn::Type) -> bool {
-    match ty {
-        syn::Type::Path(p) if p.qself.is_none() => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Option" && !s.arguments.is_empty()),
-        syn::Type::Group(g) => is_option(&g.elem),
-        syn::Type::Paren(p) => is_option(&p.elem),
-        _ => false,
-    }
 }
 
 /// One `#[schema]` validation rule on a field.

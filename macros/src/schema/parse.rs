@@ -7,18 +7,18 @@ use crate::attr;
 use crate::case::RenameRule;
 use crate::ctxt::Ctxt;
 
-pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container<'a>> {
+pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Container<'a> {
     let serde = attr::serde::container(cx, &input.attrs);
     let schema = attr::schema::container(cx, &input.attrs);
     let body = match &input.data {
-        syn::Data::Struct(data) => struct_body(cx, input, data, &serde)?,
-        syn::Data::Enum(data) => enum_body(cx, data, &serde)?,
+        syn::Data::Struct(data) => struct_body(cx, input, data, &serde),
+        syn::Data::Enum(data) => enum_body(cx, data, &serde),
         syn::Data::Union(u) => {
             cx.error_spanned_by(
                 u.union_token,
                 "ringback::Schema cannot describe a union; use a struct or an enum",
             );
-            return None;
+            None
         }
     };
     let generic = input.generics.type_params().next().is_some();
@@ -27,9 +27,10 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container
     } else {
         Some(schema.rename.unwrap_or_else(|| input.ident.to_string()))
     };
-    Some(Container {
+    Container {
         ident: &input.ident,
         generics: &input.generics,
+        krate: schema.krate,
         component,
         description: schema
             .description
@@ -38,7 +39,7 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Option<Container
         example: schema.example,
         deny_unknown_fields: serde.deny_unknown_fields,
         body,
-    })
+    }
 }
 
 fn struct_body<'a>(
@@ -195,7 +196,7 @@ fn fields<'a>(
                 default: serde.default || container_default,
                 missing: match (serde.default, serde.default_fn, container_default) {
                     (true, false, _) => Missing::Default,
-                    (false, _, false) if is_option(&f.ty) => Missing::None,
+                    (false, _, false) if crate::ty::is_option(&f.ty) => Missing::None,
                     _ => Missing::Other,
                 },
                 flatten: serde.flatten,

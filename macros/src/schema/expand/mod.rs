@@ -1,32 +1,30 @@
 //! The model to code, split by what is generated: the const `shape`, the OpenAPI `schema`,
-//! `validate`, and readOnly/writeOnly `visibility`. Everything generated names
-//! `::ringback::__private::...` by absolute path and calls trait methods in fully qualified
-//! form, so it compiles in any scope.
+//! `validate`, and readOnly/writeOnly `visibility`. Everything generated names the runtime by
+//! absolute path (`::ringback::__private::...`, or the path `#[schema(crate = "...")]` gives)
+//! and calls trait methods in fully qualified form, so it compiles in any scope.
 
 mod schema;
 mod shape;
 mod validate;
 mod visibility;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, ToTokens};
 
 use super::model::*;
 use visibility::Strip;
 
-pub fn expand(cont: &Container) -> TokenStream {
-    let mut patterns = Patterns {
-        owner: cont.ident.to_string(),
-        ..Patterns::default()
-    };
-    let shape = shape::shape(cont);
-    let schema = schema::schema_fn(cont, &mut patterns);
-    let validate = validate::validate_fn(cont, &mut patterns);
-    let strip_read_only = visibility::strip_fn(cont, Strip::ReadOnly);
-    let strip_write_only = visibility::strip_fn(cont, Strip::WriteOnly);
-    let clear_read_only = visibility::clear_fn(cont);
+pub fn expand(cont: &Container, body: &Body) -> TokenStream {
+    let rb = &Private::new(cont);
+    let mut patterns = Patterns::new(cont, rb);
+    let shape = shape::shape(rb, cont, body);
+    let schema = schema::schema_fn(rb, cont, body, &mut patterns);
+    let validate = validate::validate_fn(rb, body, &mut patterns);
+    let strip_read_only = visibility::strip_fn(rb, body, Strip::ReadOnly);
+    let strip_write_only = visibility::strip_fn(rb, body, Strip::WriteOnly);
+    let clear_read_only = visibility::clear_fn(rb, body);
     let statics = &patterns.statics;
-    let (impl_generics, ty_generics, where_clause) = split_generics(cont);
+    let (impl_generics, ty_generics, where_clause) = split_generics(rb, cont.generics);
     let ident = cont.ident;
     let name = ident.to_string();
     quote! {
@@ -36,32 +34,32 @@ pub fn expand(cont: &Container) -> TokenStream {
             #(#statics)*
 
             #[automatically_derived]
-            impl #impl_generics ::ringback::__private::Named for #ident #ty_generics #where_clause {
+            impl #impl_generics #rb::Named for #ident #ty_generics #where_clause {
                 const NAME: &'static str = #name;
             }
 
             #[automatically_derived]
-            impl #impl_generics ::ringback::__private::Schema for #ident #ty_generics #where_clause {
-                const SHAPE: &'static ::ringback::__private::Shape = #shape;
+            impl #impl_generics #rb::Schema for #ident #ty_generics #where_clause {
+                const SHAPE: &'static #rb::Shape = #shape;
 
                 fn schema(
-                    __components: &mut ::ringback::__private::Components,
-                ) -> ::ringback::__private::SchemaObject {
+                    __components: &mut #rb::Components,
+                ) -> #rb::SchemaObject {
                     #schema
                 }
 
-                fn validate(&self, __v: &mut ::ringback::__private::Validator) {
+                fn validate(&self, __v: &mut #rb::Validator) {
                     #validate
                 }
 
                 fn strip_read_only(
-                    __value: &mut ::ringback::__private::Value,
-                    __removed: &mut ::ringback::__private::Removed,
+                    __value: &mut #rb::Value,
+                    __removed: &mut #rb::Removed,
                 ) {
                     #strip_read_only
                 }
 
-                fn strip_write_only(__value: &mut ::ringback::__private::Value) {
+                fn strip_write_only(__value: &mut #rb::Value) {
                     #strip_write_only
                 }
 
@@ -73,34 +71,43 @@ pub fn expand(cont: &Container) -> TokenStream {
 
 /// What a failed derive still emits, so that the rest of the crate compiles and the user sees
 /// the real error rather than "`T: Schema` is not satisfied" wherever the type is used.
-pub fn fallback(input: &syn::DeriveInput) -> TokenStream {
-    let ident = &input.ident;
-    let mut generics = input.generics.clone();
-    add_bounds(&mut generics);
-    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+pub fn fallback(cont: &Container) -> TokenStream {
+    let rb = &Private::new(cont);
+    let ident = cont.ident;
+    let (impl_generics, ty_generics, where_clause) = split_generics(rb, cont.generics);
     let name = ident.to_string();
     quote! {
         const _: () = {
             #[automatically_derived]
-            impl #impl_generics ::ringback::__private::Named for #ident #ty_generics #where_clause {
+            impl #impl_generics #rb::Named for #ident #ty_generics #where_clause {
                 const NAME: &'static str = #name;
             }
             #[automatically_derived]
-            impl #impl_generics ::ringback::__private::Schema for #ident #ty_generics #where_clause {
-                const SHAPE: &'static ::ringback::__private::Shape = &::ringback::__private::Shape::Any;
+            impl #impl_generics #rb::Schema for #ident #ty_generics #where_clause {
+                const SHAPE: &'static #rb::Shape = &#rb::Shape::Any;
                 fn schema(
-                    _: &mut ::ringback::__private::Components,
-                ) -> ::ringback::__private::SchemaObject {
-                    ::ringback::__private::empty_schema()
+                    _: &mut #rb::Components,
+                ) -> #rb::SchemaObject {
+                    #rb::empty_schema()
                 }
             }
         };
     }
 }
 
-fn split_generics(cont: &Container) -> (TokenStream, TokenStream, TokenStream) {
-    let mut generics = cont.generics.clone();
-    add_bounds(&mut generics);
+/// The impl's generics, each type parameter bound by `Schema`.
+fn split_generics(
+    rb: &Private,
+    generics: &syn::Generics,
+) -> (TokenStream, TokenStream, TokenStream) {
+    let mut generics = generics.clone();
+    let params: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
+    let where_clause = generics.make_where_clause();
+    for p in params {
+        where_clause
+            .predicates
+            .push(syn::parse_quote!(#p: #rb::Schema));
+    }
     let (i, t, w) = generics.split_for_impl();
     (
         i.to_token_stream(),
@@ -109,26 +116,62 @@ fn split_generics(cont: &Container) -> (TokenStream, TokenStream, TokenStream) {
     )
 }
 
-fn add_bounds(generics: &mut syn::Generics) {
-    let params: Vec<syn::Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
-    let where_clause = generics.make_where_clause();
-    for p in params {
-        where_clause
-            .predicates
-            .push(syn::parse_quote!(#p: ::ringback::__private::Schema));
+/// The path generated code names the runtime's private API by: `::ringback::__private`, or the
+/// same under the path `#[schema(crate = "...")]` gives.
+#[derive(Clone)]
+pub(super) struct Private(TokenStream);
+
+impl Private {
+    fn new(cont: &Container) -> Self {
+        Private(match &cont.krate {
+            Some(path) => quote!(#path::__private),
+            None => quote!(::ringback::__private),
+        })
+    }
+
+    /// The path spanned at `span`, for code whose errors are reported there.
+    pub(super) fn at(&self, span: Span) -> TokenStream {
+        respan(&self.0, span)
     }
 }
 
+impl ToTokens for Private {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.0.to_tokens(tokens);
+    }
+}
+
+/// The same tokens, spanned at `span`, so that a type error in them is reported there.
+pub(super) fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
+    tokens
+        .clone()
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
+}
+
 /// One static per pattern, compiled on first use.
-#[derive(Default)]
 pub(super) struct Patterns {
     /// The type the patterns belong to, for panic messages.
     owner: String,
+    rb: Private,
     statics: Vec<TokenStream>,
     names: Vec<(String, syn::Ident)>,
 }
 
 impl Patterns {
+    fn new(cont: &Container, rb: &Private) -> Self {
+        Patterns {
+            owner: cont.ident.to_string(),
+            rb: rb.clone(),
+            statics: Vec::new(),
+            names: Vec::new(),
+        }
+    }
+
     pub(super) fn get(&mut self, lit: &syn::LitStr, field: &str) -> syn::Ident {
         let owner = format!("{}.{field}", self.owner);
         let key = format!("{owner}\u{0}{}", lit.value());
@@ -136,9 +179,10 @@ impl Patterns {
             return ident.clone();
         }
         let ident = format_ident!("__RINGBACK_PATTERN_{}", self.names.len());
+        let rb = &self.rb;
         self.statics.push(quote! {
-            static #ident: ::ringback::__private::rules::Pattern =
-                ::ringback::__private::rules::Pattern::new(#lit, #owner);
+            static #ident: #rb::rules::Pattern =
+                #rb::rules::Pattern::new(#lit, #owner);
         });
         self.names.push((key, ident.clone()));
         ident

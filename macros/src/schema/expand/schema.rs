@@ -4,29 +4,35 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::shape::{static_required, string_enum};
-use super::Patterns;
+use super::{Patterns, Private};
 use crate::schema::model::*;
 
-pub(super) fn schema_fn(cont: &Container, patterns: &mut Patterns) -> TokenStream {
-    let body = match &cont.body {
+pub(super) fn schema_fn(
+    rb: &Private,
+    cont: &Container,
+    body: &Body,
+    patterns: &mut Patterns,
+) -> TokenStream {
+    let body = match body {
         Body::Struct(fields) => {
-            let object = object_schema(fields, patterns, cont.deny_unknown_fields);
+            let object = object_schema(rb, fields, patterns, cont.deny_unknown_fields);
             quote!(let mut __s = #object;)
         }
         Body::Newtype(f) => {
-            let property = property_schema(f, patterns);
+            let property = property_schema(rb, f, patterns);
             quote!(let mut __s = #property;)
         }
-        Body::Enum { variants, tagging } => enum_schema(variants, tagging, patterns),
+        Body::Enum { variants, tagging } => enum_schema(rb, variants, tagging, patterns),
     };
-    let description = opt_string(&cont.description);
+    let description = opt_string(rb, &cont.description);
     let deprecated = cont.deprecated;
-    let example = cont.example.as_ref().map(
-        |e| quote!(__s.example = ::ringback::__private::Some(::ringback::__private::example(#e));),
-    );
+    let example = cont
+        .example
+        .as_ref()
+        .map(|e| quote!(__s.example = #rb::Some(#rb::example(#e));));
     let annotate = quote! {
-        if let ::ringback::__private::Some(d) = #description {
-            __s.description = ::ringback::__private::Some(::ringback::__private::string(d));
+        if let #rb::Some(d) = #description {
+            __s.description = #rb::Some(#rb::string(d));
         }
         if #deprecated {
             __s.deprecated = true;
@@ -38,7 +44,7 @@ pub(super) fn schema_fn(cont: &Container, patterns: &mut Patterns) -> TokenStrea
             __components.register(
                 #name,
                 ::core::any::type_name::<Self>(),
-                |__components: &mut ::ringback::__private::Components| {
+                |__components: &mut #rb::Components| {
                     #body
                     #annotate
                     __s
@@ -53,38 +59,43 @@ pub(super) fn schema_fn(cont: &Container, patterns: &mut Patterns) -> TokenStrea
     }
 }
 
-fn object_schema(fields: &[Field], patterns: &mut Patterns, deny_unknown: bool) -> TokenStream {
+fn object_schema(
+    rb: &Private,
+    fields: &[Field],
+    patterns: &mut Patterns,
+    deny_unknown: bool,
+) -> TokenStream {
     let mut statements = Vec::new();
     for f in fields.iter().filter(|f| !f.skip) {
         let ty = f.ty;
         if f.flatten {
             statements.push(quote! {
-                __o.all_of.push(<#ty as ::ringback::__private::Schema>::schema(__components));
+                __o.all_of.push(<#ty as #rb::Schema>::schema(__components));
             });
             continue;
         }
         let json = &f.json_name;
-        let property = property_schema(f, patterns);
+        let property = property_schema(rb, f, patterns);
         let required = static_required(f);
         statements.push(quote! {
-            if #required && !::ringback::__private::shape::is_optional(
-                <#ty as ::ringback::__private::Schema>::SHAPE
+            if #required && !#rb::shape::is_optional(
+                <#ty as #rb::Schema>::SHAPE
             ) {
-                __o.required.push(::ringback::__private::string(#json));
+                __o.required.push(#rb::string(#json));
             }
-            __o.properties.push((::ringback::__private::string(#json), #property));
+            __o.properties.push((#rb::string(#json), #property));
         });
     }
     let deny = deny_unknown.then(|| {
         quote! {
-            __o.additional_properties = ::ringback::__private::Some(
-                ::ringback::__private::AdditionalProperties::Forbidden,
+            __o.additional_properties = #rb::Some(
+                #rb::AdditionalProperties::Forbidden,
             );
         }
     });
     quote! {{
-        let mut __o = ::ringback::__private::SchemaObject::of_type(
-            ::ringback::__private::Type::Object,
+        let mut __o = #rb::SchemaObject::of_type(
+            #rb::Type::Object,
         );
         #(#statements)*
         #deny
@@ -93,11 +104,11 @@ fn object_schema(fields: &[Field], patterns: &mut Patterns, deny_unknown: bool) 
 }
 
 /// A field's schema with its `#[schema]` annotations and rules applied.
-fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
+fn property_schema(rb: &Private, f: &Field, patterns: &mut Patterns) -> TokenStream {
     let ty = f.ty;
     let mut sets = Vec::new();
     if let Some(d) = &f.description {
-        sets.push(quote!(__p.description = ::ringback::__private::Some(::ringback::__private::string(#d));));
+        sets.push(quote!(__p.description = #rb::Some(#rb::string(#d));));
     }
     if f.is_read_only() {
         sets.push(quote!(__p.read_only = true;));
@@ -112,10 +123,10 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
         sets.push(quote!(__p.deprecated = true;));
     }
     if let Some(format) = &f.format {
-        sets.push(quote!(__p.format = ::ringback::__private::Some(::ringback::__private::string(#format));));
+        sets.push(quote!(__p.format = #rb::Some(#rb::string(#format));));
     }
     if let Some(example) = &f.example {
-        sets.push(quote!(__p.example = ::ringback::__private::Some(::ringback::__private::example(#example));));
+        sets.push(quote!(__p.example = #rb::Some(#rb::example(#example));));
     }
     for rule in &f.rules {
         let set = match (&rule.value, rule.kind) {
@@ -126,8 +137,8 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
                     RuleKind::ExclusiveMinimum => quote!(exclusive_minimum),
                     _ => quote!(exclusive_maximum),
                 };
-                let n = number_literal(*n);
-                quote!(__p.#field = ::ringback::__private::Some(#n);)
+                let n = number_literal(rb, *n);
+                quote!(__p.#field = #rb::Some(#n);)
             }
             (RuleValue::Count(n), kind) => {
                 let field = match kind {
@@ -136,15 +147,15 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
                     RuleKind::MinItems => quote!(min_items),
                     _ => quote!(max_items),
                 };
-                quote!(__p.#field = ::ringback::__private::Some(#n);)
+                quote!(__p.#field = #rb::Some(#n);)
             }
             (RuleValue::Pattern(lit), _) => {
                 let pattern = patterns.get(lit, &f.json_name);
                 // Compiling it here makes an invalid pattern fail when the document is built,
                 // at start-up, rather than on the first request.
                 quote! {
-                    __p.pattern = ::ringback::__private::Some(
-                        ::ringback::__private::string(#pattern.regex().as_str()),
+                    __p.pattern = #rb::Some(
+                        #rb::string(#pattern.regex().as_str()),
                     );
                 }
             }
@@ -152,26 +163,30 @@ fn property_schema(f: &Field, patterns: &mut Patterns) -> TokenStream {
         sets.push(set);
     }
     quote! {{
-        let mut __p = <#ty as ::ringback::__private::Schema>::schema(__components);
+        let mut __p = <#ty as #rb::Schema>::schema(__components);
         #(#sets)*
         __p
     }}
 }
 
-fn number_literal(n: Number) -> TokenStream {
+fn number_literal(rb: &Private, n: Number) -> TokenStream {
     match n {
-        Number::Int(i) => quote!(::ringback::__private::number_i128(#i)),
-        Number::Float(f) => quote!(::ringback::__private::number_f64(#f)),
+        Number::Int(i) => quote!(#rb::number_i128(#i)),
+        Number::Float(f) => quote!(#rb::number_f64(#f)),
     }
 }
 
-fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns) -> TokenStream {
+fn enum_schema(
+    rb: &Private,
+    variants: &[Variant],
+    tagging: &Tagging,
+    patterns: &mut Patterns,
+) -> TokenStream {
     if let Some(names) = string_enum(variants, tagging) {
+        let pushes = string_values(rb, quote!(__s), &names);
         return quote! {
-            let mut __s = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
-            #(__s.enum_values.push(::ringback::__private::Value::String(
-                ::ringback::__private::string(#names),
-            ));)*
+            let mut __s = #rb::SchemaObject::string(#rb::None);
+            #(#pushes)*
         };
     }
     let mut pushes = Vec::new();
@@ -187,11 +202,10 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
             .map(|v| v.json_name.as_str())
             .collect();
         if !units.is_empty() {
+            let unit_pushes = string_values(rb, quote!(__u), &units);
             pushes.push(quote! {{
-                let mut __u = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
-                #(__u.enum_values.push(::ringback::__private::Value::String(
-                    ::ringback::__private::string(#units),
-                ));)*
+                let mut __u = #rb::SchemaObject::string(#rb::None);
+                #(#unit_pushes)*
                 __s.#list.push(__u);
             }});
         }
@@ -200,13 +214,13 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
         if matches!((tagging, &v.kind), (Tagging::External, VariantKind::Unit)) {
             continue;
         }
-        let schema = variant_schema(v, tagging, patterns);
-        let description = opt_string(&v.description);
+        let schema = variant_schema(rb, v, tagging, patterns);
+        let description = opt_string(rb, &v.description);
         let deprecated = v.deprecated;
         pushes.push(quote! {{
             let mut __vs = #schema;
-            if let ::ringback::__private::Some(d) = #description {
-                __vs.description = ::ringback::__private::Some(::ringback::__private::string(d));
+            if let #rb::Some(d) = #description {
+                __vs.description = #rb::Some(#rb::string(d));
             }
             if #deprecated {
                 __vs.deprecated = true;
@@ -215,20 +229,25 @@ fn enum_schema(variants: &[Variant], tagging: &Tagging, patterns: &mut Patterns)
         }});
     }
     quote! {
-        let mut __s = ::ringback::__private::empty_schema();
+        let mut __s = #rb::empty_schema();
         #(#pushes)*
     }
 }
 
-fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> TokenStream {
+fn variant_schema(
+    rb: &Private,
+    v: &Variant,
+    tagging: &Tagging,
+    patterns: &mut Patterns,
+) -> TokenStream {
     let vname = v.json_name.as_str();
     let tag_property = |tag: &str| {
         quote! {
-            __o.required.insert(0, ::ringback::__private::string(#tag));
-            __o.properties.insert(0, (::ringback::__private::string(#tag), {
-                let mut __t = ::ringback::__private::SchemaObject::string(::ringback::__private::None);
-                __t.enum_values.push(::ringback::__private::Value::String(
-                    ::ringback::__private::string(#vname),
+            __o.required.insert(0, #rb::string(#tag));
+            __o.properties.insert(0, (#rb::string(#tag), {
+                let mut __t = #rb::SchemaObject::string(#rb::None);
+                __t.enum_values.push(#rb::Value::String(
+                    #rb::string(#vname),
                 ));
                 __t
             }));
@@ -237,35 +256,35 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
     let content = |kind: &VariantKind, patterns: &mut Patterns| -> TokenStream {
         match kind {
             VariantKind::Unit => {
-                quote!(<() as ::ringback::__private::Schema>::schema(__components))
+                quote!(<() as #rb::Schema>::schema(__components))
             }
-            VariantKind::Newtype(f) => property_schema(f, patterns),
-            VariantKind::Struct(fields) => object_schema(fields, patterns, false),
+            VariantKind::Newtype(f) => property_schema(rb, f, patterns),
+            VariantKind::Struct(fields) => object_schema(rb, fields, patterns, false),
         }
     };
     let empty_object = quote! {
-        ::ringback::__private::SchemaObject::of_type(::ringback::__private::Type::Object)
+        #rb::SchemaObject::of_type(#rb::Type::Object)
     };
     match (tagging, &v.kind) {
         (Tagging::External, kind) => {
             let inner = content(kind, patterns);
             quote! {{
                 let mut __o = #empty_object;
-                __o.required.push(::ringback::__private::string(#vname));
-                __o.properties.push((::ringback::__private::string(#vname), #inner));
-                __o.additional_properties = ::ringback::__private::Some(
-                    ::ringback::__private::AdditionalProperties::Forbidden,
+                __o.required.push(#rb::string(#vname));
+                __o.properties.push((#rb::string(#vname), #inner));
+                __o.additional_properties = #rb::Some(
+                    #rb::AdditionalProperties::Forbidden,
                 );
                 __o
             }}
         }
         (Tagging::Internal { tag }, VariantKind::Newtype(f)) => {
             let tag = tag_property(tag);
-            let inner = property_schema(f, patterns);
+            let inner = property_schema(rb, f, patterns);
             quote! {{
                 let mut __o = #empty_object;
                 #tag
-                let mut __all = ::ringback::__private::empty_schema();
+                let mut __all = #rb::empty_schema();
                 __all.all_of.push(__o);
                 __all.all_of.push(#inner);
                 __all
@@ -274,7 +293,7 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
         (Tagging::Internal { tag }, kind) => {
             let tag = tag_property(tag);
             let object = match kind {
-                VariantKind::Struct(fields) => object_schema(fields, patterns, false),
+                VariantKind::Struct(fields) => object_schema(rb, fields, patterns, false),
                 _ => empty_object.clone(),
             };
             quote! {{
@@ -288,8 +307,8 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
             let inner = (!matches!(kind, VariantKind::Unit)).then(|| {
                 let inner = content(kind, patterns);
                 quote! {
-                    __o.required.push(::ringback::__private::string(#key));
-                    __o.properties.push((::ringback::__private::string(#key), #inner));
+                    __o.required.push(#rb::string(#key));
+                    __o.properties.push((#rb::string(#key), #inner));
                 }
             });
             quote! {{
@@ -303,9 +322,23 @@ fn variant_schema(v: &Variant, tagging: &Tagging, patterns: &mut Patterns) -> To
     }
 }
 
-fn opt_string(s: &Option<String>) -> TokenStream {
+/// `schema.enum_values.push(..)` for each of `values`.
+fn string_values(rb: &Private, schema: TokenStream, values: &[&str]) -> Vec<TokenStream> {
+    values
+        .iter()
+        .map(|value| {
+            quote! {
+                #schema.enum_values.push(#rb::Value::String(
+                    #rb::string(#value),
+                ));
+            }
+        })
+        .collect()
+}
+
+fn opt_string(rb: &Private, s: &Option<String>) -> TokenStream {
     match s {
-        Some(s) => quote!(::ringback::__private::Some(#s)),
-        None => quote!(::ringback::__private::None::<&str>),
+        Some(s) => quote!(#rb::Some(#s)),
+        None => quote!(#rb::None::<&str>),
     }
 }

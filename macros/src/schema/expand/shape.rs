@@ -5,32 +5,34 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
+use super::Private;
 use crate::schema::model::*;
 
-pub(super) fn shape(cont: &Container) -> TokenStream {
+pub(super) fn shape(rb: &Private, cont: &Container, body: &Body) -> TokenStream {
     let name = cont.ident.to_string();
-    match &cont.body {
-        Body::Struct(fields) => object_shape(cont, &name, fields),
+    match body {
+        Body::Struct(fields) => object_shape(rb, cont, &name, fields),
         Body::Newtype(f) => {
-            let ty = recursion_safe(cont, f.ty);
-            quote!(<#ty as ::ringback::__private::Schema>::SHAPE)
+            let ty = recursion_safe(rb, cont, f.ty);
+            quote!(<#ty as #rb::Schema>::SHAPE)
         }
         Body::Enum { variants, tagging } => {
             if let Some(names) = string_enum(variants, tagging) {
-                return quote!(&::ringback::__private::Shape::StringEnum(&[#(#names),*]));
+                return quote!(&#rb::Shape::StringEnum(&[#(#names),*]));
             }
-            let shapes = variants.iter().map(|v| variant_shape(cont, v, tagging));
-            quote!(&::ringback::__private::Shape::OneOf(&[#(#shapes),*]))
+            let shapes = variants.iter().map(|v| variant_shape(rb, cont, v, tagging));
+            quote!(&#rb::Shape::OneOf(&[#(#shapes),*]))
         }
     }
 }
 
-fn object_shape(cont: &Container, name: &str, fields: &[Field]) -> TokenStream {
-    object_shape_with(cont, name, fields, None)
+fn object_shape(rb: &Private, cont: &Container, name: &str, fields: &[Field]) -> TokenStream {
+    object_shape_with(rb, cont, name, fields, None)
 }
 
 /// An object shape; `tag` adds the property an internally or adjacently tagged enum writes.
 fn object_shape_with(
+    rb: &Private,
     cont: &Container,
     name: &str,
     fields: &[Field],
@@ -38,36 +40,36 @@ fn object_shape_with(
 ) -> TokenStream {
     let mut entries: Vec<TokenStream> = Vec::new();
     if let Some((tag, value)) = tag {
-        entries.push(tag_field(tag, value));
+        entries.push(tag_field(rb, tag, value));
     }
     let live = fields.iter().filter(|f| !f.skip);
     for f in live.clone().filter(|f| !f.flatten) {
-        let ty = recursion_safe(cont, f.ty);
+        let ty = recursion_safe(rb, cont, f.ty);
         let json = &f.json_name;
         let required = static_required(f);
         let (ro, wo) = (f.is_read_only(), f.is_write_only());
         let nullable = !f.forbids_null();
         entries.push(quote! {
-            ::ringback::__private::FieldShape {
+            #rb::FieldShape {
                 name: #json,
-                shape: <#ty as ::ringback::__private::Schema>::SHAPE,
-                required: #required && !::ringback::__private::shape::is_optional(
-                    <#ty as ::ringback::__private::Schema>::SHAPE
+                shape: <#ty as #rb::Schema>::SHAPE,
+                required: #required && !#rb::shape::is_optional(
+                    <#ty as #rb::Schema>::SHAPE
                 ),
                 read_only: #ro,
                 write_only: #wo,
-                nullable: #nullable && ::ringback::__private::shape::is_optional(
-                    <#ty as ::ringback::__private::Schema>::SHAPE
+                nullable: #nullable && #rb::shape::is_optional(
+                    <#ty as #rb::Schema>::SHAPE
                 ),
             }
         });
     }
     let flattened = live.filter(|f| f.flatten).map(|f| {
-        let ty = recursion_safe(cont, f.ty);
-        quote!(<#ty as ::ringback::__private::Schema>::SHAPE)
+        let ty = recursion_safe(rb, cont, f.ty);
+        quote!(<#ty as #rb::Schema>::SHAPE)
     });
     quote! {
-        &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
+        &#rb::Shape::Object(&#rb::ObjectShape {
             name: #name,
             fields: &[#(#entries),*],
             flattened: &[#(#flattened),*],
@@ -75,14 +77,14 @@ fn object_shape_with(
     }
 }
 
-fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStream {
+fn variant_shape(rb: &Private, cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStream {
     let name = format!("{}::{}", cont.ident, v.ident);
     let vname = v.json_name.as_str();
     let single = |key: &str, inner: TokenStream, required: bool| {
         quote! {
-            &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
+            &#rb::Shape::Object(&#rb::ObjectShape {
                 name: #name,
-                fields: &[::ringback::__private::FieldShape {
+                fields: &[#rb::FieldShape {
                     name: #key,
                     shape: #inner,
                     required: #required,
@@ -96,46 +98,46 @@ fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStrea
     };
     let inner_shape = |kind: &VariantKind| -> TokenStream {
         match kind {
-            VariantKind::Unit => quote!(&::ringback::__private::Shape::Null),
+            VariantKind::Unit => quote!(&#rb::Shape::Null),
             VariantKind::Newtype(f) => {
-                let ty = recursion_safe(cont, f.ty);
-                quote!(<#ty as ::ringback::__private::Schema>::SHAPE)
+                let ty = recursion_safe(rb, cont, f.ty);
+                quote!(<#ty as #rb::Schema>::SHAPE)
             }
-            VariantKind::Struct(fields) => object_shape(cont, &name, fields),
+            VariantKind::Struct(fields) => object_shape(rb, cont, &name, fields),
         }
     };
     match (tagging, &v.kind) {
         (Tagging::External, VariantKind::Unit) => {
-            quote!(&::ringback::__private::Shape::StringEnum(&[#vname]))
+            quote!(&#rb::Shape::StringEnum(&[#vname]))
         }
         (Tagging::External, kind) => single(vname, inner_shape(kind), true),
         (Tagging::Internal { tag }, VariantKind::Struct(fields)) => {
-            object_shape_with(cont, &name, fields, Some((tag, vname)))
+            object_shape_with(rb, cont, &name, fields, Some((tag, vname)))
         }
         (Tagging::Internal { tag }, VariantKind::Unit) => {
-            object_shape_with(cont, &name, &[], Some((tag, vname)))
+            object_shape_with(rb, cont, &name, &[], Some((tag, vname)))
         }
         (Tagging::Internal { tag }, VariantKind::Newtype(f)) => {
-            let ty = recursion_safe(cont, f.ty);
-            let tag_field = tag_field(tag, vname);
+            let ty = recursion_safe(rb, cont, f.ty);
+            let tag_field = tag_field(rb, tag, vname);
             quote! {
-                &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
+                &#rb::Shape::Object(&#rb::ObjectShape {
                     name: #name,
                     fields: &[#tag_field],
-                    flattened: &[<#ty as ::ringback::__private::Schema>::SHAPE],
+                    flattened: &[<#ty as #rb::Schema>::SHAPE],
                 })
             }
         }
         (Tagging::Adjacent { tag, content }, kind) => {
             let inner = inner_shape(kind);
             let unit = matches!(kind, VariantKind::Unit);
-            let tag_field = tag_field(tag, vname);
+            let tag_field = tag_field(rb, tag, vname);
             quote! {
-                &::ringback::__private::Shape::Object(&::ringback::__private::ObjectShape {
+                &#rb::Shape::Object(&#rb::ObjectShape {
                     name: #name,
                     fields: &[
                         #tag_field,
-                        ::ringback::__private::FieldShape {
+                        #rb::FieldShape {
                             name: #content,
                             shape: #inner,
                             required: !#unit,
@@ -153,11 +155,11 @@ fn variant_shape(cont: &Container, v: &Variant, tagging: &Tagging) -> TokenStrea
 }
 
 /// The property a tagged enum writes its variant's name into.
-fn tag_field(tag: &str, variant: &str) -> TokenStream {
+fn tag_field(rb: &Private, tag: &str, variant: &str) -> TokenStream {
     quote! {
-        ::ringback::__private::FieldShape {
+        #rb::FieldShape {
             name: #tag,
-            shape: &::ringback::__private::Shape::StringEnum(&[#variant]),
+            shape: &#rb::Shape::StringEnum(&[#variant]),
             required: true,
             read_only: false,
             write_only: false,
@@ -181,8 +183,9 @@ pub(super) fn static_required(f: &Field) -> bool {
 
 /// The field type with the container's own name replaced by a `Recursive` marker, so that
 /// its const shape refers to the container by name instead of containing itself.
-fn recursion_safe(cont: &Container, ty: &syn::Type) -> syn::Type {
+fn recursion_safe(rb: &Private, cont: &Container, ty: &syn::Type) -> syn::Type {
     struct Replace<'a> {
+        rb: &'a Private,
         ident: &'a syn::Ident,
         self_ty: syn::Type,
     }
@@ -199,7 +202,8 @@ fn recursion_safe(cont: &Container, ty: &syn::Type) -> syn::Type {
                     } else {
                         ty.clone()
                     };
-                    *ty = syn::parse_quote!(::ringback::__private::Recursive<#named>);
+                    let rb = self.rb;
+                    *ty = syn::parse_quote!(#rb::Recursive<#named>);
                     return;
                 }
             }
@@ -210,6 +214,7 @@ fn recursion_safe(cont: &Container, ty: &syn::Type) -> syn::Type {
     let (_, ty_generics, _) = cont.generics.split_for_impl();
     let mut ty = ty.clone();
     Replace {
+        rb,
         ident,
         self_ty: syn::parse_quote!(#ident #ty_generics),
     }

@@ -1,10 +1,10 @@
 //! `Schema::validate`: each rule checked on the value, spanned at its key, then each field's
 //! own validation.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 
-use super::Patterns;
+use super::{respan, Patterns, Private};
 use crate::schema::model::*;
 
 /// Formats that ringback checks at run time; others are documented only.
@@ -19,8 +19,8 @@ const CHECKED_FORMATS: &[&str] = &[
     "date-time",
 ];
 
-pub(super) fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStream {
-    match &cont.body {
+pub(super) fn validate_fn(rb: &Private, body: &Body, patterns: &mut Patterns) -> TokenStream {
+    match body {
         Body::Struct(fields) => {
             let accessed: Vec<(&Field, TokenStream)> = fields
                 .iter()
@@ -29,11 +29,11 @@ pub(super) fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStr
                     (f, quote!(&self.#m))
                 })
                 .collect();
-            validate_fields(&accessed, patterns)
+            validate_fields(rb, &accessed, patterns)
         }
         Body::Newtype(f) => {
             let m = &f.member;
-            field_checks(f, &quote!(&self.#m), patterns)
+            field_checks(rb, f, &quote!(&self.#m), patterns)
         }
         Body::Enum { variants, tagging } => {
             let arms = variants.iter().map(|v| {
@@ -42,7 +42,7 @@ pub(super) fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStr
                     VariantKind::Unit => (quote!(Self::#ident), quote!()),
                     VariantKind::Newtype(f) => (
                         quote!(Self::#ident(__f0)),
-                        field_checks(f, &quote!(__f0), patterns),
+                        field_checks(rb, f, &quote!(__f0), patterns),
                     ),
                     VariantKind::Struct(fields) => {
                         let bindings: Vec<(&Field, syn::Ident)> = fields
@@ -58,7 +58,7 @@ pub(super) fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStr
                             bindings.iter().map(|(f, b)| (*f, quote!(#b))).collect();
                         (
                             quote!(Self::#ident { #(#members,)* .. }),
-                            validate_fields(&accessed, patterns),
+                            validate_fields(rb, &accessed, patterns),
                         )
                     }
                 };
@@ -86,12 +86,16 @@ pub(super) fn validate_fn(cont: &Container, patterns: &mut Patterns) -> TokenStr
     }
 }
 
-fn validate_fields(fields: &[(&Field, TokenStream)], patterns: &mut Patterns) -> TokenStream {
+fn validate_fields(
+    rb: &Private,
+    fields: &[(&Field, TokenStream)],
+    patterns: &mut Patterns,
+) -> TokenStream {
     let checks = fields
         .iter()
         .filter(|(f, _)| !f.skip && !f.skip_deserializing)
         .map(|(f, access)| {
-            let checks = field_checks(f, access, patterns);
+            let checks = field_checks(rb, f, access, patterns);
             if f.flatten {
                 checks
             } else {
@@ -104,17 +108,23 @@ fn validate_fields(fields: &[(&Field, TokenStream)], patterns: &mut Patterns) ->
 
 /// The rule checks for one field (each spanned at its key, so a rule on the wrong type is an
 /// error there), then the field's own nested validation.
-fn field_checks(f: &Field, access: &TokenStream, patterns: &mut Patterns) -> TokenStream {
+fn field_checks(
+    rb: &Private,
+    f: &Field,
+    access: &TokenStream,
+    patterns: &mut Patterns,
+) -> TokenStream {
     let ty = f.ty;
     let mut checks = Vec::new();
     for rule in &f.rules {
         let span = rule.span;
         let access = respan(access, span);
+        let private = rb.at(span);
         let check = match (&rule.value, rule.kind) {
             (RuleValue::Number(n), kind) => {
                 let n = match n {
-                    Number::Int(i) => quote!(::ringback::__private::rules::Num::Int(#i)),
-                    Number::Float(x) => quote!(::ringback::__private::rules::Num::Float(#x)),
+                    Number::Int(i) => quote!(#rb::rules::Num::Int(#i)),
+                    Number::Float(x) => quote!(#rb::rules::Num::Float(#x)),
                 };
                 let (func, exclusive) = match kind {
                     RuleKind::Minimum => (quote!(minimum), false),
@@ -122,7 +132,7 @@ fn field_checks(f: &Field, access: &TokenStream, patterns: &mut Patterns) -> Tok
                     RuleKind::ExclusiveMinimum => (quote!(minimum), true),
                     _ => (quote!(maximum), true),
                 };
-                quote_spanned!(span=> ::ringback::__private::rules::#func(#access, #n, #exclusive, __v);)
+                quote_spanned!(span=> #private::rules::#func(#access, #n, #exclusive, __v);)
             }
             (RuleValue::Count(n), kind) => {
                 let n = *n as usize;
@@ -132,11 +142,11 @@ fn field_checks(f: &Field, access: &TokenStream, patterns: &mut Patterns) -> Tok
                     RuleKind::MinItems => quote!(min_items),
                     _ => quote!(max_items),
                 };
-                quote_spanned!(span=> ::ringback::__private::rules::#func(#access, #n, __v);)
+                quote_spanned!(span=> #private::rules::#func(#access, #n, __v);)
             }
             (RuleValue::Pattern(lit), _) => {
                 let pattern = patterns.get(lit, &f.json_name);
-                quote_spanned!(span=> ::ringback::__private::rules::pattern(#access, &#pattern, __v);)
+                quote_spanned!(span=> #private::rules::pattern(#access, &#pattern, __v);)
             }
         };
         checks.push(check);
@@ -145,25 +155,12 @@ fn field_checks(f: &Field, access: &TokenStream, patterns: &mut Patterns) -> Tok
         if CHECKED_FORMATS.contains(&format.value().as_str()) {
             let span = format.span();
             let access = respan(access, span);
-            checks.push(
-                quote_spanned!(span=> ::ringback::__private::rules::format(#access, #format, __v);),
-            );
+            let private = rb.at(span);
+            checks.push(quote_spanned!(span=> #private::rules::format(#access, #format, __v);));
         }
     }
     quote! {
         #(#checks)*
-        <#ty as ::ringback::__private::Schema>::validate(#access, __v);
+        <#ty as #rb::Schema>::validate(#access, __v);
     }
-}
-
-/// The same tokens, spanned at `span`, so that a type error in them is reported there.
-fn respan(tokens: &TokenStream, span: Span) -> TokenStream {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|mut t| {
-            t.set_span(span);
-            t
-        })
-        .collect()
 }

@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::Private;
 use crate::schema::model::*;
 
 #[derive(Clone, Copy, PartialEq)]
@@ -11,17 +12,17 @@ pub(super) enum Strip {
     WriteOnly,
 }
 
-pub(super) fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
-    match &cont.body {
-        Body::Struct(fields) => strip_fields(fields, strip),
+pub(super) fn strip_fn(rb: &Private, body: &Body, strip: Strip) -> TokenStream {
+    match body {
+        Body::Struct(fields) => strip_fields(rb, fields, strip),
         Body::Newtype(f) => {
             let ty = f.ty;
             match strip {
                 Strip::ReadOnly => {
-                    quote!(<#ty as ::ringback::__private::Schema>::strip_read_only(__value, __removed);)
+                    quote!(<#ty as #rb::Schema>::strip_read_only(__value, __removed);)
                 }
                 Strip::WriteOnly => {
-                    quote!(<#ty as ::ringback::__private::Schema>::strip_write_only(__value);)
+                    quote!(<#ty as #rb::Schema>::strip_write_only(__value);)
                 }
             }
         }
@@ -34,24 +35,24 @@ pub(super) fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
                         VariantKind::Newtype(f) => {
                             let ty = f.ty;
                             match strip {
-                                Strip::ReadOnly => quote!(<#ty as ::ringback::__private::Schema>::strip_read_only(__value, __removed);),
-                                Strip::WriteOnly => quote!(<#ty as ::ringback::__private::Schema>::strip_write_only(__value);),
+                                Strip::ReadOnly => quote!(<#ty as #rb::Schema>::strip_read_only(__value, __removed);),
+                                Strip::WriteOnly => quote!(<#ty as #rb::Schema>::strip_write_only(__value);),
                             }
                         }
-                        VariantKind::Struct(fields) => strip_fields(fields, strip),
+                        VariantKind::Struct(fields) => strip_fields(rb, fields, strip),
                     };
                     Some((v, body))
                 })
                 .map(|(v, body)| {
                     let name = &v.json_name;
                     match tagging {
-                        Tagging::External => descend(name, &body, strip),
+                        Tagging::External => descend(rb, name, &body, strip),
                         Tagging::Internal { .. } => {
-                            quote!(::ringback::__private::Some(#name) => { #body })
+                            quote!(#rb::Some(#name) => { #body })
                         }
                         Tagging::Adjacent { content, .. } => {
-                            let inner = descend(content, &body, strip);
-                            quote!(::ringback::__private::Some(#name) => { #inner })
+                            let inner = descend(rb, content, &body, strip);
+                            quote!(#rb::Some(#name) => { #inner })
                         }
                         Tagging::Untagged => quote!(),
                     }
@@ -60,8 +61,8 @@ pub(super) fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
             match tagging {
                 Tagging::External => quote!(#(#arms)*),
                 Tagging::Internal { tag } | Tagging::Adjacent { tag, .. } => quote! {
-                    let __tag = ::ringback::__private::visibility::tag_of(__value, #tag);
-                    match ::ringback::__private::Option::as_deref(&__tag) {
+                    let __tag = #rb::visibility::tag_of(__value, #tag);
+                    match #rb::Option::as_deref(&__tag) {
                         #(#arms)*
                         _ => {}
                     }
@@ -77,8 +78,8 @@ pub(super) fn strip_fn(cont: &Container, strip: Strip) -> TokenStream {
 /// `clear_read_only` for a struct: each readOnly field reset to what serde gives a missing one,
 /// and the same asked of every field whose type has readOnly properties inside. Enums keep
 /// the trait's default, which sends their bodies through the JSON pass.
-pub(super) fn clear_fn(cont: &Container) -> Option<TokenStream> {
-    let fields: &[Field] = match &cont.body {
+pub(super) fn clear_fn(rb: &Private, body: &Body) -> Option<TokenStream> {
+    let fields: &[Field] = match body {
         Body::Struct(fields) => fields,
         Body::Newtype(f) => std::slice::from_ref(&**f),
         Body::Enum { .. } => return None,
@@ -86,14 +87,14 @@ pub(super) fn clear_fn(cont: &Container) -> Option<TokenStream> {
     let statements = fields.iter().filter(|f| !f.skip).map(|f| {
         let (ty, member) = (f.ty, &f.member);
         match (f.read_only.is_some() && !f.flatten, f.missing) {
-            (true, Missing::None) => quote!(self.#member = ::ringback::__private::None;),
+            (true, Missing::None) => quote!(self.#member = #rb::None;),
             (true, Missing::Default) => {
-                quote!(self.#member = ::ringback::__private::Default::default();)
+                quote!(self.#member = #rb::Default::default();)
             }
             (true, Missing::Other) => quote!(return false;),
             (false, _) => quote! {
-                if const { ::ringback::__private::shape::contains_read_only(<#ty as ::ringback::__private::Schema>::SHAPE) }
-                    && !<#ty as ::ringback::__private::Schema>::clear_read_only(&mut self.#member)
+                if const { #rb::shape::contains_read_only(<#ty as #rb::Schema>::SHAPE) }
+                    && !<#ty as #rb::Schema>::clear_read_only(&mut self.#member)
                 {
                     return false;
                 }
@@ -111,23 +112,23 @@ pub(super) fn clear_fn(cont: &Container) -> Option<TokenStream> {
 }
 
 /// Runs `body` on the property `name` of `__value`, one pointer level down.
-fn descend(name: &str, body: &TokenStream, strip: Strip) -> TokenStream {
+fn descend(rb: &Private, name: &str, body: &TokenStream, strip: Strip) -> TokenStream {
     match strip {
         Strip::ReadOnly => quote! {
-            ::ringback::__private::visibility::descend(
+            #rb::visibility::descend(
                 __value, #name, __removed,
-                |__value: &mut ::ringback::__private::Value, __removed: &mut ::ringback::__private::Removed| { #body },
+                |__value: &mut #rb::Value, __removed: &mut #rb::Removed| { #body },
             );
         },
         Strip::WriteOnly => quote! {
-            if let ::ringback::__private::Some(__value) = __value.get_mut(#name) {
+            if let #rb::Some(__value) = __value.get_mut(#name) {
                 #body
             }
         },
     }
 }
 
-fn strip_fields(fields: &[Field], strip: Strip) -> TokenStream {
+fn strip_fields(rb: &Private, fields: &[Field], strip: Strip) -> TokenStream {
     let statements = fields.iter().filter(|f| !f.skip).map(|f| {
         let ty = f.ty;
         let name = &f.json_name;
@@ -140,39 +141,41 @@ fn strip_fields(fields: &[Field], strip: Strip) -> TokenStream {
             Strip::WriteOnly => quote!(contains_write_only),
         };
         let nested = quote! {
-            const { ::ringback::__private::shape::#contains(<#ty as ::ringback::__private::Schema>::SHAPE) }
+            const { #rb::shape::#contains(<#ty as #rb::Schema>::SHAPE) }
         };
         match (strip, marked, f.flatten) {
             (Strip::ReadOnly, _, true) => quote! {
                 if #nested {
-                    <#ty as ::ringback::__private::Schema>::strip_read_only(__value, __removed);
+                    <#ty as #rb::Schema>::strip_read_only(__value, __removed);
                 }
             },
             (Strip::WriteOnly, _, true) => quote! {
                 if #nested {
-                    <#ty as ::ringback::__private::Schema>::strip_write_only(__value);
+                    <#ty as #rb::Schema>::strip_write_only(__value);
                 }
             },
             (Strip::ReadOnly, true, false) => quote! {
-                ::ringback::__private::visibility::remove_read_only(__value, #name, __removed);
+                #rb::visibility::remove_read_only(__value, #name, __removed);
             },
             (Strip::WriteOnly, true, false) => quote! {
-                ::ringback::__private::visibility::remove_write_only(__value, #name);
+                #rb::visibility::remove_write_only(__value, #name);
             },
             (Strip::ReadOnly, false, false) => {
-                let forbid_null = f.forbids_null().then(|| quote! {
-                    ::ringback::__private::visibility::forbid_null(__value, #name, __removed);
+                let forbid_null = f.forbids_null().then(|| {
+                    quote! {
+                        #rb::visibility::forbid_null(__value, #name, __removed);
+                    }
                 });
                 quote! {
                     #forbid_null
                     if #nested {
-                        ::ringback::__private::visibility::strip_property::<#ty>(__value, #name, __removed);
+                        #rb::visibility::strip_property::<#ty>(__value, #name, __removed);
                     }
                 }
             }
             (Strip::WriteOnly, false, false) => quote! {
                 if #nested {
-                    ::ringback::__private::visibility::strip_property_write_only::<#ty>(__value, #name);
+                    #rb::visibility::strip_property_write_only::<#ty>(__value, #name);
                 }
             },
         }

@@ -1,34 +1,51 @@
-//! The handler function: it must be a plain `async fn` whose arguments are extractors.
+//! The attribute's arguments and the handler function to the model.
 
+use proc_macro2::{Span, TokenStream};
 use syn::spanned::Spanned;
 
+use super::model::*;
+use super::template;
+use crate::attr;
+use crate::case;
 use crate::ctxt::Ctxt;
 
-pub struct Handler<'a> {
-    pub func: &'a syn::ItemFn,
-    pub args: Vec<Arg<'a>>,
-    /// The return type, `()` when none is written.
-    pub output: syn::Type,
+/// The item the attribute is on, which must be a function.
+pub fn function(item: TokenStream) -> syn::Result<syn::ItemFn> {
+    syn::parse2(item).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            "#[ringback::get/post/...] goes on an `async fn` handler",
+        )
+    })
 }
 
-pub struct Arg<'a> {
-    /// The name the argument is known by (for `Path(id): Path<T>`, `id`).
-    pub name: String,
-    pub ty: &'a syn::Type,
-    pub doc: Option<String>,
-}
-
-impl Arg<'_> {
-    /// The last segment of the argument type's path (`Path` for `ringback::Path<T>`).
-    pub fn type_name(&self) -> Option<String> {
-        match self.ty {
-            syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-            _ => None,
-        }
+pub fn declaration<'a>(
+    cx: &Ctxt,
+    method: Method,
+    args: TokenStream,
+    func: &'a syn::ItemFn,
+) -> Declaration<'a> {
+    let attrs = attr::operation::parse(cx, args, Span::call_site());
+    let handler = handler(cx, func);
+    let template = match &attrs.path {
+        Some(path) => template::parse(&path.value()).unwrap_or_else(|message| {
+            cx.error_spanned_by(path, format!("invalid path template: {message}"));
+            Vec::new()
+        }),
+        None => Vec::new(),
+    };
+    let bindings = bindings(&attrs, &handler);
+    Declaration {
+        method,
+        attrs,
+        template,
+        handler,
+        bindings,
     }
 }
 
-pub fn parse<'a>(cx: &Ctxt, func: &'a syn::ItemFn) -> Handler<'a> {
+/// The handler must be a plain `async fn` whose arguments are extractors.
+fn handler<'a>(cx: &Ctxt, func: &'a syn::ItemFn) -> Handler<'a> {
     let sig = &func.sig;
     if sig.asyncness.is_none() {
         cx.error_spanned_by(
@@ -59,7 +76,7 @@ pub fn parse<'a>(cx: &Ctxt, func: &'a syn::ItemFn) -> Handler<'a> {
                 Some(name) => args.push(Arg {
                     name,
                     ty: &t.ty,
-                    doc: crate::attr::doc_comment(&t.attrs),
+                    doc: attr::doc_comment(&t.attrs),
                 }),
                 None => cx.error_spanned_by(
                     &t.pat,
@@ -82,4 +99,21 @@ fn arg_name(pat: &syn::Pat) -> Option<String> {
         syn::Pat::TupleStruct(t) if t.elems.len() == 1 => arg_name(&t.elems[0]),
         _ => None,
     }
+}
+
+/// Each `Callback` argument's callback: the one named like it, or the only one. `check` says
+/// why an argument is left unbound.
+fn bindings(attrs: &attr::operation::OperationAttrs, handler: &Handler) -> Vec<Option<usize>> {
+    let callbacks = &attrs.callbacks;
+    handler
+        .args
+        .iter()
+        .map(|arg| {
+            arg.callback_payload()?;
+            let by_name = callbacks
+                .iter()
+                .position(|c| case::names_match(&arg.name, &c.name.to_string()));
+            by_name.or((callbacks.len() == 1).then_some(0))
+        })
+        .collect()
 }

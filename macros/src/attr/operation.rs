@@ -6,20 +6,8 @@ use syn::punctuated::Punctuated;
 use syn::{Ident, LitInt, LitStr, Token};
 
 use crate::ctxt::Ctxt;
-use crate::symbol::unknown_key_message;
-
-pub const KEYS: &[&str] = &[
-    "operation_id",
-    "tag",
-    "tags",
-    "summary",
-    "description",
-    "deprecated",
-    "responses",
-    "security",
-    "read_only",
-    "callback",
-];
+use crate::operation::model::Method;
+use crate::symbol::*;
 
 #[derive(Default)]
 pub struct OperationAttrs {
@@ -40,7 +28,7 @@ pub struct CallbackAttr {
     pub name: Ident,
     pub expression: LitStr,
     pub description: Option<LitStr>,
-    pub method: Option<LitStr>,
+    pub method: Option<Method>,
     pub body: Option<syn::Type>,
     pub responses: Vec<ResponseAttr>,
 }
@@ -99,14 +87,14 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
             .get_ident()
             .map(|i| i.to_string())
             .unwrap_or_default();
-        if key != "responses" && key != "security" && key != "callback" {
+        if key != RESPONSES && key != SECURITY && key != CALLBACK {
             if seen.contains(&key) {
                 cx.error_spanned_by(meta.path(), format!("`{key}` is given twice; keep one"));
             }
             seen.push(key.clone());
         }
         let result = match key.as_str() {
-            "operation_id" => string(&meta).map(|s| {
+            OPERATION_ID => string(&meta).map(|s| {
                 if !s
                     .value()
                     .chars()
@@ -120,12 +108,12 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
                 }
                 out.operation_id = Some(s)
             }),
-            "tag" => string(&meta).map(|s| out.tags.push(s)),
-            "tags" => strings(&meta).map(|list| out.tags.extend(list)),
-            "summary" => string(&meta).map(|s| out.summary = Some(s)),
-            "description" => string(&meta).map(|s| out.description = Some(s)),
-            "deprecated" => flag(&meta).map(|()| out.deprecated = true),
-            "read_only" => string(&meta).and_then(|s| {
+            TAG => string(&meta).map(|s| out.tags.push(s)),
+            TAGS => strings(&meta).map(|list| out.tags.extend(list)),
+            SUMMARY => string(&meta).map(|s| out.summary = Some(s)),
+            DESCRIPTION => string(&meta).map(|s| out.description = Some(s)),
+            DEPRECATED => flag(&meta).map(|()| out.deprecated = true),
+            READ_ONLY => string(&meta).and_then(|s| {
                 let reject = match s.value().as_str() {
                     "strip" => false,
                     "reject" => true,
@@ -139,9 +127,9 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
                 out.read_only = Some((reject, s.span()));
                 Ok(())
             }),
-            "responses" => responses(cx, &meta).map(|r| out.responses.extend(r)),
-            "security" => security(&meta).map(|s| out.security.push(s)),
-            "callback" => callback(cx, &meta).map(|c| {
+            RESPONSES => responses(cx, &meta).map(|r| out.responses.extend(r)),
+            SECURITY => security(&meta).map(|s| out.security.push(s)),
+            CALLBACK => callback(cx, &meta).map(|c| {
                 if let Some(c) = c {
                     if out.callbacks.iter().any(|other| other.name == c.name) {
                         cx.error_spanned_by(
@@ -154,7 +142,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
                 }
             }),
             _ => {
-                cx.error_spanned_by(meta.path(), unknown_key_message("operation", &key, KEYS));
+                cx.error_spanned_by(meta.path(), unknown_key_message("operation", &key, OPERATION_KEYS));
                 Ok(())
             }
         };
@@ -283,15 +271,15 @@ impl Parse for ResponseEntry {
         while !content.is_empty() {
             let key: Ident = content.parse()?;
             match key.to_string().as_str() {
-                "description" => {
+                DESCRIPTION => {
                     content.parse::<Token![=]>()?;
                     description = Some(content.parse()?);
                 }
-                "body" => {
+                BODY => {
                     content.parse::<Token![=]>()?;
                     body = Some(content.parse()?);
                 }
-                "header" => {
+                HEADER => {
                     let inner;
                     syn::parenthesized!(inner in content);
                     headers.push(header(&inner)?);
@@ -299,7 +287,7 @@ impl Parse for ResponseEntry {
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
-                        unknown_key_message("response", other, &["description", "body", "header"]),
+                        unknown_key_message("response", other, RESPONSE_KEYS),
                     ))
                 }
             }
@@ -331,13 +319,13 @@ fn header(input: ParseStream) -> syn::Result<HeaderAttr> {
         input.parse::<Token![=]>()?;
         let value: LitStr = input.parse()?;
         match key.to_string().as_str() {
-            "name" => name = Some(value),
-            "description" => description = Some(value),
-            "format" => format = Some(value),
+            NAME => name = Some(value),
+            DESCRIPTION => description = Some(value),
+            FORMAT => format = Some(value),
             other => {
                 return Err(syn::Error::new(
                     key.span(),
-                    unknown_key_message("header", other, &["name", "description", "format"]),
+                    unknown_key_message("header", other, HEADER_KEYS),
                 ))
             }
         }
@@ -382,8 +370,6 @@ impl Parse for SecurityItem {
     }
 }
 
-const CALLBACK_KEYS: &[&str] = &["description", "method", "body", "responses"];
-
 fn callback(cx: &Ctxt, meta: &syn::Meta) -> syn::Result<Option<CallbackAttr>> {
     let list = meta.require_list()?;
     let items = list.parse_args_with(Punctuated::<syn::Meta, Token![,]>::parse_terminated)?;
@@ -416,21 +402,20 @@ fn callback(cx: &Ctxt, meta: &syn::Meta) -> syn::Result<Option<CallbackAttr>> {
             .map(|i| i.to_string())
             .unwrap_or_default();
         let result = match key.as_str() {
-            "description" => string(&item).map(|s| out.description = Some(s)),
-            "method" => string(&item).and_then(|s| {
-                if matches!(s.value().to_ascii_lowercase().as_str(), "get" | "put" | "post" | "delete" | "patch") {
-                    out.method = Some(s);
+            DESCRIPTION => string(&item).map(|s| out.description = Some(s)),
+            METHOD => string(&item).and_then(|s| match Method::from_name(&s.value()) {
+                Some(method) => {
+                    out.method = Some(method);
                     Ok(())
-                } else {
-                    Err(syn::Error::new_spanned(&s, "a callback's method is one of \"post\" (the default), \"put\", \"patch\", \"get\" or \"delete\""))
                 }
+                None => Err(syn::Error::new_spanned(&s, "a callback's method is one of \"post\" (the default), \"put\", \"patch\", \"get\" or \"delete\"")),
             }),
-            "body" => match &item {
+            BODY => match &item {
                 syn::Meta::NameValue(nv) => syn::parse2::<syn::Type>(quote::ToTokens::to_token_stream(&nv.value))
                     .map(|t| out.body = Some(t)),
                 _ => Err(syn::Error::new_spanned(&item, "`body` takes a type: `body = OrderStatusChange`")),
             },
-            "responses" => responses(cx, &item).map(|r| out.responses.extend(r)),
+            RESPONSES => responses(cx, &item).map(|r| out.responses.extend(r)),
             _ => {
                 cx.error_spanned_by(item.path(), unknown_key_message("callback", &key, CALLBACK_KEYS));
                 Ok(())

@@ -1,0 +1,89 @@
+//! Checks that need the attribute and the signature together. What needs the types the handler
+//! names is checked by the compiler, through the const checks `expand` writes.
+
+use super::model::*;
+use crate::case;
+use crate::ctxt::Ctxt;
+
+pub fn declaration(cx: &Ctxt, decl: &Declaration) {
+    bodies(cx, decl);
+    callbacks(cx, decl);
+}
+
+fn bodies(cx: &Ctxt, decl: &Declaration) {
+    let bodies: Vec<&Arg> = decl
+        .handler
+        .args
+        .iter()
+        .filter(|a| a.reads_body())
+        .collect();
+    if !decl.method.has_body() {
+        for arg in &bodies {
+            cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "`{}` reads a request body, but GET and DELETE requests carry none that servers may rely on; read `Query<T>` parameters instead, or use POST or PUT",
+                    arg.name
+                ),
+            );
+        }
+    }
+    if bodies.len() > 1 {
+        cx.error_spanned_by(
+            bodies[1].ty,
+            "a request has one body; read it with a single `Body<T>` argument",
+        );
+    }
+}
+
+/// Every `Callback` argument is bound to one callback of its own, and every callback has a
+/// body type.
+fn callbacks(cx: &Ctxt, decl: &Declaration) {
+    let callbacks = &decl.attrs.callbacks;
+    let mut bound = vec![false; callbacks.len()];
+    for (arg, binding) in decl.handler.args.iter().zip(&decl.bindings) {
+        if arg.callback_payload().is_none() {
+            continue;
+        }
+        match binding {
+            Some(i) if bound[*i] => cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "the callback `{}` is already bound to another argument; take it once",
+                    callbacks[*i].name
+                ),
+            ),
+            Some(i) => bound[*i] = true,
+            None if callbacks.is_empty() => cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "`{}` is a callback, but the operation declares none; add `callback({} = \"{{$request.body#/callbackUrl}}\")` to the attribute",
+                    arg.name,
+                    case::camel_case(&arg.name)
+                ),
+            ),
+            None => {
+                let names: Vec<String> = callbacks.iter().map(|c| c.name.to_string()).collect();
+                cx.error_spanned_by(
+                    arg.ty,
+                    format!(
+                        "`{}` is a callback, but the operation declares several and none is named like it; name the argument after one of: {}",
+                        arg.name,
+                        names.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+    for (i, c) in callbacks.iter().enumerate() {
+        if decl.callback_body(i).is_none() {
+            cx.error_spanned_by(
+                &c.name,
+                format!(
+                    "the callback `{}` needs a body type: declare `body = T`, or take a `Callback<T>` argument",
+                    c.name
+                ),
+            );
+        }
+    }
+}
