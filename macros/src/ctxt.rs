@@ -51,6 +51,14 @@ impl Ctxt {
     }
 }
 
+/// Every error found, then what a failed expansion still emits so that the rest of the crate
+/// compiles and the user sees the real error rather than its consequences.
+pub fn errors_then(checked: Result<(), TokenStream>, fallback: TokenStream) -> TokenStream {
+    let mut out = checked.err().unwrap_or_default();
+    out.extend(fallback);
+    out
+}
+
 impl Drop for Ctxt {
     fn drop(&mut self) {
         if !std::thread::panicking() && self.errors.borrow().is_some() {

@@ -8,7 +8,7 @@ mod template;
 
 use proc_macro2::TokenStream;
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{self, Ctxt};
 
 /// `method` is the attribute's name: `post` for `#[ringback::post]`.
 pub fn expand(method: &str, args: TokenStream, item: TokenStream) -> TokenStream {
@@ -26,11 +26,6 @@ pub fn expand(method: &str, args: TokenStream, item: TokenStream) -> TokenStream
     check::declaration(&cx, &decl);
     match (cx.check(), &decl.attrs.path) {
         (Ok(()), Some(path)) => expand::operation(&decl, path),
-        (Err(errors), _) => {
-            let mut out = errors;
-            out.extend(expand::fallback(&func));
-            out
-        }
-        (Ok(()), None) => expand::fallback(&func),
+        (checked, _) => ctxt::errors_then(checked, expand::fallback(&func)),
     }
 }

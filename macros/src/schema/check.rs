@@ -69,21 +69,18 @@ fn field(cx: &Ctxt, f: &Field, is_property: bool) {
             );
         }
     }
-    if f.skip && (f.read_only.is_some() || f.write_only.is_some() || !f.rules.is_empty()) {
-        let span = f
-            .read_only
-            .or(f.write_only)
-            .unwrap_or_else(|| f.rules[0].span);
+    // The first of what `#[schema]` says about the field's own property, if anything.
+    let marked = f
+        .read_only
+        .or(f.write_only)
+        .or_else(|| f.rules.first().map(|r| r.span));
+    if let (true, Some(span)) = (f.skip, marked) {
         cx.error_at(
             span,
             "this field is `#[serde(skip)]`ped, so it is never in JSON and this has no effect; remove it",
         );
     }
-    if f.flatten && (!f.rules.is_empty() || f.read_only.is_some() || f.write_only.is_some()) {
-        let span = f
-            .read_only
-            .or(f.write_only)
-            .unwrap_or_else(|| f.rules[0].span);
+    if let (true, Some(span)) = (f.flatten, marked) {
         cx.error_at(
             span,
             "a `#[serde(flatten)]` field has no property of its own; put the rule on the \

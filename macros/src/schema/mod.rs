@@ -8,7 +8,7 @@ mod pattern;
 
 use proc_macro2::TokenStream;
 
-use crate::ctxt::Ctxt;
+use crate::ctxt::{self, Ctxt};
 
 pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     let cx = Ctxt::new();
@@ -16,12 +16,7 @@ pub fn derive(input: &syn::DeriveInput) -> TokenStream {
     check::container(&cx, &container);
     match (cx.check(), &container.body) {
         (Ok(()), Some(body)) => expand::expand(&container, body),
-        (Err(errors), _) => {
-            let mut out = errors;
-            out.extend(expand::fallback(&container));
-            out
-        }
-        (Ok(()), None) => expand::fallback(&container),
+        (checked, _) => ctxt::errors_then(checked, expand::fallback(&container)),
     }
 }
 

@@ -1,7 +1,7 @@
 //! `Schema::schema`: the OpenAPI schema object, registered as a component unless inline.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::shape::{static_required, string_enum};
 use super::{Patterns, Private};
@@ -129,27 +129,15 @@ fn property_schema(rb: &Private, f: &Field, patterns: &mut Patterns) -> TokenStr
         sets.push(quote!(__p.example = #rb::Some(#rb::example(#example));));
     }
     for rule in &f.rules {
-        let set = match (&rule.value, rule.kind) {
-            (RuleValue::Number(n), kind) => {
-                let field = match kind {
-                    RuleKind::Minimum => quote!(minimum),
-                    RuleKind::Maximum => quote!(maximum),
-                    RuleKind::ExclusiveMinimum => quote!(exclusive_minimum),
-                    _ => quote!(exclusive_maximum),
-                };
+        // The schema object's fields are named like the rules' keys.
+        let field = format_ident!("{}", rule.kind.key());
+        let set = match &rule.value {
+            RuleValue::Number(n) => {
                 let n = number_literal(rb, *n);
                 quote!(__p.#field = #rb::Some(#n);)
             }
-            (RuleValue::Count(n), kind) => {
-                let field = match kind {
-                    RuleKind::MinLength => quote!(min_length),
-                    RuleKind::MaxLength => quote!(max_length),
-                    RuleKind::MinItems => quote!(min_items),
-                    _ => quote!(max_items),
-                };
-                quote!(__p.#field = #rb::Some(#n);)
-            }
-            (RuleValue::Pattern(lit), _) => {
+            RuleValue::Count(n) => quote!(__p.#field = #rb::Some(#n);),
+            RuleValue::Pattern(lit) => {
                 let pattern = patterns.get(lit, &f.json_name);
                 // Compiling it here makes an invalid pattern fail when the document is built,
                 // at start-up, rather than on the first request.
