@@ -82,11 +82,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
     }
     let mut seen: Vec<String> = Vec::new();
     for meta in items.0 {
-        let key = meta
-            .path()
-            .get_ident()
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let key = key_of(&meta);
         if key != RESPONSES && key != SECURITY && key != CALLBACK {
             if seen.contains(&key) {
                 cx.error_spanned_by(meta.path(), format!("`{key}` is given twice; keep one"));
@@ -153,12 +149,24 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
     out
 }
 
-fn string(meta: &syn::Meta) -> syn::Result<LitStr> {
-    let key = meta
-        .path()
+/// The key of one item of the attribute, `""` when it is not a plain name.
+fn key_of(meta: &syn::Meta) -> String {
+    meta.path()
         .get_ident()
         .map(|i| i.to_string())
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// An unknown key inside a `responses(...)` entry or a `header(...)`.
+fn unknown_key(key: &Ident, kind: &str, known: &[&str]) -> syn::Error {
+    syn::Error::new(
+        key.span(),
+        unknown_key_message(kind, &key.to_string(), known),
+    )
+}
+
+fn string(meta: &syn::Meta) -> syn::Result<LitStr> {
+    let key = key_of(meta);
     match meta {
         syn::Meta::NameValue(nv) => match &nv.value {
             syn::Expr::Lit(syn::ExprLit {
@@ -187,11 +195,7 @@ fn flag(meta: &syn::Meta) -> syn::Result<()> {
     match meta {
         syn::Meta::Path(_) => Ok(()),
         _ => {
-            let key = meta
-                .path()
-                .get_ident()
-                .map(|i| i.to_string())
-                .unwrap_or_default();
+            let key = key_of(meta);
             Err(syn::Error::new_spanned(
                 meta,
                 format!("`{key}` is a flag and takes no value; write `{key}`"),
@@ -284,12 +288,7 @@ impl Parse for ResponseEntry {
                     syn::parenthesized!(inner in content);
                     headers.push(header(&inner)?);
                 }
-                other => {
-                    return Err(syn::Error::new(
-                        key.span(),
-                        unknown_key_message("response", other, RESPONSE_KEYS),
-                    ))
-                }
+                _ => return Err(unknown_key(&key, "response", RESPONSE_KEYS)),
             }
             if !content.is_empty() {
                 content.parse::<Token![,]>()?;
@@ -322,12 +321,7 @@ fn header(input: ParseStream) -> syn::Result<HeaderAttr> {
             NAME => name = Some(value),
             DESCRIPTION => description = Some(value),
             FORMAT => format = Some(value),
-            other => {
-                return Err(syn::Error::new(
-                    key.span(),
-                    unknown_key_message("header", other, HEADER_KEYS),
-                ))
-            }
+            _ => return Err(unknown_key(&key, "header", HEADER_KEYS)),
         }
         if !input.is_empty() {
             input.parse::<Token![,]>()?;
@@ -396,11 +390,7 @@ fn callback(cx: &Ctxt, meta: &syn::Meta) -> syn::Result<Option<CallbackAttr>> {
         responses: Vec::new(),
     };
     for item in items {
-        let key = item
-            .path()
-            .get_ident()
-            .map(|i| i.to_string())
-            .unwrap_or_default();
+        let key = key_of(&item);
         let result = match key.as_str() {
             DESCRIPTION => string(&item).map(|s| out.description = Some(s)),
             METHOD => string(&item).and_then(|s| match Method::from_name(&s.value()) {
