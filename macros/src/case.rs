@@ -182,7 +182,11 @@ pub const fn snake_into(name: &str, out: &mut [u8], mut len: usize) -> usize {
                 break;
             }
         }
-        out[len] = if c == b'-' { b'_' } else { c.to_ascii_lowercase() };
+        out[len] = if c == b'-' {
+            b'_'
+        } else {
+            c.to_ascii_lowercase()
+        };
         len += 1;
         i += 1;
     }

@@ -3,6 +3,7 @@
 //!
 //! Each macro is a visible pipeline: `attr` reads attributes into a model, `check` finds
 //! every misuse (all of them, each spanned at the user's token), `expand` writes code.
+#![forbid(unsafe_code)]
 
 mod attr;
 mod case;

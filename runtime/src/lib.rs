@@ -50,9 +50,9 @@
 // Lets `#[derive(Schema)]` name `::ringback` inside this crate too.
 extern crate self as ringback;
 
+pub mod callback;
 #[path = "../../macros/src/case.rs"]
 mod case;
-pub mod callback;
 mod checks;
 pub mod dispatch;
 pub mod expr;
@@ -73,8 +73,9 @@ pub use server::{
 /// `minimum`, `maximum`, `exclusive_minimum`, `exclusive_maximum` (numbers), `min_length`,
 /// `max_length`, `pattern` (strings), `min_items`, `max_items` (arrays), `example = <literal or
 /// expression>`, `deprecated`, `description = "..."`. Container attributes: `rename = "..."`
-/// (the component name), `description`, `deprecated`, `example`, `inline` (no component).
-/// serde's own attributes (`rename`, `rename_all`, `skip*`, `default`, `flatten`, `tag`,
+/// (the component name), `description`, `deprecated`, `example`, `inline` (no component),
+/// `crate = "path"` (where ringback is, for a crate that re-exports it, as serde's own
+/// `crate` attribute does). serde's own attributes (`rename`, `rename_all`, `skip*`, `default`, `flatten`, `tag`,
 /// `content`, `untagged`, `transparent`) are read so the schema says what serde does.
 ///
 /// ```

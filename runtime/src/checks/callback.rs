@@ -103,10 +103,11 @@ const fn check_expression(
         }
         Expression::Response(Source::Body(pointer)) => match op.response_body {
             Some(shape) => check_pointer(name, "$response.body", shape, pointer, single, argument),
-            None => Some(start(name)
-                .push("`")
-                .push(expression)
-                .push("` reads the response body, but the operation's success response has none")),
+            None => {
+                Some(start(name).push("`").push(expression).push(
+                    "` reads the response body, but the operation's success response has none",
+                ))
+            }
         },
         Expression::Request(Source::Path(param)) => {
             let mut i = 0;
@@ -116,20 +117,24 @@ const fn check_expression(
                 }
                 i += 1;
             }
-            Some(start(name)
-                .push("`$request.path.")
-                .push(param)
-                .push("` names no parameter of the path template `")
-                .push(op.path)
-                .push("`; use one of its `{...}` names"))
+            Some(
+                start(name)
+                    .push("`$request.path.")
+                    .push(param)
+                    .push("` names no parameter of the path template `")
+                    .push(op.path)
+                    .push("`; use one of its `{...}` names"),
+            )
         }
         Expression::Request(Source::Query(param)) => match query_presence(op, param) {
-            Presence::Absent => Some(start(name)
-                .push("`$request.query.")
-                .push(param)
-                .push("` names no query parameter of this operation; add an argument `")
-                .push(param)
-                .push(": Query<String>` or a field to its `Query<T>` struct")),
+            Presence::Absent => Some(
+                start(name)
+                    .push("`$request.query.")
+                    .push(param)
+                    .push("` names no query parameter of this operation; add an argument `")
+                    .push(param)
+                    .push(": Query<String>` or a field to its `Query<T>` struct"),
+            ),
             Presence::Optional => require_option(name, "the query parameter", param, argument),
             Presence::Required => None,
         },
@@ -274,22 +279,26 @@ const fn check_pointer(
             }
             Some(m)
         }
-        Found::NotContainer { depth } => Some(start(name)
-            .push("`")
-            .push(root)
-            .push("#")
-            .push(pointer)
-            .push("` goes into `")
-            .push(segment(pointer, depth))
-            .push("`, but the value before it is not an object or array")),
-        Found::BadIndex { depth } => Some(start(name)
-            .push("`")
-            .push(segment(pointer, depth))
-            .push("` in `")
-            .push(root)
-            .push("#")
-            .push(pointer)
-            .push("` indexes an array, so it must be a number such as `0`")),
+        Found::NotContainer { depth } => Some(
+            start(name)
+                .push("`")
+                .push(root)
+                .push("#")
+                .push(pointer)
+                .push("` goes into `")
+                .push(segment(pointer, depth))
+                .push("`, but the value before it is not an object or array"),
+        ),
+        Found::BadIndex { depth } => Some(
+            start(name)
+                .push("`")
+                .push(segment(pointer, depth))
+                .push("` in `")
+                .push(root)
+                .push("#")
+                .push(pointer)
+                .push("` indexes an array, so it must be a number such as `0`"),
+        ),
     }
 }
 

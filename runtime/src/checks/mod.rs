@@ -23,6 +23,8 @@ use crate::schema::shape::{ObjectShape, Shape};
 /// assert_eq!(<ringback::Path<u64> as Extractor>::KIND, ExtractorKind::Path);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum ExtractorKind {
     /// Application state.
     State,

@@ -38,21 +38,22 @@ pub const fn check_arg(
                     .push(" request has none that servers may rely on; send the data as `Query<T>` parameters, or make the operation a POST or PUT"));
             }
         }
-        ExtractorKind::Path => match object_of(arg.shape) {
-            Some(object) => {
-                let mut i = 0;
-                while i < object.fields.len() {
-                    let name = object.fields[i].name;
-                    let mut found = false;
-                    let mut j = 0;
-                    while j < template.len() {
-                        if str_eq(template[j], name) {
-                            found = true;
+        ExtractorKind::Path => {
+            match object_of(arg.shape) {
+                Some(object) => {
+                    let mut i = 0;
+                    while i < object.fields.len() {
+                        let name = object.fields[i].name;
+                        let mut found = false;
+                        let mut j = 0;
+                        while j < template.len() {
+                            if str_eq(template[j], name) {
+                                found = true;
+                            }
+                            j += 1;
                         }
-                        j += 1;
-                    }
-                    if !found {
-                        return Some(list_params(
+                        if !found {
+                            return Some(list_params(
                             Message::new()
                                 .push("`")
                                 .push(object.name)
@@ -66,21 +67,21 @@ pub const fn check_arg(
                             template,
                         )
                         .push(")"));
+                        }
+                        i += 1;
                     }
-                    i += 1;
                 }
-            }
-            None => {
-                let mut j = 0;
-                let mut found = false;
-                while j < template.len() {
-                    if names_match(arg.ident, template[j]) {
-                        found = true;
+                None => {
+                    let mut j = 0;
+                    let mut found = false;
+                    while j < template.len() {
+                        if names_match(arg.ident, template[j]) {
+                            found = true;
+                        }
+                        j += 1;
                     }
-                    j += 1;
-                }
-                if !found {
-                    return Some(list_params(
+                    if !found {
+                        return Some(list_params(
                         Message::new()
                             .push("argument `")
                             .push(arg.ident)
@@ -93,9 +94,10 @@ pub const fn check_arg(
                     .push(") or add `{")
                     .push_camel(arg.ident)
                     .push("}` to the template"));
+                    }
                 }
             }
-        },
+        }
         _ => {}
     }
     None
@@ -176,7 +178,8 @@ mod tests {
         assert!(unread
             .as_str()
             .contains("add an argument `customer_id: Path<T>`"));
-        let wrong = check_arg(Method::Get, "/c/{id}", &["id"], CUSTOMER_ID).expect("no {customerId}");
+        let wrong =
+            check_arg(Method::Get, "/c/{id}", &["id"], CUSTOMER_ID).expect("no {customerId}");
         assert_eq!(
             wrong.as_str(),
             "argument `customer_id` is a `Path`, but the path template `/c/{id}` has no parameter of that name; name the argument after one of its parameters ({id}) or add `{customerId}` to the template"

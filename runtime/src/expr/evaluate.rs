@@ -38,6 +38,8 @@ pub struct ResponseContext<'a> {
 
 /// Why a template could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum ExpandError {
     /// The template is malformed.
     Parse(ParseError),
@@ -48,13 +50,20 @@ pub enum ExpandError {
 impl std::fmt::Display for ExpandError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExpandError::Parse(e) => write!(f, "{} (at byte {})", e.kind.message(), e.at),
+            ExpandError::Parse(_) => f.write_str("the template is not a valid runtime expression"),
             ExpandError::Missing(what) => write!(f, "{what} is not in the request"),
         }
     }
 }
 
-impl std::error::Error for ExpandError {}
+impl std::error::Error for ExpandError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ExpandError::Parse(e) => Some(e),
+            ExpandError::Missing(_) => None,
+        }
+    }
+}
 
 /// The value of one expression, as text: strings as they are, other JSON values as compact
 /// JSON (numbers, `true`/`false`, objects and arrays in the order they were sent), so the

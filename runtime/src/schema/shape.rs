@@ -16,6 +16,8 @@ use crate::case::str_eq;
 /// assert!(matches!(<Option<String> as Schema>::SHAPE, Shape::Optional(Shape::String { .. })));
 /// ```
 #[derive(Debug)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum Shape {
     /// Any JSON value (`serde_json::Value`).
     Any,
@@ -82,6 +84,8 @@ const MAX_DEPTH: usize = 64;
 
 /// Where a JSON pointer led.
 #[derive(Debug, Clone, Copy)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum Found {
     /// The pointer names a value of this shape. `optional` is true when some step on the way
     /// may be absent or `null`, so the value may not exist in a valid document.

@@ -22,8 +22,7 @@ use axum::Router;
 use http::{header, HeaderValue, StatusCode};
 
 pub use extract::{
-    ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query,
-    RequestParts, State,
+    ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query, RequestParts, State,
 };
 pub use operation::{
     merge_problems, HandlerFuture, HeaderDecl, IntoOperation, OperationDef, OperationMeta,
@@ -32,7 +31,7 @@ pub use operation::{
 pub use problem::{ApiError, Problem, PROBLEM_JSON};
 pub use response::{Created, IntoApiResponse, NoContent};
 
-use crate::openapi::{Document, Method, OpenApiVersion, Tag};
+use crate::openapi::{Document, InvalidDocument, Method, OpenApiVersion, Tag};
 
 /// What to do with readOnly properties that a client sends.
 ///
@@ -41,6 +40,8 @@ use crate::openapi::{Document, Method, OpenApiVersion, Tag};
 /// assert_eq!(ReadOnlyPolicy::default(), ReadOnlyPolicy::Strip);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum ReadOnlyPolicy {
     /// Ignore them: they are removed before the body is read (OpenAPI's "SHOULD NOT be sent",
     /// and the defence against mass assignment).
@@ -236,8 +237,45 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
 
     /// The router: every operation, `/openapi.json` and `/openapi.yaml`, and problem+json
     /// answers for unknown routes (404) and wrong methods (405 with `Allow`).
+    ///
+    /// # Panics
+    /// If the document would be refused (a `pattern` that is not an ECMA-262 regular
+    /// expression), with every reason; [`try_router`](Self::try_router) returns them instead.
     pub fn router(self, state: S) -> Router {
-        let documents = Arc::new(RenderedDocuments::new(&self.document()));
+        self.try_router(state)
+            .unwrap_or_else(|invalid| panic!("{invalid}"))
+    }
+
+    /// The router, or what in the document OpenAPI tools and ringback's validation would
+    /// refuse, each issue with its JSON pointer. Every pattern is compiled here, before
+    /// anything is served.
+    ///
+    /// ```
+    /// use ringback::server::{Api, ApiError, Body, NoContent};
+    ///
+    /// #[derive(serde::Deserialize, ringback::Schema)]
+    /// struct Code {
+    ///     // Well-formed, but Unicode has no property `Letters` (it is `Letter`, or `L`).
+    ///     #[schema(pattern = r"^\p{Letters}+$")]
+    ///     code: String,
+    /// }
+    ///
+    /// /// Store a code.
+    /// #[ringback::post("/codes", responses(204 = "Stored"))]
+    /// async fn store(code: Body<Code>) -> Result<NoContent, ApiError> {
+    ///     Ok(NoContent)
+    /// }
+    ///
+    /// let invalid = Api::new("Codes", "1.0").operation(store).try_router(()).unwrap_err();
+    /// assert_eq!(
+    ///     invalid.issues()[0].pointer(),
+    ///     "/components/schemas/Code/properties/code/pattern"
+    /// );
+    /// ```
+    pub fn try_router(self, state: S) -> Result<Router, InvalidDocument> {
+        let document = self.document();
+        document.check()?;
+        let documents = Arc::new(RenderedDocuments::new(&document));
         let settings = Arc::new(self.settings);
         let mut by_path: BTreeMap<&'static str, Vec<OperationDef<S>>> = BTreeMap::new();
         for op in self.operations {
@@ -267,11 +305,11 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
                 }),
             );
         }
-        router.fallback(|| async {
+        Ok(router.fallback(|| async {
             Problem::new(StatusCode::NOT_FOUND)
                 .with_detail("no operation has this path")
                 .into_response()
-        })
+        }))
     }
 }
 
@@ -351,8 +389,7 @@ impl RenderedDocuments {
     fn new(doc: &Document) -> Self {
         let versions = [OpenApiVersion::V3_0_3, OpenApiVersion::V3_1_0];
         RenderedDocuments {
-            json: versions
-                .map(|v| serde_json::to_string_pretty(&doc.to_json(v)).unwrap_or_default()),
+            json: versions.map(|v| doc.to_json_pretty(v)),
             yaml: versions.map(|v| doc.to_yaml(v)),
         }
     }

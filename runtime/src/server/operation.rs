@@ -8,10 +8,10 @@ use http::StatusCode;
 
 use super::extract::{ExtractorKind, RequestParts};
 use super::{Problem, ReadOnlyPolicy};
-pub use crate::openapi::{HeaderDecl, ResponseDecl};
 use crate::openapi::{
     Components, Header, MediaType, Method, Operation, Response as ResponseDoc, SchemaObject,
 };
+pub use crate::openapi::{HeaderDecl, ResponseDecl};
 use crate::Schema;
 
 /// What `#[ringback::get/post/...]` declares about an operation.
