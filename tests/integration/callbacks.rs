@@ -2,7 +2,7 @@
 //! durably, delivered signed to a receiver that verifies them, retried with the same id, never
 //! redirected, dead-lettered and replayed.
 
-mod server;
+use crate::server::Server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -20,7 +20,6 @@ use ringback_examples::receiver::{self, Received};
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, STATUSES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use server::Server;
 use tokio::sync::mpsc;
 
 fn fast(secret: Secret) -> DispatcherConfig {

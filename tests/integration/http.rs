@@ -2,14 +2,13 @@
 //! causes a 500 except a handler's own panic (which leaks nothing), readOnly is stripped or
 //! refused, writeOnly never leaves.
 
-mod server;
+use crate::server::{Reply, Server};
 
 use ringback::{
     Api, ApiError, Body, Created, Header, NoContent, Path, Query, ReadOnlyPolicy, Schema, State,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use server::{Reply, Server};
 
 #[derive(Debug, Clone, Serialize, Deserialize, Schema)]
 #[serde(rename_all = "camelCase")]

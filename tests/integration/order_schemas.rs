@@ -1,7 +1,7 @@
 //! The order service's components match DESIGN.md property for property (names, types,
 //! formats, readOnly, nullable, required, minimum/maximum) in OpenAPI 3.0.3 and 3.1.0.
 
-mod support;
+use crate::support;
 
 use ringback::openapi::{Document, OpenApiVersion};
 use ringback::Schema;
@@ -21,7 +21,7 @@ fn components(version: OpenApiVersion) -> Value {
 fn strip_descriptions(v: &mut Value) {
     match v {
         Value::Object(map) => {
-            map.shift_remove("description");
+            map.remove("description");
             map.values_mut().for_each(strip_descriptions);
         }
         Value::Array(items) => items.iter_mut().for_each(strip_descriptions),

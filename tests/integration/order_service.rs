@@ -1,6 +1,6 @@
 //! The order service of DESIGN.md over real HTTP, and its operation as DESIGN.md describes it.
 
-mod server;
+use crate::server::{Reply, Server};
 
 use std::time::Duration;
 
@@ -8,7 +8,6 @@ use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
 use serde_json::json;
-use server::{Reply, Server};
 
 async fn start() -> Server {
     // The Location header needs the public URL, which is only known once bound; the tests

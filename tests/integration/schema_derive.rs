@@ -1,7 +1,7 @@
 //! `#[derive(Schema)]`: the schema describes what serde really writes and reads, rules are
 //! validated with pointers, readOnly is stripped and writeOnly excluded, at any depth.
 
-mod support;
+use crate::support::*;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +10,6 @@ use ringback::schema::visibility::{to_response_json, Removed};
 use ringback::Schema;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use support::*;
 
 fn component<T: Schema>(name: &str, version: OpenApiVersion) -> serde_json::Value {
     let mut c = Components::default();

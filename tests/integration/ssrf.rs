@@ -2,8 +2,6 @@
 //! URL says so, at delivery when a name resolves to them, and a redirect is never followed.
 //! A loopback listener counts every connection: it must see none.
 
-mod server;
-
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::IpAddr;

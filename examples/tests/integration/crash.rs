@@ -4,7 +4,7 @@
 //! confirmed with 201 has its NEW callback there: nothing accepted is lost. Duplicates
 //! (same `webhook-id` twice, allowed by at-least-once) are counted and reported.
 
-mod support;
+use crate::support;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -6,7 +6,7 @@
 //! starts a server and prints it). Without it these tests say SKIPPED and do nothing; under
 //! CI (`CI` set) a missing server is a failure.
 
-mod support;
+use crate::support;
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -198,7 +198,7 @@ async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
     assert!(e.0.contains("connect_with_ca"), "{e}");
 
     // A CA that did not sign the server's certificate is refused just the same.
-    let other = include_bytes!("data/other-ca.pem");
+    let other = include_bytes!("../data/other-ca.pem");
     let e = PostgresStore::connect_with_ca(&tls, other)
         .await
         .err()

@@ -1,0 +1,17 @@
+//! Every integration test of ringback, in one test binary so that it links once.
+//!
+//! Each module is what used to be a test target of its own; `support` and `server` are the
+//! helpers they share.
+
+mod callbacks;
+mod http;
+// The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.
+mod hygiene;
+mod order_schemas;
+mod order_service;
+mod schema_crate_path;
+mod schema_derive;
+mod server;
+mod ssrf;
+mod support;
+mod ui;
