@@ -73,6 +73,13 @@ pub fn expand(cont: &Container, body: &Body) -> TokenStream {
 /// the real error rather than "`T: Schema` is not satisfied" wherever the type is used.
 pub fn fallback(cont: &Container) -> TokenStream {
     let rb = &Private::new(cont);
+    // The real shape where the body was understood: the errors are about rules, not about
+    // what the JSON looks like, and a `Shape::Any` would make every compile-time check that
+    // reads this type fail a second time with a message about the stand-in.
+    let shape = match &cont.body {
+        Some(body) => shape::shape(rb, cont, body),
+        None => quote!(&#rb::Shape::Any),
+    };
     let ident = cont.ident;
     let (impl_generics, ty_generics, where_clause) = split_generics(rb, cont.generics);
     let name = ident.to_string();
@@ -84,7 +91,7 @@ pub fn fallback(cont: &Container) -> TokenStream {
             }
             #[automatically_derived]
             impl #impl_generics #rb::Schema for #ident #ty_generics #where_clause {
-                const SHAPE: &'static #rb::Shape = &#rb::Shape::Any;
+                const SHAPE: &'static #rb::Shape = #shape;
                 fn schema(
                     _: &mut #rb::Components,
                 ) -> #rb::SchemaObject {
