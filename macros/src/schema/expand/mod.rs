@@ -24,49 +24,31 @@ pub fn expand(cont: &Container, body: &Body) -> TokenStream {
     let strip_write_only = visibility::strip_fn(rb, body, Strip::WriteOnly);
     let clear_read_only = visibility::clear_fn(rb, body);
     let statics = &patterns.statics;
-    let (impl_generics, ty_generics, where_clause) = split_generics(rb, cont.generics);
-    let ident = cont.ident;
-    let name = ident.to_string();
-    quote! {
-        #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_variables, unused_mut, clippy::all)]
-        const _: () = {
-            #(#statics)*
+    let items = quote! {
+        fn schema(
+            __components: &mut #rb::Components,
+        ) -> #rb::SchemaObject {
+            #schema
+        }
 
-            #[automatically_derived]
-            impl #impl_generics #rb::Named for #ident #ty_generics #where_clause {
-                const NAME: &'static str = #name;
-            }
+        fn validate(&self, __v: &mut #rb::Validator) {
+            #validate
+        }
 
-            #[automatically_derived]
-            impl #impl_generics #rb::Schema for #ident #ty_generics #where_clause {
-                const SHAPE: &'static #rb::Shape = #shape;
+        fn strip_read_only(
+            __value: &mut #rb::Value,
+            __removed: &mut #rb::Removed,
+        ) {
+            #strip_read_only
+        }
 
-                fn schema(
-                    __components: &mut #rb::Components,
-                ) -> #rb::SchemaObject {
-                    #schema
-                }
+        fn strip_write_only(__value: &mut #rb::Value) {
+            #strip_write_only
+        }
 
-                fn validate(&self, __v: &mut #rb::Validator) {
-                    #validate
-                }
-
-                fn strip_read_only(
-                    __value: &mut #rb::Value,
-                    __removed: &mut #rb::Removed,
-                ) {
-                    #strip_read_only
-                }
-
-                fn strip_write_only(__value: &mut #rb::Value) {
-                    #strip_write_only
-                }
-
-                #clear_read_only
-            }
-        };
-    }
+        #clear_read_only
+    };
+    impls(rb, cont, quote!(#(#statics)*), shape, items)
 }
 
 /// What a failed derive still emits, so that the rest of the crate compiles and the user sees
@@ -80,23 +62,41 @@ pub fn fallback(cont: &Container) -> TokenStream {
         Some(body) => shape::shape(rb, cont, body),
         None => quote!(&#rb::Shape::Any),
     };
-    let ident = cont.ident;
+    let items = quote! {
+        fn schema(_: &mut #rb::Components) -> #rb::SchemaObject {
+            #rb::empty_schema()
+        }
+    };
+    impls(rb, cont, TokenStream::new(), shape, items)
+}
+
+/// The `Named` and `Schema` impls, inside `const _: () = { ... };` with the statics they use.
+fn impls(
+    rb: &Private,
+    cont: &Container,
+    statics: TokenStream,
+    shape: TokenStream,
+    items: TokenStream,
+) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = split_generics(rb, cont.generics);
+    let ident = cont.ident;
     let name = ident.to_string();
     quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_variables, unused_mut, clippy::all)]
         const _: () = {
+            #statics
+
             #[automatically_derived]
             impl #impl_generics #rb::Named for #ident #ty_generics #where_clause {
                 const NAME: &'static str = #name;
             }
+
             #[automatically_derived]
             impl #impl_generics #rb::Schema for #ident #ty_generics #where_clause {
                 const SHAPE: &'static #rb::Shape = #shape;
-                fn schema(
-                    _: &mut #rb::Components,
-                ) -> #rb::SchemaObject {
-                    #rb::empty_schema()
-                }
+
+                #items
             }
         };
     }
