@@ -559,7 +559,19 @@ async fn the_document_is_served_in_both_versions_and_formats() {
         .text()
         .await
         .unwrap();
-    assert!(yaml.starts_with("openapi: 3.0.3"), "{yaml}");
+    assert!(yaml.starts_with("openapi: \"3.0.3\"\n"), "{yaml}");
+    // Served in reading order, whatever order serde_json's `Map` keeps.
+    let json = reqwest::get(server.url("/openapi.json"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = |key: &str| json.find(&format!("\n  \"{key}\"")).unwrap_or(usize::MAX);
+    assert!(
+        at("openapi") < at("info") && at("info") < at("paths") && at("paths") < at("components"),
+        "{json}"
+    );
     get(&server, "/openapi.json?version=2.0").await.problem(400);
 }
 

@@ -72,9 +72,7 @@ fn print_document(args: &[String]) -> Result<(), String> {
     if yaml {
         print!("{}", doc.to_yaml(version));
     } else {
-        let json =
-            serde_json::to_string_pretty(&doc.to_json(version)).map_err(|e| e.to_string())?;
-        println!("{json}");
+        println!("{}", doc.to_json_pretty(version));
     }
     Ok(())
 }

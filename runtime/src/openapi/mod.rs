@@ -3,16 +3,25 @@
 //! No published crate models both versions (each targets one), and ringback's schemas
 //! must come out right in both, so the model is ringback's own and renders per version.
 
+mod check;
 mod components;
+mod decl;
 mod document;
+mod ordered;
+mod pattern;
+mod render;
 mod schema_object;
 
+pub use check::{DocumentIssue, InvalidDocument};
 pub use components::Components;
+pub use decl::{HeaderDecl, ResponseDecl};
 pub use document::{
     Contact, Document, Header, Info, MediaType, Method, Operation, Parameter, ParameterLocation,
     PathItem, RequestBody, Response, Server, Tag,
 };
 pub use schema_object::{AdditionalProperties, SchemaObject, Type};
+
+pub(crate) use pattern::compile_pattern;
 
 /// Which OpenAPI version a document is written as.
 ///

@@ -4,8 +4,9 @@
 //! boolean `exclusiveMinimum`, `example` and no siblings beside `$ref`; 3.1.0 is JSON Schema
 //! 2020-12 with `type: [.., "null"]`, numeric `exclusiveMinimum` and `examples`.
 
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
+use super::ordered::{Json, Object};
 use super::OpenApiVersion;
 
 /// A JSON type.
@@ -191,51 +192,56 @@ impl SchemaObject {
 
     /// The schema as JSON for `version`.
     pub fn to_json(&self, version: OpenApiVersion) -> Value {
-        let mut out = Map::new();
+        self.render(version).into_value()
+    }
+
+    /// The schema for `version`, its keywords in reading order.
+    pub(crate) fn render(&self, version: OpenApiVersion) -> Json {
+        let mut out = Object::new();
         if let Some(name) = &self.reference {
-            let target = Value::String(format!("#/components/schemas/{name}"));
+            let target = format!("#/components/schemas/{name}");
             if !self.has_annotations() {
-                out.insert("$ref".into(), target);
-                return Value::Object(out);
+                out.insert("$ref", target);
+                return Json::Object(out);
             }
-            let reference = Value::Object(Map::from_iter([("$ref".to_owned(), target)]));
+            let reference = || Json::Object(Object::from_iter([("$ref", target.clone())]));
             match (version, self.nullable) {
                 (OpenApiVersion::V3_1_0, false) => {
-                    out.insert("$ref".into(), reference["$ref"].clone());
+                    out.insert("$ref", target.clone());
                 }
                 (OpenApiVersion::V3_1_0, true) => {
                     out.insert(
-                        "anyOf".into(),
-                        Value::Array(vec![reference, serde_json::json!({"type": "null"})]),
+                        "anyOf",
+                        vec![reference(), Self::of_type(Type::Null).render(version)],
                     );
                 }
                 // 3.0.3 ignores every sibling of `$ref`; `allOf` carries them.
                 (OpenApiVersion::V3_0_3, _) => {
-                    out.insert("allOf".into(), Value::Array(vec![reference]));
+                    out.insert("allOf", vec![reference()]);
                     if self.nullable {
-                        out.insert("nullable".into(), Value::Bool(true));
+                        out.insert("nullable", true);
                     }
                 }
             }
             self.write_annotations(&mut out, version);
-            return Value::Object(out);
+            return Json::Object(out);
         }
 
         let null_variant = self.nullable && version == OpenApiVersion::V3_1_0;
         match (self.ty, null_variant) {
             (Some(ty), false) => {
-                out.insert("type".into(), ty.as_str().into());
+                out.insert("type", ty.as_str());
             }
             (Some(ty), true) => {
-                out.insert("type".into(), serde_json::json!([ty.as_str(), "null"]));
+                out.insert("type", vec![Json::from(ty.as_str()), Json::from("null")]);
             }
             (None, _) => {}
         }
         if let Some(format) = &self.format {
-            out.insert("format".into(), format.clone().into());
+            out.insert("format", format);
         }
         if self.nullable && version == OpenApiVersion::V3_0_3 {
-            out.insert("nullable".into(), Value::Bool(true));
+            out.insert("nullable", true);
         }
         if !self.enum_values.is_empty() {
             let mut values = self.enum_values.clone();
@@ -243,56 +249,57 @@ impl SchemaObject {
             if self.nullable && !values.contains(&Value::Null) {
                 values.push(Value::Null);
             }
-            out.insert("enum".into(), Value::Array(values));
+            out.insert("enum", Value::Array(values));
         }
         self.write_annotations(&mut out, version);
         self.write_numeric(&mut out, version);
         if let Some(n) = self.min_length {
-            out.insert("minLength".into(), n.into());
+            out.insert("minLength", n);
         }
         if let Some(n) = self.max_length {
-            out.insert("maxLength".into(), n.into());
+            out.insert("maxLength", n);
         }
         if let Some(p) = &self.pattern {
-            out.insert("pattern".into(), p.clone().into());
+            out.insert("pattern", p);
         }
         if let Some(items) = &self.items {
-            out.insert("items".into(), items.to_json(version));
+            out.insert("items", items.render(version));
         }
         if let Some(n) = self.min_items {
-            out.insert("minItems".into(), n.into());
+            out.insert("minItems", n);
         }
         if let Some(n) = self.max_items {
-            out.insert("maxItems".into(), n.into());
+            out.insert("maxItems", n);
         }
         if self.unique_items {
-            out.insert("uniqueItems".into(), Value::Bool(true));
+            out.insert("uniqueItems", true);
         }
         if !self.required.is_empty() {
-            out.insert("required".into(), self.required.clone().into());
+            let required: Vec<Json> = self.required.iter().map(Json::from).collect();
+            out.insert("required", required);
         }
         if !self.properties.is_empty() {
-            let properties = self
+            let properties: Object = self
                 .properties
                 .iter()
-                .map(|(name, schema)| (name.clone(), schema.to_json(version)))
+                .map(|(name, schema)| (name.as_str(), schema.render(version)))
                 .collect();
-            out.insert("properties".into(), Value::Object(properties));
+            out.insert("properties", properties);
         }
         match &self.additional_properties {
             Some(AdditionalProperties::Forbidden) => {
-                out.insert("additionalProperties".into(), Value::Bool(false));
+                out.insert("additionalProperties", false);
             }
             Some(AdditionalProperties::Schema(s)) => {
-                out.insert("additionalProperties".into(), s.to_json(version));
+                out.insert("additionalProperties", s.render(version));
             }
             None => {}
         }
-        let compose = |list: &[SchemaObject]| -> Value {
-            Value::Array(list.iter().map(|s| s.to_json(version)).collect())
+        let compose = |list: &[SchemaObject]| -> Vec<Json> {
+            list.iter().map(|s| s.render(version)).collect()
         };
         if !self.all_of.is_empty() {
-            out.insert("allOf".into(), compose(&self.all_of));
+            out.insert("allOf", compose(&self.all_of));
         }
         let mut any_of = self.any_of.clone();
         if null_variant && self.ty.is_none() && !self.one_of.is_empty() {
@@ -307,44 +314,42 @@ impl SchemaObject {
         } else if null_variant && self.ty.is_none() && !any_of.is_empty() {
             any_of.push(Self::of_type(Type::Null));
         } else if !self.one_of.is_empty() {
-            out.insert("oneOf".into(), compose(&self.one_of));
+            out.insert("oneOf", compose(&self.one_of));
         }
         if !any_of.is_empty() {
-            out.insert("anyOf".into(), compose(&any_of));
+            out.insert("anyOf", compose(&any_of));
         }
-        Value::Object(out)
+        Json::Object(out)
     }
 
-    fn write_annotations(&self, out: &mut Map<String, Value>, version: OpenApiVersion) {
+    fn write_annotations(&self, out: &mut Object, version: OpenApiVersion) {
         if let Some(t) = &self.title {
-            out.insert("title".into(), t.clone().into());
+            out.insert("title", t);
         }
         if let Some(d) = &self.description {
-            out.insert("description".into(), d.clone().into());
+            out.insert("description", d);
         }
         if self.read_only {
-            out.insert("readOnly".into(), Value::Bool(true));
+            out.insert("readOnly", true);
         }
         if self.write_only {
-            out.insert("writeOnly".into(), Value::Bool(true));
+            out.insert("writeOnly", true);
         }
         if self.deprecated {
-            out.insert("deprecated".into(), Value::Bool(true));
+            out.insert("deprecated", true);
         }
         if let Some(d) = &self.default {
-            out.insert("default".into(), d.clone());
+            out.insert("default", d.clone());
         }
         if let Some(e) = &self.example {
             match version {
-                OpenApiVersion::V3_0_3 => out.insert("example".into(), e.clone()),
-                OpenApiVersion::V3_1_0 => {
-                    out.insert("examples".into(), Value::Array(vec![e.clone()]))
-                }
+                OpenApiVersion::V3_0_3 => out.insert("example", e.clone()),
+                OpenApiVersion::V3_1_0 => out.insert("examples", Value::Array(vec![e.clone()])),
             };
         }
     }
 
-    fn write_numeric(&self, out: &mut Map<String, Value>, version: OpenApiVersion) {
+    fn write_numeric(&self, out: &mut Object, version: OpenApiVersion) {
         match version {
             OpenApiVersion::V3_1_0 => {
                 for (key, bound) in [
@@ -354,7 +359,7 @@ impl SchemaObject {
                     ("exclusiveMaximum", &self.exclusive_maximum),
                 ] {
                     if let Some(n) = bound {
-                        out.insert(key.into(), Value::Number(n.clone()));
+                        out.insert(key, n.clone());
                     }
                 }
             }
@@ -375,10 +380,10 @@ impl SchemaObject {
                     ),
                 ] {
                     if let Some(n) = exclusive {
-                        out.insert(key.into(), Value::Number(n.clone()));
-                        out.insert(flag.into(), Value::Bool(true));
+                        out.insert(key, n.clone());
+                        out.insert(flag, true);
                     } else if let Some(n) = inclusive {
-                        out.insert(key.into(), Value::Number(n.clone()));
+                        out.insert(key, n.clone());
                     }
                 }
             }

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::sync::OnceLock;
 
 use super::Validator;
+use crate::openapi::compile_pattern;
 
 /// A value that length, pattern and format rules read as a string.
 ///
@@ -166,15 +167,16 @@ pub fn max_items<T: ItemsRule + ?Sized>(value: &T, max: usize, v: &mut Validator
     }
 }
 
-/// A `pattern` compiled once, on first use.
+/// A `pattern` declared on a field, compiled once, on first use, as the ECMA-262 regular
+/// expression (with the `u` flag) that OpenAPI says it is.
 ///
-/// The macro crate cannot depend on a regex engine, so it checks a pattern's syntax only
-/// roughly; a pattern the engine refuses panics here naming the type and field, the first
-/// time the type is validated or documented.
+/// The macro crate cannot run a regex engine, so it checks a pattern's ECMA-262 syntax
+/// itself; what only the engine knows (Unicode property names) is found when the `Api` is
+/// built (`Api::try_router`), which reports each invalid pattern with its place in the document.
 pub struct Pattern {
     source: &'static str,
     owner: &'static str,
-    compiled: OnceLock<regex_lite::Regex>,
+    compiled: OnceLock<Result<regress::Regex, regress::Error>>,
 }
 
 impl Pattern {
@@ -187,23 +189,48 @@ impl Pattern {
         }
     }
 
-    /// The compiled expression.
+    /// The compiled expression, or why the pattern is not one.
+    fn compiled(&self) -> Result<&regress::Regex, &regress::Error> {
+        self.compiled
+            .get_or_init(|| compile_pattern(self.source))
+            .as_ref()
+    }
+
+    /// Whether `s` contains a match (unanchored, as ECMA-262 `test` does).
     ///
     /// # Panics
-    /// If the pattern is not a valid regular expression.
-    pub fn regex(&self) -> &regex_lite::Regex {
-        self.compiled
-            .get_or_init(|| match regex_lite::Regex::new(self.source) {
-                Ok(regex) => regex,
-                Err(error) => panic!(
-                    "invalid #[schema(pattern = {:?})] on {}: {error}",
-                    self.source, self.owner
-                ),
-            })
+    /// If the pattern is not a valid ECMA-262 regular expression. An `Api` refuses such a
+    /// pattern before it serves anything (`Api::try_router`), so a request never gets here.
+    pub fn is_match(&self, s: &str) -> bool {
+        match self.compiled() {
+            Ok(regex) => regex.find(s).is_some(),
+            Err(error) => panic!(
+                "invalid #[schema(pattern = {:?})] on {}: {error}",
+                self.source, self.owner
+            ),
+        }
     }
 
     /// The pattern as written.
     pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// The type and field that declared it (`"Type.field"`).
+    pub fn owner(&self) -> &'static str {
+        self.owner
+    }
+
+    /// What code generated before `source()` existed calls: `regex().as_str()`. It compiles
+    /// nothing, so documenting a type never fails on its patterns.
+    #[doc(hidden)]
+    pub fn regex(&self) -> &Self {
+        self
+    }
+
+    /// The pattern as written (see [`regex`](Self::regex)).
+    #[doc(hidden)]
+    pub fn as_str(&self) -> &'static str {
         self.source
     }
 }
@@ -211,7 +238,7 @@ impl Pattern {
 /// Checks `pattern` (unanchored, as ECMA-262 `test` does).
 pub fn pattern<T: StrRule + ?Sized>(value: &T, pattern: &Pattern, v: &mut Validator) {
     if let Some(s) = value.rule_str() {
-        if !pattern.regex().is_match(s) {
+        if !pattern.is_match(s) {
             v.violation(format!("must match the pattern {:?}", pattern.source()));
         }
     }
@@ -449,10 +476,38 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "invalid #[schema(pattern = \"(\")] on Order.code")]
-    fn an_invalid_pattern_names_its_owner() {
+    fn patterns_are_ecma_262_with_the_u_flag() {
+        static DIGITS: Pattern = Pattern::new(r"^\d+$", "T.f");
+        static LETTERS: Pattern = Pattern::new(r"^\p{L}+$", "T.f");
+        static ONE: Pattern = Pattern::new("^.$", "T.f");
+        assert!(DIGITS.is_match("0123"));
+        // `\d` is ASCII in ECMA-262, not every Unicode digit.
+        assert!(!DIGITS.is_match("\u{0663}"));
+        assert!(LETTERS.is_match("Ωmega"));
+        // `.` is one code point, an emoji included.
+        assert!(ONE.is_match("\u{1F600}"));
+    }
+
+    #[test]
+    fn an_invalid_pattern_documents_without_compiling() {
         static P: Pattern = Pattern::new("(", "Order.code");
-        let _ = P.regex();
+        assert_eq!(P.regex().as_str(), "(");
+        assert!(P.compiled().is_err());
+    }
+
+    #[test]
+    fn a_pattern_is_compiled_once() {
+        static P: Pattern = Pattern::new("^a+$", "T.f");
+        let first: *const regress::Regex = P.compiled().unwrap();
+        assert!(P.is_match("aaa"));
+        assert!(std::ptr::eq(first, P.compiled().unwrap()));
+    }
+
+    #[test]
+    #[should_panic(expected = "invalid #[schema(pattern = \"(?i)x\")] on Order.code")]
+    fn matching_an_invalid_pattern_names_its_owner() {
+        static P: Pattern = Pattern::new("(?i)x", "Order.code");
+        P.is_match("x");
     }
 }
 
