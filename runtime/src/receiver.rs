@@ -252,6 +252,227 @@ mod tests {
     }
 
     #[test]
+    fn the_tolerance_is_inclusive_on_both_sides() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        let body = b"{}";
+        for (id, now) in [("early", NOW - 300), ("late", NOW + 300)] {
+            let headers = signed(&secret, id, NOW, body);
+            assert!(verifier.verify_at(&headers, body, at(now)).is_ok(), "{id}");
+        }
+        for now in [NOW - 301, NOW + 301] {
+            let headers = signed(&secret, "stale", NOW, body);
+            assert_eq!(
+                verifier.verify_at(&headers, body, at(now)).unwrap_err(),
+                Rejection::Stale
+            );
+        }
+    }
+
+    #[test]
+    fn another_tolerance_replaces_five_minutes() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]).tolerance(Duration::from_secs(10));
+        let headers = signed(&secret, "msg_1", NOW, b"{}");
+        assert!(verifier.verify_at(&headers, b"{}", at(NOW + 10)).is_ok());
+        let headers = signed(&secret, "msg_2", NOW, b"{}");
+        assert_eq!(
+            verifier
+                .verify_at(&headers, b"{}", at(NOW + 11))
+                .unwrap_err(),
+            Rejection::Stale
+        );
+    }
+
+    #[test]
+    fn verified_carries_the_id_timestamp_and_payload() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        let headers = signed(&secret, "msg_9", NOW - 5, br#"{"a":1}"#);
+        let verified = verifier
+            .verify_at(&headers, br#"{"a":1}"#, at(NOW))
+            .unwrap();
+        assert_eq!(
+            (verified.id.as_str(), verified.timestamp),
+            ("msg_9", NOW - 5)
+        );
+        assert_eq!(
+            verified.decode::<serde_json::Value>().unwrap(),
+            serde_json::json!({"a": 1})
+        );
+        let error = verified.decode::<Vec<u8>>().unwrap_err();
+        assert!(matches!(error, Rejection::Payload(_)), "{error:?}");
+    }
+
+    #[test]
+    fn verify_checks_against_the_clock() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let headers = signed(&secret, "msg_now", now, b"{}");
+        assert_eq!(verifier.verify(&headers, b"{}").unwrap().id, "msg_now");
+        let headers = signed(&secret, "msg_then", NOW, b"{}");
+        assert_eq!(
+            verifier.verify(&headers, b"{}").unwrap_err(),
+            Rejection::Stale
+        );
+    }
+
+    #[test]
+    fn any_listed_v1_signature_may_match() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        let mut headers = signed(&secret, "msg_1", NOW, b"{}");
+        let good = headers["webhook-signature"].to_str().unwrap().to_owned();
+        let b64 = good.strip_prefix("v1,").unwrap().to_owned();
+        headers.insert(
+            "webhook-signature",
+            format!("v1,AAAA v2,{b64} {good}").parse().unwrap(),
+        );
+        assert!(verifier.verify_at(&headers, b"{}", at(NOW)).is_ok());
+
+        let mut headers = signed(&secret, "msg_2", NOW, b"{}");
+        headers.insert("webhook-signature", format!("v2,{b64}").parse().unwrap());
+        assert_eq!(
+            verifier.verify_at(&headers, b"{}", at(NOW)).unwrap_err(),
+            Rejection::BadSignature,
+            "only v1 signatures count"
+        );
+    }
+
+    #[test]
+    fn an_id_is_remembered_for_twice_the_tolerance() {
+        // A retry of the same delivery comes with the same id and a fresh timestamp.
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        let retry = |t| signed(&secret, "msg_1", t, b"{}");
+        assert!(verifier.verify_at(&retry(NOW), b"{}", at(NOW)).is_ok());
+        assert_eq!(
+            verifier
+                .verify_at(&retry(NOW + 600), b"{}", at(NOW + 600))
+                .unwrap_err(),
+            Rejection::Replay("msg_1".into())
+        );
+        assert!(verifier
+            .verify_at(&retry(NOW + 601), b"{}", at(NOW + 601))
+            .is_ok());
+    }
+
+    #[test]
+    fn each_header_is_required_and_readable() {
+        let secret = Secret::generate();
+        let verifier = Verifier::new(vec![secret.clone()]);
+        for name in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+            let mut headers = signed(&secret, "msg_1", NOW, b"{}");
+            headers.remove(name);
+            assert_eq!(
+                verifier.verify_at(&headers, b"{}", at(NOW)).unwrap_err(),
+                Rejection::MissingHeader(name)
+            );
+        }
+        let mut headers = signed(&secret, "msg_1", NOW, b"{}");
+        headers.insert("webhook-timestamp", "yesterday".parse().unwrap());
+        assert_eq!(
+            verifier.verify_at(&headers, b"{}", at(NOW)).unwrap_err(),
+            Rejection::MissingHeader("webhook-timestamp")
+        );
+    }
+
+    #[test]
+    fn rejections_say_what_and_answer_with_their_status() {
+        let cases = [
+            (
+                Rejection::MissingHeader("webhook-id"),
+                "the webhook-id header is missing or unreadable",
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                Rejection::Stale,
+                "the webhook-timestamp is too far from now",
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                Rejection::BadSignature,
+                "no webhook-signature matches",
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                Rejection::Replay("msg_1".into()),
+                "msg_1 was already received",
+                StatusCode::OK,
+            ),
+            (
+                Rejection::Payload("expected value".into()),
+                "the body is not the expected JSON: expected value",
+                StatusCode::BAD_REQUEST,
+            ),
+        ];
+        for (rejection, message, status) in cases {
+            assert_eq!(rejection.to_string(), message);
+            assert_eq!(rejection.into_response().status(), status, "{message}");
+        }
+    }
+
+    async fn extract(
+        verifier: &Arc<Verifier>,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    ) -> Result<Webhook<serde_json::Value>, StatusCode> {
+        let mut request = Request::new(axum::body::Body::from(body));
+        *request.headers_mut() = headers;
+        Webhook::<serde_json::Value>::from_request(request, verifier)
+            .await
+            .map_err(|response| response.status())
+    }
+
+    #[tokio::test]
+    async fn the_extractor_verifies_decodes_and_limits_the_body_to_a_mebibyte() {
+        let secret = Secret::generate();
+        let verifier = Arc::new(Verifier::new(vec![secret.clone()]));
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let json = |len: usize| format!(r#"{{"pad":"{}"}}"#, "x".repeat(len - 10)).into_bytes();
+
+        let body = json(1024 * 1024);
+        assert_eq!(body.len(), 1024 * 1024);
+        let hook = extract(&verifier, signed(&secret, "msg_big", now, &body), body)
+            .await
+            .unwrap();
+        assert_eq!((hook.id.as_str(), hook.timestamp), ("msg_big", now));
+        assert_eq!(
+            hook.payload["pad"].as_str().unwrap().len(),
+            1024 * 1024 - 10
+        );
+
+        let body = json(1024 * 1024 + 1);
+        let headers = signed(&secret, "msg_huge", now, &body);
+        assert_eq!(
+            extract(&verifier, headers, body).await.unwrap_err(),
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+
+        let headers = signed(&secret, "msg_bad", now, b"{}");
+        assert_eq!(
+            extract(&verifier, headers, b"{ }".to_vec())
+                .await
+                .unwrap_err(),
+            StatusCode::UNAUTHORIZED
+        );
+        let headers = signed(&secret, "msg_text", now, b"text");
+        assert_eq!(
+            extract(&verifier, headers, b"text".to_vec())
+                .await
+                .unwrap_err(),
+            StatusCode::BAD_REQUEST
+        );
+    }
+
+    #[test]
     fn tampered_stale_wrong_secret_and_replays_are_refused() {
         let secret = Secret::generate();
         let old = Secret::generate();

@@ -138,6 +138,148 @@ fn httpdate(s: &str) -> Option<SystemTime> {
 mod tests {
     use super::*;
 
+    fn secs(s: u64) -> Duration {
+        Duration::from_secs(s)
+    }
+
+    #[test]
+    fn attempts_are_the_retries_plus_the_first() {
+        assert_eq!(RetrySchedule::default().attempts(), 8);
+        assert_eq!(RetrySchedule::new([]).attempts(), 1);
+        assert_eq!(RetrySchedule::new([secs(1), secs(2)]).attempts(), 3);
+    }
+
+    #[test]
+    fn each_attempt_has_its_own_delay() {
+        let s = RetrySchedule::default();
+        let delays: Vec<_> = (0..=9).map(|n| s.delay_before(n)).collect();
+        let expected = [0, 0, 5, 300, 1800, 7200, 18000, 36000, 36000]
+            .map(|d| Some(secs(d)))
+            .into_iter()
+            .chain([None])
+            .collect::<Vec<_>>();
+        assert_eq!(delays, expected);
+        assert_eq!(RetrySchedule::new([]).delay_before(2), None);
+    }
+
+    #[test]
+    fn the_jitter_fraction_is_kept_between_none_and_all() {
+        let s = RetrySchedule::new([secs(5)]);
+        assert_eq!(s.jitter, 0.2);
+        assert_eq!(s.clone().with_jitter(0.5).jitter, 0.5);
+        assert_eq!(s.clone().with_jitter(2.0).jitter, 1.0);
+        assert_eq!(s.clone().with_jitter(-1.0).jitter, 0.0);
+        assert_eq!(
+            s.with_jitter(0.0).delay_before(2),
+            Some(secs(5)),
+            "the delays stay"
+        );
+    }
+
+    #[test]
+    fn jitter_spreads_both_ways() {
+        // Uniform over 240..=360 s: 200 draws all missing a quarter of the range has a
+        // probability of about 1e-25.
+        let s = RetrySchedule::default();
+        let now = SystemTime::UNIX_EPOCH;
+        let draws: Vec<f64> = (0..200)
+            .map(|_| {
+                let at = s.next_attempt(3, now, None).unwrap();
+                at.duration_since(now).unwrap().as_secs_f64()
+            })
+            .collect();
+        let min = draws.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = draws.iter().copied().fold(0.0, f64::max);
+        assert!(min < 270.0 && max > 330.0, "{min}..{max}");
+    }
+
+    #[test]
+    fn without_jitter_the_delay_is_exact_to_the_nanosecond() {
+        // Far beyond what an f64 holds to the nanosecond, so any scaling would show.
+        let long = Duration::new(10_000_000_000, 1);
+        let s = RetrySchedule::new([long]).with_jitter(0.0);
+        let now = SystemTime::UNIX_EPOCH;
+        assert_eq!(s.next_attempt(2, now, None), Some(now + long));
+        assert_eq!(
+            s.next_attempt(1, now, None),
+            Some(now),
+            "the first is immediate"
+        );
+        assert_eq!(s.next_attempt(3, now, None), None);
+    }
+
+    #[test]
+    fn retry_after_is_capped_by_the_next_step_or_at_the_end_by_the_last() {
+        let s = RetrySchedule::new([secs(5), secs(60), secs(600)]).with_jitter(0.0);
+        let now = SystemTime::UNIX_EPOCH + secs(1_000);
+        let after = |attempt, asked| {
+            s.next_attempt(attempt, now, Some(secs(asked)))
+                .map(|at| at.duration_since(now).unwrap())
+        };
+        assert_eq!(after(2, 86_400), Some(secs(60)), "attempt 3's delay");
+        assert_eq!(after(3, 86_400), Some(secs(600)), "attempt 4's delay");
+        assert_eq!(after(4, 86_400), Some(secs(600)), "the last: its own delay");
+        assert_eq!(after(4, 100), Some(secs(100)));
+        assert_eq!(after(3, 0), Some(secs(0)), "now, when asked");
+        assert_eq!(after(5, 1), None, "no attempt after the last");
+    }
+
+    #[test]
+    fn http_dates_are_exact() {
+        // Unix times from an independent implementation (Python's calendar.timegm).
+        for (date, unix) in [
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 0),
+            ("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777),
+            ("Tue, 29 Feb 2000 12:34:56 GMT", 951_827_696),
+            ("Wed, 01 Mar 2000 00:00:00 GMT", 951_868_800),
+            ("Sat, 31 Dec 2022 23:59:59 GMT", 1_672_531_199),
+            ("Thu, 29 Feb 2024 00:00:01 GMT", 1_709_164_801),
+            ("Mon, 15 Apr 2024 10:20:30 GMT", 1_713_176_430),
+            ("Fri, 31 Jan 2025 06:07:08 GMT", 1_738_303_628),
+            ("Mon, 01 Mar 2100 00:00:00 GMT", 4_107_542_400),
+            ("Sat, 01 Jan 2400 00:00:00 GMT", 13_569_465_600),
+        ] {
+            assert_eq!(
+                httpdate(date),
+                Some(SystemTime::UNIX_EPOCH + secs(unix)),
+                "{date}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_http_dates_are_ignored() {
+        for date in [
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 06 Nov 1994 08:49:37 GMT extra",
+            "Sun, 06 Nvm 1994 08:49:37 GMT",
+            "Sun, 00 Nov 1994 08:49:37 GMT",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Wed, 31 Dec 1969 23:59:59 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+            "Sun, 06 Nov 1994 08:49:37:00 GMT",
+            "Sun, 06 Nov 1994 08:xx:37 GMT",
+        ] {
+            assert_eq!(httpdate(date), None, "{date}");
+        }
+    }
+
+    #[test]
+    fn a_retry_after_date_in_the_past_means_now() {
+        let now = SystemTime::UNIX_EPOCH + secs(784_111_777);
+        assert_eq!(
+            parse_retry_after("Sun, 06 Nov 1994 08:48:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(
+            parse_retry_after("  Mon, 07 Nov 1994 08:49:37 GMT ", now),
+            Some(secs(86_400))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+
     #[test]
     fn jitter_stays_within_its_fraction() {
         let s = RetrySchedule::default();

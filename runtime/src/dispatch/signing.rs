@@ -100,6 +100,73 @@ pub fn signature_header(secrets: &[Secret], id: &str, timestamp: i64, body: &[u8
 mod tests {
     use super::*;
 
+    const KEY: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    #[test]
+    fn a_secret_is_never_printed_by_debug() {
+        let secret: Secret = KEY.parse().unwrap();
+        assert_eq!(format!("{secret:?}"), "Secret(..)");
+        assert_eq!(format!("{secret:#?}"), "Secret(..)");
+        let holder = Some(vec![secret]);
+        let printed = format!("{holder:?}");
+        assert!(!printed.contains("MfKQ9r8G"), "{printed}");
+    }
+
+    #[test]
+    fn display_writes_the_whsec_form_that_parses_back() {
+        let secret = Secret::from_bytes(*b"0123456789abcdef");
+        assert_eq!(secret.to_string(), "whsec_MDEyMzQ1Njc4OWFiY2RlZg==");
+        assert_eq!(secret.to_string().parse::<Secret>(), Ok(secret));
+        assert_eq!(KEY.parse::<Secret>().unwrap().to_string(), KEY);
+    }
+
+    #[test]
+    fn parsing_wants_the_prefix_base64_and_sixteen_bytes() {
+        let sixteen = STANDARD.encode([7u8; 16]);
+        let fifteen = STANDARD.encode([7u8; 15]);
+        assert_eq!(
+            format!("whsec_{sixteen}").parse::<Secret>(),
+            Ok(Secret::from_bytes([7u8; 16]))
+        );
+        assert_eq!(
+            format!("whsec_{fifteen}").parse::<Secret>(),
+            Err("a signing secret needs at least 16 bytes of key".to_owned())
+        );
+        assert_eq!(
+            sixteen.parse::<Secret>(),
+            Err("a signing secret is written `whsec_<base64 key>`".to_owned())
+        );
+        assert!("whsec_not base64!"
+            .parse::<Secret>()
+            .unwrap_err()
+            .starts_with("the key after `whsec_` is not base64: "));
+    }
+
+    #[test]
+    fn generated_secrets_are_24_random_bytes() {
+        let (a, b) = (Secret::generate(), Secret::generate());
+        assert_eq!(a.0.len(), 24);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn the_header_signs_once_per_secret_separated_by_spaces() {
+        let first: Secret = KEY.parse().unwrap();
+        let second = Secret::from_bytes(*b"0123456789abcdef");
+        let (id, at, body) = (
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
+        let header = signature_header(&[first.clone(), second.clone()], id, at, body);
+        assert_eq!(
+            header,
+            format!("{} {}", first.sign(id, at, body), second.sign(id, at, body))
+        );
+        assert!(header.starts_with("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE= v1,"));
+        assert_eq!(signature_header(&[], id, at, body), "");
+    }
+
     #[test]
     fn matches_the_standard_webhooks_reference_vector() {
         // From the Standard Webhooks specification's test vectors.

@@ -106,6 +106,151 @@ fn malformed_templates_say_what_is_wrong() {
     assert_eq!((e.kind, e.at), (ErrorKind::UnknownSource, 20));
 }
 
+fn error(text: &str) -> (ErrorKind, usize) {
+    let e = parse_expression(text).expect_err(text);
+    (e.kind, e.at)
+}
+
+#[test]
+fn errors_point_at_the_offending_byte() {
+    assert_eq!(error(""), (ErrorKind::Empty, 0));
+    assert_eq!(error("url"), (ErrorKind::NoDollar, 0));
+    assert_eq!(error("$r"), (ErrorKind::UnknownRoot, 0));
+    assert_eq!(error("$urls"), (ErrorKind::UnknownRoot, 0));
+    assert_eq!(error("$request"), (ErrorKind::UnknownRoot, 0));
+    assert_eq!(error("$request."), (ErrorKind::UnknownSource, 9));
+    assert_eq!(error("$response.bod"), (ErrorKind::UnknownSource, 10));
+    assert_eq!(error("$request.header."), (ErrorKind::BadHeaderName, 16));
+    assert_eq!(error("$request.header.a b"), (ErrorKind::BadHeaderName, 17));
+    assert_eq!(error("$request.header.ab:"), (ErrorKind::BadHeaderName, 18));
+    assert_eq!(error("$request.query."), (ErrorKind::EmptyName, 15));
+    assert_eq!(error("$response.path."), (ErrorKind::EmptyName, 15));
+    assert_eq!(error("$request.bodyx"), (ErrorKind::BadBodyReference, 13));
+    assert_eq!(
+        error("$request.body#x"),
+        (ErrorKind::PointerWithoutSlash, 14)
+    );
+    assert_eq!(error("$request.body#/a~2"), (ErrorKind::BadEscape, 16));
+    assert_eq!(error("$response.body#/a~"), (ErrorKind::BadEscape, 17));
+    assert_eq!(error("$request.body#/~~0"), (ErrorKind::BadEscape, 15));
+    assert_eq!(error("$request.body#/~0~"), (ErrorKind::BadEscape, 17));
+}
+
+#[test]
+fn names_are_taken_whole() {
+    assert_eq!(
+        ok("$request.header.!#$%&'*+-.^_`|~Az9"),
+        Expression::Request(Source::Header("!#$%&'*+-.^_`|~Az9"))
+    );
+    assert_eq!(
+        ok("$request.header.a"),
+        Expression::Request(Source::Header("a"))
+    );
+    assert_eq!(
+        ok("$request.query.q"),
+        Expression::Request(Source::Query("q"))
+    );
+    assert_eq!(
+        ok("$response.query.a b"),
+        Expression::Response(Source::Query("a b"))
+    );
+    assert_eq!(
+        ok("$response.path.p"),
+        Expression::Response(Source::Path("p"))
+    );
+    assert_eq!(
+        ok("$response.body#/~1~0/x"),
+        Expression::Response(Source::Body("/~1~0/x"))
+    );
+    assert_eq!(
+        ok("$request.body#/"),
+        Expression::Request(Source::Body("/"))
+    );
+}
+
+#[test]
+fn pieces_carry_their_exact_ranges() {
+    let t = "ab{$url}cd";
+    assert_eq!(next_piece(t, 0), Ok(Some((Piece::Text("ab"), 2))));
+    assert_eq!(
+        next_piece(t, 2),
+        Ok(Some((Piece::Expression(Expression::Url, 2, 8), 8)))
+    );
+    assert_eq!(next_piece(t, 8), Ok(Some((Piece::Text("cd"), 10))));
+    assert_eq!(next_piece(t, 10), Ok(None));
+    assert_eq!(next_piece(t, 11), Ok(None));
+    assert_eq!(
+        next_piece("{$method}", 0),
+        Ok(Some((Piece::Expression(Expression::Method, 0, 9), 9)))
+    );
+    assert_eq!(next_piece("a$b", 0), Ok(Some((Piece::Text("a$b"), 3))));
+    assert_eq!(next_piece("a${", 0), Ok(Some((Piece::Text("a"), 1))));
+}
+
+#[test]
+fn a_dollar_is_text_unless_it_opens_braces() {
+    for t in ["$", "a$", "$5 off", "a{$url}", "x{$url}$"] {
+        assert_eq!(check_template(t), Ok(()), "{t}");
+    }
+    let e = check_template("https://x/${$url}").unwrap_err();
+    assert_eq!((e.kind, e.at), (ErrorKind::DollarOutsideBraces, 10));
+    let e = check_template("${$url}").unwrap_err();
+    assert_eq!((e.kind, e.at), (ErrorKind::DollarOutsideBraces, 0));
+}
+
+#[test]
+fn template_errors_point_at_the_offending_byte() {
+    let at = |t: &str| {
+        let e = check_template(t).unwrap_err();
+        (e.kind, e.at)
+    };
+    assert_eq!(at("x{$url"), (ErrorKind::Unclosed, 1));
+    assert_eq!(at("x{$url}}"), (ErrorKind::Unopened, 7));
+    assert_eq!(at("x{$u{rl}"), (ErrorKind::Nested, 4));
+    assert_eq!(at("x{}"), (ErrorKind::Empty, 2));
+    assert_eq!(at("ab{url}"), (ErrorKind::NoDollar, 3));
+}
+
+#[test]
+fn a_single_expression_is_the_whole_template() {
+    assert!(is_single_expression("{$request.body#/callbackUrl}"));
+    for t in [
+        "{$url}x",
+        "x{$url}",
+        "{$url}{$url}",
+        "https://x/",
+        "",
+        "{$u",
+    ] {
+        assert!(!is_single_expression(t), "{t}");
+    }
+}
+
+#[test]
+fn expressions_print_as_written() {
+    for text in [
+        "$url",
+        "$method",
+        "$statusCode",
+        "$request.header.X-Id",
+        "$request.query.q",
+        "$request.path.p",
+        "$request.body",
+        "$response.body#/a~1b",
+    ] {
+        assert_eq!(ok(text).to_string(), text);
+    }
+}
+
+#[test]
+fn each_error_has_its_own_message() {
+    assert_eq!(ErrorKind::Empty.message(), "the expression is empty");
+    assert_eq!(
+        ErrorKind::Nested.message(),
+        "expressions cannot be nested; remove the inner `{`"
+    );
+}
+
 fn context<'a>(
     headers: &'a http::HeaderMap,
     body: &'a serde_json::Value,

@@ -255,3 +255,191 @@ pub fn to_json_bytes<T: Schema + serde::Serialize + ?Sized>(
         serde_json::to_vec(value)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    // Equivalent mutants, not tested: `has` -> true (the `remove` after it decides) and
+    // `<= SCAN_UP_TO` -> `>` in `has`, `property` and `property_mut` (both branches find the
+    // same property; the threshold only chooses the faster search).
+    use std::collections::BTreeMap;
+
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    #[derive(serde::Serialize, crate::Schema)]
+    struct Line {
+        #[schema(read_only)]
+        id: Option<u32>,
+        upc: String,
+        #[schema(write_only)]
+        #[serde(skip_serializing_if = "Option::is_none")]
+        secret: Option<String>,
+    }
+
+    #[derive(serde::Serialize, crate::Schema)]
+    struct Plain {
+        upc: String,
+    }
+
+    fn line(upc: &str) -> Line {
+        Line {
+            id: Some(1),
+            upc: upc.into(),
+            secret: Some("s".into()),
+        }
+    }
+
+    #[test]
+    fn read_only_properties_are_removed_and_listed_by_pointer() {
+        let mut object = json!({"id": 1});
+        let mut removed = Removed::new();
+        remove_read_only(&mut object, "id", &mut removed);
+        remove_read_only(&mut object, "absent", &mut removed);
+        assert_eq!(object, json!({}));
+        assert_eq!(removed.pointers(), ["/id"]);
+        assert!(!removed.is_empty());
+        assert_eq!(removed.into_pointers(), ["/id"]);
+
+        let mut untouched = json!({"upc": "1"});
+        let mut removed = Removed::new();
+        remove_read_only(&mut untouched, "id", &mut removed);
+        assert_eq!(untouched, json!({"upc": "1"}));
+        assert!(removed.is_empty());
+        assert!(removed.pointers().is_empty());
+    }
+
+    #[test]
+    fn without_a_list_properties_are_removed_unlisted_but_nulls_are_reported() {
+        let mut object = json!({"id": 1, "note": null});
+        let mut removed = Removed::without_list();
+        remove_read_only(&mut object, "id", &mut removed);
+        forbid_null(&object, "note", &mut removed);
+        assert_eq!(object, json!({"note": null}));
+        assert!(removed.is_empty());
+        assert_eq!(removed.nulls(), ["/note"]);
+    }
+
+    #[test]
+    fn only_explicit_nulls_are_forbidden() {
+        let object = json!({"a": 1, "b": null, "c~/": null});
+        let mut removed = Removed::new();
+        for name in ["a", "b", "absent", "c~/"] {
+            forbid_null(&object, name, &mut removed);
+        }
+        forbid_null(&json!([null]), "0", &mut removed);
+        assert_eq!(removed.nulls(), ["/b", "/c~0~1"]);
+        assert!(removed.is_empty(), "a null is not a removal");
+    }
+
+    #[test]
+    fn nested_pointers_return_to_their_parent() {
+        let mut object = json!({"outer": {"x": 1, "y": 2, "z": 3}, "w": 4});
+        let mut removed = Removed::new();
+        descend(&mut object, "outer", &mut removed, |inner, removed| {
+            remove_read_only(inner, "x", removed);
+            remove_read_only(inner, "y", removed);
+        });
+        remove_read_only(&mut object, "w", &mut removed);
+        assert_eq!(removed.pointers(), ["/outer/x", "/outer/y", "/w"]);
+        assert_eq!(object, json!({"outer": {"z": 3}}));
+    }
+
+    #[test]
+    fn descend_runs_only_on_a_present_property() {
+        let mut calls = 0;
+        let mut object = json!({"a": 1, "b": 2});
+        let mut removed = Removed::new();
+        descend(&mut object, "absent", &mut removed, |_, _| calls += 1);
+        descend(&mut json!([1]), "0", &mut removed, |_, _| calls += 1);
+        assert_eq!(calls, 0);
+        descend(&mut object, "b", &mut removed, |value, _| {
+            *value = json!("seen");
+        });
+        assert_eq!(object, json!({"a": 1, "b": "seen"}));
+    }
+
+    #[test]
+    fn properties_items_and_map_values_are_stripped_as_their_type() {
+        let mut object = json!({
+            "one": {"id": 1, "upc": "a"},
+            "many": [{"id": 2, "upc": "b"}, {"upc": "c"}, {"id": 3, "upc": "d"}],
+            "map": {"k": {"id": 4, "upc": "e"}, "l": {"id": 5, "upc": "f"}},
+        });
+        let mut removed = Removed::new();
+        strip_property::<Line>(&mut object, "one", &mut removed);
+        descend(&mut object, "many", &mut removed, strip_items::<Line>);
+        descend(&mut object, "map", &mut removed, strip_values::<Line>);
+        strip_property::<Line>(&mut object, "absent", &mut removed);
+        assert_eq!(
+            removed.pointers(),
+            [
+                "/one/id",
+                "/many/0/id",
+                "/many/2/id",
+                "/map/k/id",
+                "/map/l/id"
+            ]
+        );
+        assert_eq!(
+            object,
+            json!({
+                "one": {"upc": "a"},
+                "many": [{"upc": "b"}, {"upc": "c"}, {"upc": "d"}],
+                "map": {"k": {"upc": "e"}, "l": {"upc": "f"}},
+            })
+        );
+    }
+
+    #[test]
+    fn write_only_properties_are_removed_at_every_level() {
+        let mut object = json!({
+            "secret": "top",
+            "one": {"upc": "a", "secret": "1"},
+            "many": [{"upc": "b", "secret": "2"}],
+            "map": {"k": {"upc": "c", "secret": "3"}},
+        });
+        remove_write_only(&mut object, "secret");
+        strip_property_write_only::<Line>(&mut object, "one");
+        strip_property_write_only::<Line>(&mut object, "absent");
+        strip_items_write_only::<Line>(&mut object["many"]);
+        strip_values_write_only::<Line>(&mut object["map"]);
+        assert_eq!(
+            object,
+            json!({
+                "one": {"upc": "a"},
+                "many": [{"upc": "b"}],
+                "map": {"k": {"upc": "c"}},
+            })
+        );
+    }
+
+    #[test]
+    fn responses_leave_out_write_only_properties() {
+        assert_eq!(
+            to_response_json(&line("a")).unwrap(),
+            json!({"id": 1, "upc": "a"})
+        );
+        assert_eq!(to_json_bytes(&line("a")).unwrap(), br#"{"id":1,"upc":"a"}"#);
+        assert_eq!(
+            to_json_bytes(&Plain { upc: "b".into() }).unwrap(),
+            br#"{"upc":"b"}"#
+        );
+        let map = BTreeMap::from([("k", vec![line("c")])]);
+        assert_eq!(
+            to_response_json(&map).unwrap(),
+            json!({"k": [{"id": 1, "upc": "c"}]})
+        );
+    }
+
+    #[test]
+    fn the_tag_is_read_when_it_is_a_string() {
+        assert_eq!(
+            tag_of(&json!({"type": "card"}), "type").as_deref(),
+            Some("card")
+        );
+        assert_eq!(tag_of(&json!({"type": 1}), "type"), None);
+        assert_eq!(tag_of(&json!({}), "type"), None);
+        assert_eq!(tag_of(&Value::Null, "type"), None);
+    }
+}
