@@ -11,10 +11,15 @@
 //!                               axum, under wrk, side by side (needs `wrk`)
 //! ringback-bench compile        build times of the order service as ringback, plain axum and
 //!                               poem-openapi crates, and of the two derive crates
+//! ringback-bench compile-scale [N...]
+//!                               build times and rustc's peak memory for a generated API of
+//!                               N operations (default 10 50 200) as plain axum, poem-openapi,
+//!                               ringback, and ringback with callbacks; not part of `all`
 //! ringback-bench all            all of them, with their defaults
 //! ```
 
 mod compile;
+mod compile_scale;
 mod floor;
 
 use std::collections::HashMap;
@@ -57,6 +62,7 @@ fn main() {
         Some("memory") => runtime.block_on(memory(n(100_000))),
         Some("request") => request(),
         Some("compile") => compile::compile(),
+        Some("compile-scale") => compile_scale::compile_scale(&args[1..]),
         Some("serve") => serve(&args[1..]),
         Some("all") | None => {
             request();
@@ -72,7 +78,7 @@ fn main() {
         }
         Some(other) => {
             eprintln!(
-                "unknown benchmark {other:?}; use request, delivery, paced, memory, compile or all"
+                "unknown benchmark {other:?}; use request, delivery, paced, memory, compile, compile-scale or all"
             );
             std::process::exit(2);
         }
