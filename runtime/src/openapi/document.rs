@@ -88,7 +88,12 @@ pub struct PathItem {
 }
 
 /// An HTTP method that an operation can have.
+///
+/// Each variant is named as its operation attribute (`#[ringback::post]`) with a capital
+/// first letter: the macros write the variant from the attribute's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum Method {
     /// GET
     Get,
@@ -142,6 +147,8 @@ pub struct Operation {
 
 /// Where a parameter is read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum ParameterLocation {
     /// A path template segment.
     Path,

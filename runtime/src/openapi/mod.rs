@@ -31,6 +31,8 @@ pub(crate) use pattern::compile_pattern;
 /// assert_eq!(OpenApiVersion::default().as_str(), "3.0.3");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum OpenApiVersion {
     /// OpenAPI 3.0.3, the default: the version most tools read.
     #[default]
