@@ -174,123 +174,97 @@ fn is_json(value: &http::HeaderValue) -> bool {
 /// deserialize that way, or whose type cannot reset its readOnly fields, is read as JSON,
 /// stripped, and deserialized from that; so are types with a `oneOf`, where normalising
 /// integral floats first can change the variant chosen.
+///
+/// This function is instantiated for every body type of an API, so it holds only what needs
+/// `T`: each step that does not is a function of its own, compiled once.
 fn parse_body<S, T: Schema + DeserializeOwned>(
     bytes: &[u8],
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
-    let policy = request
-        .operation
-        .read_only
-        .unwrap_or(request.settings.read_only);
-    let reject = policy == ReadOnlyPolicy::Reject;
-    let reads = request.body_reads.clone();
-    let no_pointers = Vec::new();
-    let pointers = reads
-        .as_ref()
-        .as_ref()
-        .map_or(&no_pointers, |r| &r.pointers);
-    let sent = scan(bytes, T::SHAPE, pointers, reject);
-    if let Some(sent) = &sent {
-        if !sent.arrays_for_objects.is_empty() {
-            return Err(Problem::invalid(
-                sent.arrays_for_objects
-                    .iter()
-                    .map(|p| Violation::new(p.clone(), "must be an object, not an array"))
-                    .collect(),
-            ));
-        }
-    }
-    if let (Some(sent), Some(reads)) = (sent, reads.as_ref()) {
-        if !sent.through_array && !const { crate::schema::shape::contains_one_of(T::SHAPE) } {
-            if let Some(parsed) = parse_direct(bytes, request, reject, sent, reads) {
-                return parsed;
+    let policy = read_only_policy(request);
+    if let Some(sent) = scan_body(bytes, T::SHAPE, policy, request)? {
+        if let Ok(mut value) = serde_json::from_slice::<T>(bytes) {
+            if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only()
+            {
+                finish_direct(request, policy, sent)?;
+                return validated(value);
             }
         }
     }
-    let mut json: Value = serde_json::from_slice(bytes).map_err(|e| {
-        Problem::invalid(vec![Violation::new(
-            "",
-            format!("the body is not valid JSON: {e}"),
-        )])
-    })?;
-    // Callbacks read what the client sent: resolve them now, before readOnly stripping,
-    // rather than keep a copy of the whole body for later.
-    request.resolved_callbacks.clear();
-    for decl in request.operation.callbacks {
-        let resolved = super::callback_arg::target(decl, request, Some(&json));
-        request.resolved_callbacks.push((decl.name, resolved));
-    }
+    let mut json = json_body(bytes, request)?;
     let mut removed = match policy {
         ReadOnlyPolicy::Reject => Removed::new(),
-        ReadOnlyPolicy::Strip => Removed::without_list(),
+        _ => Removed::without_list(),
     };
     T::strip_read_only(&mut json, &mut removed);
-    let mut violations: Vec<Violation> = removed
-        .nulls()
-        .iter()
-        .map(|p| {
-            Violation::new(
-                p.clone(),
-                "must not be null; leave the property out instead",
-            )
-        })
-        .collect();
-    if policy == ReadOnlyPolicy::Reject {
-        violations.extend(
-            removed
-                .pointers()
-                .iter()
-                .map(|p| Violation::new(p.clone(), "is read-only and must not be sent")),
-        );
-    }
-    if !violations.is_empty() {
-        return Err(Problem::invalid(violations));
-    }
-    let value: T = if const { crate::schema::shape::contains_one_of(T::SHAPE) } {
+    refuse_removed(policy, &removed)?;
+    if const { crate::schema::shape::contains_one_of(T::SHAPE) } {
         crate::schema::normalize::integers(&mut json, T::SHAPE);
-        coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
-    } else {
-        // Most bodies deserialize as they are: no pass to make integral floats integers, no
-        // tracking of the position. Only a body that fails is read again from its bytes, with
-        // both, to accept `3.0` for an integer (JSON Schema does) or to say where it failed.
-        match T::deserialize(json) {
-            Ok(value) => value,
-            Err(_) => {
-                let mut json: Value = serde_json::from_slice(bytes)
-                    .map_err(|e| Problem::invalid(vec![Violation::new("", e.to_string())]))?;
-                T::strip_read_only(&mut json, &mut Removed::without_list());
-                crate::schema::normalize::integers(&mut json, T::SHAPE);
-                coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
-            }
+    }
+    // From `&Value`, as `coerce::from_value` reads it: one instantiation of `T`'s
+    // `Deserialize` serves both. Most bodies deserialize as they are; only one that fails is
+    // normalised (to accept `3.0` for an integer, as JSON Schema does) and read again with
+    // the position tracked, to say where it failed.
+    let value = match T::deserialize(&json) {
+        Ok(value) => value,
+        Err(_) => {
+            crate::schema::normalize::integers(&mut json, T::SHAPE);
+            coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
         }
     };
     validated(value)
 }
 
-fn validated<T: Schema>(value: T) -> Result<T, Problem> {
-    let violations = crate::validate(&value);
-    if violations.is_empty() {
-        Ok(value)
-    } else {
-        Err(Problem::invalid(violations))
-    }
+fn read_only_policy<S>(request: &RequestParts<S>) -> ReadOnlyPolicy {
+    request
+        .operation
+        .read_only
+        .unwrap_or(request.settings.read_only)
 }
 
-/// The body deserialized straight from its bytes, or `None` when it must take the JSON path.
-fn parse_direct<S, T: Schema + DeserializeOwned>(
+/// Scans the body against its type's shape. `Some` when the body may be deserialized straight
+/// from its bytes: it is JSON, no callback reads it in a way the scan cannot answer, and the
+/// type has no `oneOf`.
+fn scan_body<S>(
     bytes: &[u8],
-    request: &mut RequestParts<S>,
-    reject: bool,
-    sent: Sent,
-    reads: &crate::callback::BodyReads,
-) -> Option<Result<T, Problem>> {
-    let mut value: T = serde_json::from_slice(bytes).ok()?;
-    if !reject && sent.any_read_only && !value.clear_read_only() {
-        return None;
+    shape: &'static Shape,
+    policy: ReadOnlyPolicy,
+    request: &RequestParts<S>,
+) -> Result<Option<Sent>, Problem> {
+    let no_pointers = Vec::new();
+    let reads = request.body_reads.as_ref().as_ref();
+    let pointers = reads.map_or(&no_pointers, |r| &r.pointers);
+    let Some(sent) = scan(bytes, shape, pointers, policy == ReadOnlyPolicy::Reject) else {
+        return Ok(None);
+    };
+    if !sent.arrays_for_objects.is_empty() {
+        return Err(Problem::invalid(
+            sent.arrays_for_objects
+                .iter()
+                .map(|p| Violation::new(p.clone(), "must be an object, not an array"))
+                .collect(),
+        ));
     }
-    let callbacks = request.operation.callbacks;
+    let direct = reads.is_some()
+        && !sent.through_array
+        && !crate::schema::shape::contains_one_of(shape);
+    Ok(direct.then_some(sent))
+}
+
+/// What a body deserialized from its bytes still needs: its callbacks resolved from the values
+/// the scan found, and the nulls (and, by policy, the readOnly properties) it sent refused.
+fn finish_direct<S>(
+    request: &mut RequestParts<S>,
+    policy: ReadOnlyPolicy,
+    sent: Sent,
+) -> Result<(), Problem> {
+    let reads = request.body_reads.clone();
+    let reads = reads
+        .as_ref()
+        .as_ref()
+        .expect("scan_body allows the direct path only when the callbacks' reads are known");
     let mut sparse = None;
-    for (decl, whole_target) in callbacks.iter().zip(&reads.whole_target) {
+    for (decl, whole_target) in request.operation.callbacks.iter().zip(&reads.whole_target) {
         let resolved = match whole_target {
             Some(i) => crate::callback::target_from_value(decl, sent.found[*i].as_ref())
                 .map_err(Problem::from),
@@ -306,19 +280,66 @@ fn parse_direct<S, T: Schema + DeserializeOwned>(
     let mut violations: Vec<Violation> = sent
         .nulls
         .into_iter()
-        .map(|p| Violation::new(p, "must not be null; leave the property out instead"))
+        .map(|p| Violation::new(p, NULL_REFUSED))
         .collect();
-    if reject {
+    if policy == ReadOnlyPolicy::Reject {
         violations.extend(
             sent.read_only
                 .into_iter()
-                .map(|p| Violation::new(p, "is read-only and must not be sent")),
+                .map(|p| Violation::new(p, READ_ONLY_REFUSED)),
         );
     }
-    if !violations.is_empty() {
-        return Some(Err(Problem::invalid(violations)));
+    refuse(violations)
+}
+
+/// The body as JSON, with the operation's callbacks resolved from it as the client sent it:
+/// now, before readOnly stripping, rather than from a copy of the whole body kept for later.
+fn json_body<S>(bytes: &[u8], request: &mut RequestParts<S>) -> Result<Value, Problem> {
+    let json: Value = serde_json::from_slice(bytes).map_err(|e| {
+        Problem::invalid(vec![Violation::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })?;
+    request.resolved_callbacks.clear();
+    for decl in request.operation.callbacks {
+        let resolved = super::callback_arg::target(decl, request, Some(&json));
+        request.resolved_callbacks.push((decl.name, resolved));
     }
-    Some(validated(value))
+    Ok(json)
+}
+
+/// The nulls stripped from a body, and by policy the readOnly properties, refused.
+fn refuse_removed(policy: ReadOnlyPolicy, removed: &Removed) -> Result<(), Problem> {
+    let mut violations: Vec<Violation> = removed
+        .nulls()
+        .iter()
+        .map(|p| Violation::new(p.clone(), NULL_REFUSED))
+        .collect();
+    if policy == ReadOnlyPolicy::Reject {
+        violations.extend(
+            removed
+                .pointers()
+                .iter()
+                .map(|p| Violation::new(p.clone(), READ_ONLY_REFUSED)),
+        );
+    }
+    refuse(violations)
+}
+
+const NULL_REFUSED: &str = "must not be null; leave the property out instead";
+const READ_ONLY_REFUSED: &str = "is read-only and must not be sent";
+
+fn refuse(violations: Vec<Violation>) -> Result<(), Problem> {
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Problem::invalid(violations))
+    }
+}
+
+fn validated<T: Schema>(value: T) -> Result<T, Problem> {
+    refuse(crate::validate(&value)).map(|()| value)
 }
 
 #[cfg(test)]
