@@ -110,7 +110,7 @@ impl Shop {
                     order_status: (*status).to_owned(),
                 };
                 if let Err(e) = shop.callbacks.send(&on_status, &change).await {
-                    eprintln!("order {order_id}: the {status} callback was not recorded: {e}");
+                    eprintln!("order {order_id}: the {status} callback was not recorded: {e:#}");
                 }
             }
         });

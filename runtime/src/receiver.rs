@@ -37,33 +37,113 @@ pub struct Verifier {
 }
 
 /// Why a delivery was not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// `#[non_exhaustive]`: new checks may come; match with a `_` arm.
+///
+/// ```
+/// use std::error::Error;
+/// use ringback::receiver::{Rejection, Verifier};
+///
+/// let verifier = Verifier::new(vec![ringback::dispatch::Secret::generate()]);
+/// let e = verifier.verify(&http::HeaderMap::new(), b"{}").unwrap_err();
+/// assert_eq!(e, Rejection::MissingHeader("webhook-id"));
+/// match e {
+///     Rejection::Stale | Rejection::BadSignature => println!("not from our sender: {e}"),
+///     Rejection::Payload(json) => println!("sender and receiver disagree: {:?}", json.source()),
+///     _ => println!("{e}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum Rejection {
     /// A `webhook-*` header is missing or unreadable.
+    #[error("the {0} header is missing or unreadable")]
     MissingHeader(&'static str),
     /// The timestamp is further than the tolerance from now.
+    #[error("the webhook-timestamp is too far from now")]
     Stale,
     /// No signature matches any secret.
+    #[error("no webhook-signature matches")]
     BadSignature,
     /// This `webhook-id` was already accepted within the tolerance.
+    #[error("{0} was already received")]
     Replay(String),
     /// The body is not the expected JSON.
-    Payload(String),
+    #[error("the body is not the expected JSON: {0}")]
+    Payload(#[source] PayloadError),
 }
 
-impl std::fmt::Display for Rejection {
+/// Why a body is not the expected JSON: serde_json's message, and serde_json's error itself as
+/// the [`source`](std::error::Error::source), for its line, column and category.
+///
+/// It compares by its message, so that a [`Rejection`] can be compared in tests; and it can
+/// be made from a message alone, as a receiver's own checks may want.
+///
+/// ```
+/// use std::error::Error;
+/// use ringback::receiver::{PayloadError, Rejection};
+///
+/// let json = serde_json::from_slice::<u32>(b"\"x\"").unwrap_err();
+/// let e = PayloadError::from(json);
+/// let cause = e.source().and_then(|s| s.downcast_ref::<serde_json::Error>()).unwrap();
+/// assert_eq!((cause.line(), cause.column()), (1, 3));
+///
+/// let own = Rejection::Payload("the order is empty".into());
+/// assert_eq!(own.to_string(), "the body is not the expected JSON: the order is empty");
+/// ```
+#[derive(Debug, Clone)]
+pub struct PayloadError {
+    message: String,
+    // Shared so that the rejection stays `Clone`; `source()` hands out the serde_json error
+    // itself, so that it can be downcast.
+    json: Option<Arc<serde_json::Error>>,
+}
+
+impl std::fmt::Display for PayloadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Rejection::MissingHeader(h) => write!(f, "the {h} header is missing or unreadable"),
-            Rejection::Stale => f.write_str("the webhook-timestamp is too far from now"),
-            Rejection::BadSignature => f.write_str("no webhook-signature matches"),
-            Rejection::Replay(id) => write!(f, "{id} was already received"),
-            Rejection::Payload(e) => write!(f, "the body is not the expected JSON: {e}"),
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PayloadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.json
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+impl PartialEq for PayloadError {
+    fn eq(&self, other: &Self) -> bool {
+        self.message == other.message
+    }
+}
+
+impl Eq for PayloadError {}
+
+impl From<serde_json::Error> for PayloadError {
+    fn from(e: serde_json::Error) -> Self {
+        PayloadError {
+            message: e.to_string(),
+            json: Some(Arc::new(e)),
         }
     }
 }
 
-impl std::error::Error for Rejection {}
+impl From<String> for PayloadError {
+    fn from(message: String) -> Self {
+        PayloadError {
+            message,
+            json: None,
+        }
+    }
+}
+
+impl From<&str> for PayloadError {
+    fn from(message: &str) -> Self {
+        message.to_owned().into()
+    }
+}
 
 impl IntoResponse for Rejection {
     fn into_response(self) -> Response {
@@ -93,7 +173,7 @@ pub struct Verified<'a> {
 impl Verified<'_> {
     /// The payload as a `T`.
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Rejection> {
-        serde_json::from_slice(self.body).map_err(|e| Rejection::Payload(e.to_string()))
+        serde_json::from_slice(self.body).map_err(|e| Rejection::Payload(e.into()))
     }
 }
 

@@ -153,7 +153,8 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
     } else {
         Dispatcher::sqlite(&o.outbox, config)
     }
-    .map_err(|e| format!("--outbox {}: {e}", o.outbox))
+    // `{:#}`: what the store was doing, then each cause (a refused certificate, say).
+    .map_err(|e| format!("--outbox {}: {e:#}", o.outbox))
 }
 
 fn serve(args: &[String]) -> Result<(), String> {

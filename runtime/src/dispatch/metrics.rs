@@ -27,13 +27,19 @@ impl Counters {
     }
 }
 
-/// What one dispatcher has done since it started.
+/// What one dispatcher has done since it started, from
+/// [`Dispatcher::metrics`](super::Dispatcher::metrics).
+///
+/// `#[non_exhaustive]`, as counters will be added: read the fields, or start from
+/// [`Metrics::default`] to make one.
 ///
 /// ```
-/// let m = ringback::dispatch::Metrics { enqueued: 3, delivered: 2, retried: 1, dead_lettered: 0, in_flight: 1 };
+/// let mut m = ringback::dispatch::Metrics::default();
+/// m.delivered = 2;
 /// assert!(m.to_prometheus().contains("ringback_callbacks_delivered_total 2"));
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Metrics {
     /// Deliveries recorded by `send`.
     pub enqueued: u64,

@@ -33,8 +33,8 @@ pub use ssrf::{
     check_ip, check_url, refusal_reason, AllowList, GuardedResolver, Lookup, Refused, SystemLookup,
 };
 pub use store::{
-    Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore, StoreError,
-    StoreFuture,
+    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore, Outcome,
+    StoreError, StoreFuture,
 };
 pub use worker::Worker;
 
@@ -42,15 +42,21 @@ use crate::{Callback, Schema};
 
 /// How deliveries are made.
 ///
+/// `#[non_exhaustive]`, as settings will be added: start from [`new`](Self::new) and change
+/// what differs with the setters. The fields can be read, and set on a config you hold.
+///
 /// ```
 /// use std::time::Duration;
 /// use ringback::dispatch::{AllowList, DispatcherConfig, RetrySchedule, Secret};
 /// let config = DispatcherConfig::new(Secret::generate())
 ///     .schedule(RetrySchedule::new([Duration::from_millis(50)]))
-///     .allow(AllowList::none().loopback());
+///     .allow(AllowList::none().loopback())
+///     .response_cap(1024);
 /// assert_eq!(config.concurrency, 64);
+/// assert_eq!(config.response_cap, 1024);
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct DispatcherConfig {
     /// Signing secrets; every one signs each delivery, so receivers can rotate.
     pub secrets: Vec<Secret>,
@@ -104,11 +110,42 @@ impl DispatcherConfig {
         self
     }
 
-    /// The timeout of one attempt.
+    /// The timeout of one attempt. The claim's [`lease`](Self::lease) follows it: three
+    /// timeouts and a second.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         // A claim outlives the attempt it covers, with room for the store round trips.
         self.lease = timeout * 3 + Duration::from_secs(1);
+        self
+    }
+
+    /// How long a claim lasts before another worker may take the delivery over (by default
+    /// a minute, or what [`attempt_timeout`](Self::attempt_timeout) sets). Keep it well above
+    /// the attempt timeout, or a slow attempt is made twice at once.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ringback::dispatch::{DispatcherConfig, Secret};
+    /// let config = DispatcherConfig::new(Secret::generate())
+    ///     .attempt_timeout(Duration::from_secs(2))
+    ///     .lease(Duration::from_secs(20));
+    /// assert_eq!(config.lease, Duration::from_secs(20));
+    /// ```
+    pub fn lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// How many bytes of a response body are read and kept in the attempt log (4096 by
+    /// default); the rest is not read.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DispatcherConfig, Secret};
+    /// let config = DispatcherConfig::new(Secret::generate()).response_cap(0);
+    /// assert_eq!(config.response_cap, 0);
+    /// ```
+    pub fn response_cap(mut self, bytes: usize) -> Self {
+        self.response_cap = bytes;
         self
     }
 
@@ -138,28 +175,42 @@ impl DispatcherConfig {
     }
 }
 
-/// Why `send` did not record a delivery.
-#[derive(Debug)]
+/// Why `send` did not record a delivery. Each variant keeps what went wrong: the refusal,
+/// serde_json's error (as the [`source`](std::error::Error::source)), or the store's error.
+///
+/// `#[non_exhaustive]`: `send` may come to fail in new ways; match with a `_` arm.
+///
+/// ```
+/// use std::error::Error;
+/// use ringback::dispatch::SendError;
+///
+/// fn explain(e: &SendError) -> String {
+///     match e {
+///         SendError::Refused(r) => format!("not sending to {}: {}", r.target, r.reason),
+///         SendError::Payload(json) => format!("a bug in the payload type: {json}"),
+///         SendError::Store(store) => format!("try again later: {store:#}"),
+///         _ => e.to_string(),
+///     }
+/// }
+/// let json = serde_json::from_str::<u8>("x").unwrap_err();
+/// let e = SendError::Payload(json);
+/// assert_eq!(e.to_string(), "the callback payload did not serialize");
+/// assert!(e.source().is_some());
+/// assert!(explain(&e).starts_with("a bug"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SendError {
     /// The target may not be reached.
+    #[error(transparent)]
     Refused(Refused),
     /// The payload did not serialize.
-    Payload(serde_json::Error),
+    #[error("the callback payload did not serialize")]
+    Payload(#[source] serde_json::Error),
     /// The store failed; nothing was recorded.
+    #[error(transparent)]
     Store(StoreError),
 }
-
-impl std::fmt::Display for SendError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendError::Refused(r) => r.fmt(f),
-            SendError::Payload(e) => write!(f, "callback payload did not serialize: {e}"),
-            SendError::Store(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for SendError {}
 
 /// Sends callbacks: durably recorded by [`send`](Self::send), delivered by a [`Worker`].
 ///

@@ -17,7 +17,7 @@ use rustls::{ClientConfig, RootCertStore};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect};
 
-use super::store::StoreError;
+use super::store::{Context as _, StoreError};
 
 /// Makes a TLS session for each new connection, verifying the server's certificate against
 /// `roots` and the host name the URL names.
@@ -39,18 +39,15 @@ impl Rustls {
             Roots::Public => store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
             Roots::Pem(pem) => {
                 for cert in CertificateDer::pem_slice_iter(pem) {
-                    let cert = cert.map_err(|e| {
-                        StoreError(format!("reading the PostgreSQL CA certificates: {e}"))
-                    })?;
-                    store.add(cert).map_err(|e| {
-                        StoreError(format!("a PostgreSQL CA certificate was refused: {e}"))
-                    })?;
+                    let cert = cert.context("reading the PostgreSQL CA certificates")?;
+                    store
+                        .add(cert)
+                        .context("a PostgreSQL CA certificate was refused")?;
                 }
                 if store.is_empty() {
-                    return Err(StoreError(
+                    return Err(StoreError::new(
                         "the PostgreSQL CA file holds no certificate: expected one or more \
-                         `-----BEGIN CERTIFICATE-----` blocks"
-                            .into(),
+                         `-----BEGIN CERTIFICATE-----` blocks",
                     ));
                 }
             }
@@ -59,7 +56,7 @@ impl Rustls {
         let config =
             ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
                 .with_safe_default_protocol_versions()
-                .map_err(|e| StoreError(format!("setting up TLS for PostgreSQL: {e}")))?
+                .context("setting up TLS for PostgreSQL")?
                 .with_root_certificates(store)
                 .with_no_client_auth();
         Ok(Rustls(Arc::new(config)))
@@ -176,10 +173,9 @@ impl Libpq {
                 }
                 ("sslmode", "verify-full") => Some("require".to_owned()),
                 ("sslmode", "verify-ca") => {
-                    return Err(StoreError(
+                    return Err(StoreError::new(
                         "sslmode=verify-ca: the server's host name is always checked too; use \
-                         sslmode=verify-full (or require), and a host name the certificate holds"
-                            .into(),
+                         sslmode=verify-full (or require), and a host name the certificate holds",
                     ))
                 }
                 _ => Some(value),
@@ -275,20 +271,20 @@ mod tests {
         let e = Libpq::read("postgres://db/app?sslmode=verify-ca")
             .err()
             .unwrap();
-        assert!(e.0.contains("verify-full"), "{e}");
+        assert!(e.message().contains("verify-full"), "{e}");
     }
 
     #[test]
     fn a_ca_file_without_certificates_is_refused_with_what_was_expected() {
         let e = Rustls::new(Roots::Pem(b"not a certificate")).err().unwrap();
-        assert!(e.0.contains("BEGIN CERTIFICATE"), "{e}");
+        assert!(e.message().contains("BEGIN CERTIFICATE"), "{e}");
     }
 
     #[test]
     fn a_damaged_certificate_is_refused() {
         let pem = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         let e = Rustls::new(Roots::Pem(pem)).err().unwrap();
-        assert!(e.0.contains("CA certificate"), "{e}");
+        assert!(e.message().contains("CA certificate"), "{e:#}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! What every store must do, checked against the in-memory and SQLite stores (the PostgreSQL
-//! store has its own tests against a real server): which deliveries a claim takes, in what
-//! order, and how each outcome moves a delivery.
+//! What every store must do, checked against the in-memory and SQLite stores, and the
+//! PostgreSQL store when `RINGBACK_TEST_POSTGRES` names a server (`bash .ci/postgres start`
+//! starts one): which deliveries a claim takes, in what order, and how each outcome moves a
+//! delivery.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -119,6 +120,50 @@ async fn the_sqlite_store_keeps_the_contract() {
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
+/// The contract against a fresh database on the server `RINGBACK_TEST_POSTGRES` names; without
+/// one it says SKIPPED (a failure under CI).
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_keeps_the_contract() {
+    use std::io::Write;
+    let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide PostgreSQL, but RINGBACK_TEST_POSTGRES is not set"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the_postgres_store_keeps_the_contract: RINGBACK_TEST_POSTGRES is not set"
+        );
+        return;
+    };
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let name = format!("ringback_contract_{}", uuid::Uuid::now_v7().simple());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    // The same server and options, the new database.
+    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
+    let server = address
+        .rsplit_once('/')
+        .map_or(address, |(server, _)| server);
+    let store = super::PostgresStore::connect(&format!("{server}/{name}?{options}"))
+        .await
+        .unwrap();
+    contract(&store).await;
+    drop(store);
+    let _ = client
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await;
+}
+
 #[tokio::test]
 async fn a_failing_write_does_not_undo_the_others_in_its_group() {
     let dir = tempfile::tempdir().unwrap();
@@ -204,7 +249,7 @@ async fn an_sqlite_outbox_in_memory_is_refused() {
     let Err(e) = SqliteStore::open(":memory:") else {
         panic!("an in-memory database cannot be a durable outbox");
     };
-    assert!(e.0.contains("MemoryStore"), "{e}");
+    assert!(e.message().contains("MemoryStore"), "{e}");
 }
 
 #[tokio::test]
@@ -217,7 +262,14 @@ async fn a_new_delivery_is_answered_only_once_the_wal_is_synced() {
     // but nobody may be told it is on disk.
     std::fs::remove_file(dir.path().join("outbox.db-wal")).unwrap();
     let e = store.enqueue(delivery("second", 0)).await.unwrap_err();
-    assert!(e.0.contains("syncing the WAL"), "{e}");
+    assert!(e.message().contains("syncing the WAL"), "{e}");
+    // The I/O error stays underneath, to be inspected, not flattened into the message.
+    let io = std::error::Error::source(&e).and_then(|s| s.downcast_ref::<std::io::Error>());
+    assert_eq!(
+        io.map(std::io::Error::kind),
+        Some(std::io::ErrorKind::NotFound),
+        "{e:#}"
+    );
     // Claims and results do not wait for a sync, so they still succeed.
     assert!(store
         .claim_due(SystemTime::now(), 10, Duration::from_secs(30))

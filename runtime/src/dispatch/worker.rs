@@ -13,7 +13,7 @@ use super::metrics::Counters;
 use super::retry::parse_retry_after;
 use super::signing::signature_header;
 use super::ssrf::{check_url, Refused};
-use super::store::{Attempt, Delivery};
+use super::store::{Attempt, Delivery, Outcome};
 use super::Inner;
 
 /// The running worker; [`shutdown`](Self::shutdown) stops it without losing anything.
@@ -103,7 +103,9 @@ async fn run(
                         });
                     }
                 }
-                Err(e) => tracing::error!(error = %e, "claiming deliveries failed"),
+                Err(e) => {
+                    tracing::error!(error = %format_args!("{e:#}"), "claiming deliveries failed")
+                }
             }
         }
         tokio::select! {
@@ -133,7 +135,7 @@ async fn run(
         .collect();
     for id in unfinished {
         if let Err(e) = inner.store.release(&id).await {
-            tracing::error!(error = %e, id, "releasing a delivery at shutdown failed; its lease will expire");
+            tracing::error!(error = %format_args!("{e:#}"), id, "releasing a delivery at shutdown failed; its lease will expire");
         }
     }
 }
@@ -168,7 +170,7 @@ fn authority(url: &str) -> &str {
 }
 
 /// What the receiver did.
-enum Outcome {
+enum Answer {
     Answered {
         status: u16,
         retry_after: Option<Duration>,
@@ -200,108 +202,84 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
     async {
         let started = SystemTime::now();
         let clock = Instant::now();
-        let outcome = send(inner, &delivery).await;
-        let latency = clock.elapsed();
-        let config = &inner.config;
-        let (record, next) = match outcome {
-            Outcome::Answered {
+        let answer = send(inner, &delivery).await;
+        let record = |status, error, response_head| Attempt {
+            number,
+            at: started,
+            status,
+            error,
+            latency: clock.elapsed(),
+            response_head,
+        };
+        let schedule = &inner.config.schedule;
+        let (record, outcome) = match answer {
+            Answer::Answered {
                 status,
                 retry_after,
                 head,
             } => {
-                let record = Attempt {
-                    number,
-                    at: started,
-                    status: Some(status),
-                    error: None,
-                    latency,
-                    response_head: head,
-                };
-                if (200..300).contains(&status) {
-                    tracing::info!(status, ?latency, "delivered");
-                    Counters::add(&inner.counters.delivered);
-                    return store(
-                        inner.store.delivered(&delivery.id, record).await,
-                        &delivery.id,
-                    );
-                }
-                if status == 410 {
+                let record = record(Some(status), None, head);
+                let outcome = if (200..300).contains(&status) {
+                    tracing::info!(status, latency = ?record.latency, "delivered");
+                    Outcome::Delivered
+                } else if status == 410 {
                     tracing::warn!("receiver answered 410 Gone; no more attempts");
-                    Counters::add(&inner.counters.dead);
-                    return store(inner.store.dead(&delivery.id, record).await, &delivery.id);
-                }
-                tracing::warn!(status, "receiver refused the delivery");
-                (
-                    record,
-                    config
-                        .schedule
-                        .next_attempt(number + 1, SystemTime::now(), retry_after),
-                )
-            }
-            Outcome::Failed(error) => {
-                tracing::warn!(%error, "attempt failed");
-                let record = Attempt {
-                    number,
-                    at: started,
-                    status: None,
-                    error: Some(error),
-                    latency,
-                    response_head: Vec::new(),
+                    Outcome::Dead
+                } else {
+                    tracing::warn!(status, "receiver refused the delivery");
+                    retry_or_dead(
+                        schedule.next_attempt(number + 1, SystemTime::now(), retry_after),
+                        number,
+                    )
                 };
-                (
-                    record,
-                    config
-                        .schedule
-                        .next_attempt(number + 1, SystemTime::now(), None),
-                )
+                (record, outcome)
             }
-            Outcome::Refused(reason) => {
+            Answer::Failed(error) => {
+                tracing::warn!(%error, "attempt failed");
+                let next = schedule.next_attempt(number + 1, SystemTime::now(), None);
+                (record(None, Some(error), Vec::new()), retry_or_dead(next, number))
+            }
+            Answer::Refused(reason) => {
                 // A refused target is refused on every attempt: dead at once, with the reason.
                 tracing::warn!(%reason, "target refused");
-                let record = Attempt {
-                    number,
-                    at: started,
-                    status: None,
-                    error: Some(reason),
-                    latency,
-                    response_head: Vec::new(),
-                };
-                (record, None)
+                (record(None, Some(reason), Vec::new()), retry_or_dead(None, number))
             }
         };
-        let result = match next {
-            Some(at) => {
-                Counters::add(&inner.counters.retried);
-                inner.store.retry_at(&delivery.id, record, at).await
-            }
-            None => {
-                tracing::warn!(attempts = number, "dead-lettered");
-                Counters::add(&inner.counters.dead);
-                inner.store.dead(&delivery.id, record).await
-            }
-        };
-        store(result, &delivery.id);
+        Counters::add(match outcome {
+            Outcome::Delivered => &inner.counters.delivered,
+            Outcome::RetryAt(_) => &inner.counters.retried,
+            Outcome::Dead => &inner.counters.dead,
+        });
+        if let Err(e) = inner.store.finish(&delivery.id, record, outcome).await {
+            // The claim's lease expires and the delivery is attempted again: nothing is lost.
+            tracing::error!(error = %format_args!("{e:#}"), id = %delivery.id, "recording an attempt failed");
+        }
     }
     .instrument(span)
     .await
 }
 
-fn store(result: Result<(), super::StoreError>, id: &str) {
-    if let Err(e) = result {
-        // The claim's lease expires and the delivery is attempted again: nothing is lost.
-        tracing::error!(error = %e, id, "recording an attempt failed");
+/// A failed attempt's outcome: another attempt at `next`, or, when the schedule has run out,
+/// none.
+fn retry_or_dead(next: Option<SystemTime>, attempts: u32) -> Outcome {
+    match next {
+        Some(at) => Outcome::RetryAt(at),
+        None => {
+            tracing::warn!(attempts, "dead-lettered");
+            Outcome::Dead
+        }
     }
 }
 
-async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
+async fn send(inner: &Inner, delivery: &Delivery) -> Answer {
     let config = &inner.config;
     let url = match check_url(&delivery.url, &config.allow) {
         Ok(url) => url,
-        Err(refused) => return Outcome::Refused(refused.to_string()),
+        Err(refused) => return Answer::Refused(refused.to_string()),
     };
     let method = match reqwest::Method::from_bytes(delivery.method.as_bytes()) {
         Ok(m) => m,
-        Err(_) => return Outcome::Refused(format!("unknown method {}", delivery.method)),
+        Err(_) => return Answer::Refused(format!("unknown method {}", delivery.method)),
     };
     let started = Instant::now();
     let mut outcome = post(inner, delivery, method.clone(), url.clone()).await;
@@ -316,8 +294,8 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Outcome {
     match outcome {
         Ok(o) => o,
         Err(e) => match find_refused(&e) {
-            Some(refused) => Outcome::Refused(refused.to_string()),
-            None => Outcome::Failed(describe(&e)),
+            Some(refused) => Answer::Refused(refused.to_string()),
+            None => Answer::Failed(describe(&e)),
         },
     }
 }
@@ -339,7 +317,7 @@ async fn post(
     delivery: &Delivery,
     method: reqwest::Method,
     url: url::Url,
-) -> Result<Outcome, reqwest::Error> {
+) -> Result<Answer, reqwest::Error> {
     let config = &inner.config;
     let timestamp = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -373,7 +351,7 @@ async fn post(
             Ok(None) | Err(_) => break,
         }
     }
-    Ok(Outcome::Answered {
+    Ok(Answer::Answered {
         status,
         retry_after,
         head,

@@ -1,0 +1,212 @@
+//! What the SQLite store asks of its file: each [`DeliveryStore`] method as SQL, writes
+//! through the group-commit writer, reads on a blocking thread.
+
+use std::time::SystemTime;
+
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{Durability, SqliteStore};
+use crate::dispatch::store::sql::{limit, micros, millis, time};
+use crate::dispatch::store::{
+    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
+};
+
+fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
+    let state: String = row.get("state")?;
+    Ok(Delivery {
+        id: row.get("id")?,
+        callback: row.get("callback")?,
+        method: row.get("method")?,
+        url: row.get("url")?,
+        body: row.get("body")?,
+        created_at: time(row.get("created_at")?),
+        attempts: row.get("attempts")?,
+        next_attempt_at: time(row.get("next_attempt_at")?),
+        state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
+        last_error: row.get("last_error")?,
+    })
+}
+
+fn attempt(r: &Row) -> rusqlite::Result<Attempt> {
+    Ok(Attempt {
+        number: r.get(0)?,
+        at: time(r.get(1)?),
+        status: r.get(2)?,
+        error: r.get(3)?,
+        latency: micros(r.get(4)?),
+        response_head: r.get(5)?,
+    })
+}
+
+impl DeliveryStore for SqliteStore {
+    fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
+        self.write(Durability::Durable, "recording a delivery", move |tx| {
+            tx.prepare_cached(
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                d.id,
+                d.callback,
+                d.method,
+                d.url,
+                d.body,
+                millis(d.created_at),
+                d.attempts,
+                millis(d.next_attempt_at),
+                d.state.as_str()
+            ])
+            .map(drop)
+        })
+    }
+
+    fn claim(&self, claim: Claim) -> StoreFuture<'_, Vec<Delivery>> {
+        // Through the writer: a claim shares the group's commit, and losing it to a power cut
+        // only makes the deliveries due again.
+        self.write(Durability::Relaxed, "claiming due deliveries", move |tx| {
+            let now_ms = millis(claim.now);
+            // Two queries, each walking the (state, next_attempt_at) index in order and
+            // stopping at the limit. One query with OR read every due row and sorted them:
+            // a claim cost the whole backlog. Expired leases come first: they are older.
+            let mut claimed = {
+                let mut expired = tx.prepare_cached(
+                    "SELECT * FROM ringback_deliveries
+                     WHERE state = 'in_flight' AND lease_until <= ?1 LIMIT ?2",
+                )?;
+                let rows = expired.query_map(params![now_ms, limit(claim.limit)], delivery)?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()?
+            };
+            if claimed.len() < claim.limit {
+                let mut due = tx.prepare_cached(
+                    "SELECT * FROM ringback_deliveries
+                     WHERE state = 'pending' AND next_attempt_at <= ?1
+                     ORDER BY next_attempt_at LIMIT ?2",
+                )?;
+                let rest = limit(claim.limit - claimed.len());
+                for row in due.query_map(params![now_ms, rest], delivery)? {
+                    claimed.push(row?);
+                }
+            }
+            let mut update = tx.prepare_cached(
+                "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = ?2 WHERE id = ?1",
+            )?;
+            for d in &claimed {
+                update.execute(params![d.id, millis(claim.lease_until)])?;
+            }
+            Ok(claimed.into_iter().map(|d| claim.take(d)).collect())
+        })
+    }
+
+    fn finish(&self, id: &str, attempt: Attempt, outcome: Outcome) -> StoreFuture<'_, ()> {
+        let id = id.to_owned();
+        self.write(Durability::Relaxed, "recording an attempt", move |tx| {
+            // As `Outcome::apply` does in memory.
+            tx.prepare_cached(
+                "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
+                 next_attempt_at = COALESCE(?5, next_attempt_at) WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                outcome.state().as_str(),
+                attempt.number,
+                attempt.failure(),
+                outcome.next_attempt().map(millis)
+            ])?;
+            tx.prepare_cached(
+                "INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                id,
+                attempt.number,
+                millis(attempt.at),
+                attempt.status,
+                attempt.error,
+                attempt.latency.as_micros() as i64,
+                attempt.response_head
+            ])?;
+            Ok(())
+        })
+    }
+
+    fn release(&self, id: &str) -> StoreFuture<'_, ()> {
+        let id = id.to_owned();
+        self.write(Durability::Relaxed, "releasing a claim", move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', lease_until = 0 WHERE id = ?1 AND state = 'in_flight'",
+                params![id],
+            )
+            .map(drop)
+        })
+    }
+
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
+        let id = id.to_owned();
+        self.read("reading a delivery", move |c| {
+            c.query_row(
+                "SELECT * FROM ringback_deliveries WHERE id = ?1",
+                params![id],
+                delivery,
+            )
+            .optional()
+        })
+    }
+
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
+        let id = id.to_owned();
+        self.read("reading a delivery's attempts", move |c| {
+            let mut select = c.prepare_cached(
+                "SELECT number, at, status, error, latency_us, response_head FROM ringback_attempts
+                 WHERE delivery_id = ?1 ORDER BY rowid",
+            )?;
+            let rows = select.query_map(params![id], attempt)?;
+            rows.collect()
+        })
+    }
+
+    fn find(&self, filter: DeliveryFilter, n: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        self.read("finding deliveries", move |c| {
+            let mut select = c.prepare_cached(
+                "SELECT * FROM ringback_deliveries
+                 WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                 ORDER BY created_at LIMIT ?5",
+            )?;
+            let rows = select.query_map(
+                params![
+                    filter.state.map(DeliveryState::as_str),
+                    filter.target,
+                    filter.since.map(millis),
+                    filter.until.map(millis),
+                    limit(n)
+                ],
+                delivery,
+            )?;
+            rows.collect()
+        })
+    }
+
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
+        self.write(Durability::Durable, "replaying dead deliveries", move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
+                 WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)",
+                params![millis(now), filter.target, filter.since.map(millis), filter.until.map(millis)],
+            )
+            .map(|n| n as u64)
+        })
+    }
+
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
+        let id = id.to_owned();
+        self.write(Durability::Durable, "replaying a delivery", move |c| {
+            c.execute(
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?2, attempts = 0
+                 WHERE id = ?1 AND state = 'dead'",
+                params![id, millis(now)],
+            )
+            .map(|n| n == 1)
+        })
+    }
+}

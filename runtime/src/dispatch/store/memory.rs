@@ -1,0 +1,227 @@
+//! Deliveries in memory, for tests and benchmarks: the store's contract without a disk.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use super::{
+    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreError,
+    StoreFuture,
+};
+
+/// Deliveries in memory. **Not durable**: everything is lost when the process ends. For tests
+/// and benchmarks only.
+///
+/// ```
+/// let store = ringback::dispatch::MemoryStore::default();
+/// # let _ = store;
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    inner: Mutex<Memory>,
+}
+
+#[derive(Debug, Default)]
+struct Memory {
+    deliveries: HashMap<String, Entry>,
+    attempts: HashMap<String, Vec<Attempt>>,
+    /// Pending deliveries by when they are due, and in-flight ones by when their lease ends:
+    /// a claim reads the front of each instead of every delivery ever sent.
+    pending: BTreeSet<(SystemTime, u64, String)>,
+    leased: BTreeSet<(SystemTime, u64, String)>,
+    sequence: u64,
+}
+
+#[derive(Debug)]
+struct Entry {
+    delivery: Delivery,
+    lease_until: SystemTime,
+    /// Order of arrival, to keep deliveries due at the same time in the order they were sent.
+    sequence: u64,
+}
+
+impl Entry {
+    /// Where the entry is indexed: its due time when pending, its lease's end when in flight.
+    fn key(&self) -> Option<(bool, (SystemTime, u64, String))> {
+        let id = self.delivery.id.clone();
+        match self.delivery.state {
+            DeliveryState::Pending => {
+                Some((true, (self.delivery.next_attempt_at, self.sequence, id)))
+            }
+            DeliveryState::InFlight => Some((false, (self.lease_until, self.sequence, id))),
+            DeliveryState::Delivered | DeliveryState::Dead => None,
+        }
+    }
+}
+
+impl Memory {
+    /// Changes a delivery and keeps the indexes in step; `false` when there is no such id.
+    fn update(&mut self, id: &str, change: impl FnOnce(&mut Entry)) -> bool {
+        let Some(entry) = self.deliveries.get_mut(id) else {
+            return false;
+        };
+        let before = entry.key();
+        change(entry);
+        let after = entry.key();
+        if before != after {
+            if let Some((pending, key)) = before {
+                self.index(pending).remove(&key);
+            }
+            if let Some((pending, key)) = after {
+                self.index(pending).insert(key);
+            }
+        }
+        true
+    }
+
+    fn index(&mut self, pending: bool) -> &mut BTreeSet<(SystemTime, u64, String)> {
+        if pending {
+            &mut self.pending
+        } else {
+            &mut self.leased
+        }
+    }
+
+    /// The ids of up to `limit` deliveries that can be claimed at `now`: expired leases
+    /// first, then pending ones in the order they fall due.
+    fn claimable(&self, now: SystemTime, limit: usize) -> Vec<String> {
+        let expired = self.leased.iter().take_while(|(until, ..)| *until <= now);
+        let due = self.pending.iter().take_while(|(at, ..)| *at <= now);
+        expired
+            .chain(due)
+            .take(limit)
+            .map(|(_, _, id)| id.clone())
+            .collect()
+    }
+}
+
+impl MemoryStore {
+    fn with<T>(&self, f: impl FnOnce(&mut Memory) -> T) -> T {
+        // A panic while holding the lock cannot leave a half-made change: each is one insert.
+        let mut guard = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut guard)
+    }
+}
+
+/// A dead delivery made pending again, due at `now`, with a fresh schedule.
+fn revive(d: &mut Delivery, now: SystemTime) {
+    d.state = DeliveryState::Pending;
+    d.next_attempt_at = now;
+    d.attempts = 0;
+}
+
+fn ready<'a, T: Send + 'a>(value: T) -> StoreFuture<'a, T> {
+    Box::pin(std::future::ready(Ok(value)))
+}
+
+impl DeliveryStore for MemoryStore {
+    fn enqueue(&self, delivery: Delivery) -> StoreFuture<'_, ()> {
+        Box::pin(std::future::ready(self.with(|m| {
+            // As in the other stores, an id is recorded once.
+            if m.deliveries.contains_key(&delivery.id) {
+                return Err(StoreError::new(format!(
+                    "delivery {} already exists",
+                    delivery.id
+                )));
+            }
+            m.sequence += 1;
+            let entry = Entry {
+                delivery,
+                lease_until: SystemTime::UNIX_EPOCH,
+                sequence: m.sequence,
+            };
+            if let Some((pending, key)) = entry.key() {
+                m.index(pending).insert(key);
+            }
+            m.deliveries.insert(entry.delivery.id.clone(), entry);
+            Ok(())
+        })))
+    }
+
+    fn claim(&self, claim: Claim) -> StoreFuture<'_, Vec<Delivery>> {
+        let claimed = self.with(|m| {
+            let ids = m.claimable(claim.now, claim.limit);
+            let mut claimed = Vec::with_capacity(ids.len());
+            for id in ids {
+                m.update(&id, |e| {
+                    e.delivery.state = DeliveryState::InFlight;
+                    e.lease_until = claim.lease_until;
+                    claimed.push(e.delivery.clone());
+                });
+            }
+            claimed
+        });
+        ready(claimed)
+    }
+
+    fn finish(&self, id: &str, attempt: Attempt, outcome: Outcome) -> StoreFuture<'_, ()> {
+        self.with(|m| {
+            m.update(id, |e| outcome.apply(&mut e.delivery, &attempt));
+            m.attempts.entry(id.to_owned()).or_default().push(attempt);
+        });
+        ready(())
+    }
+
+    fn release(&self, id: &str) -> StoreFuture<'_, ()> {
+        self.with(|m| {
+            m.update(id, |e| {
+                if e.delivery.state == DeliveryState::InFlight {
+                    e.delivery.state = DeliveryState::Pending;
+                }
+            })
+        });
+        ready(())
+    }
+
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>> {
+        ready(self.with(|m| m.deliveries.get(id).map(|e| e.delivery.clone())))
+    }
+
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>> {
+        ready(self.with(|m| m.attempts.get(id).cloned().unwrap_or_default()))
+    }
+
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        ready(self.with(|m| {
+            let mut found: Vec<Delivery> = m
+                .deliveries
+                .values()
+                .map(|e| &e.delivery)
+                .filter(|d| filter.matches(d))
+                .cloned()
+                .collect();
+            found.sort_by_key(|d| d.created_at);
+            found.truncate(limit);
+            found
+        }))
+    }
+
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
+        let filter = DeliveryFilter {
+            state: Some(DeliveryState::Dead),
+            ..filter
+        };
+        ready(self.with(|m| {
+            let ids: Vec<String> = m
+                .deliveries
+                .values()
+                .filter(|e| filter.matches(&e.delivery))
+                .map(|e| e.delivery.id.clone())
+                .collect();
+            for id in &ids {
+                m.update(id, |e| revive(&mut e.delivery, now));
+            }
+            ids.len() as u64
+        }))
+    }
+
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool> {
+        ready(self.with(|m| {
+            let dead = m
+                .deliveries
+                .get(id)
+                .is_some_and(|e| e.delivery.state == DeliveryState::Dead);
+            dead && m.update(id, |e| revive(&mut e.delivery, now))
+        }))
+    }
+}

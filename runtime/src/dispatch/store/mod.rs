@@ -1,0 +1,430 @@
+//! Where deliveries wait: one trait, whose provided methods keep the bookkeeping every store
+//! shares, and an in-memory store for tests (SQLite and PostgreSQL live beside this module).
+
+mod error;
+mod memory;
+pub(super) mod sql;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, SystemTime};
+
+pub(super) use error::Context;
+pub use error::StoreError;
+pub use memory::MemoryStore;
+
+/// The state of a delivery.
+///
+/// Exhaustive on purpose: users match on it, and a new state would change what every store
+/// keeps and every claim takes, a breaking change however it was spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DeliveryState {
+    /// Waiting for its next attempt.
+    Pending,
+    /// Claimed by a worker until its lease ends.
+    InFlight,
+    /// The receiver answered 2xx.
+    Delivered,
+    /// Every attempt failed, or the receiver said it is gone; kept for inspection and replay.
+    Dead,
+}
+
+impl DeliveryState {
+    /// The name stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryState::Pending => "pending",
+            DeliveryState::InFlight => "in_flight",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::Dead => "dead",
+        }
+    }
+
+    /// The state named `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "pending" => DeliveryState::Pending,
+            "in_flight" => DeliveryState::InFlight,
+            "delivered" => DeliveryState::Delivered,
+            "dead" => DeliveryState::Dead,
+            _ => return None,
+        })
+    }
+}
+
+/// One callback to deliver.
+///
+/// Not `#[non_exhaustive]`: a store outside this crate builds it from what it stored, and a new
+/// field would be a new column for every store to keep, a breaking change either way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The `webhook-id`: the same on every attempt, so receivers can drop duplicates.
+    pub id: String,
+    /// The callback's name.
+    pub callback: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The target URL.
+    pub url: String,
+    /// The JSON body, as sent on every attempt.
+    pub body: Vec<u8>,
+    /// When `send` recorded it.
+    pub created_at: SystemTime,
+    /// Attempts made so far.
+    pub attempts: u32,
+    /// When the next attempt is due.
+    pub next_attempt_at: SystemTime,
+    /// Its state.
+    pub state: DeliveryState,
+    /// What went wrong last, if anything.
+    pub last_error: Option<String>,
+}
+
+/// What one attempt did.
+///
+/// Not `#[non_exhaustive]`, for the reason [`Delivery`] is not: stores build it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Which attempt (1-based).
+    pub number: u32,
+    /// When it started.
+    pub at: SystemTime,
+    /// The status the receiver answered, if it answered.
+    pub status: Option<u16>,
+    /// What went wrong, if anything.
+    pub error: Option<String>,
+    /// How long it took.
+    pub latency: Duration,
+    /// The first bytes of the response body.
+    pub response_head: Vec<u8>,
+}
+
+impl Attempt {
+    /// What went wrong, for the delivery's `last_error`: the error, or a status that is not
+    /// success; `None` for a success.
+    pub fn failure(&self) -> Option<String> {
+        self.error.clone().or_else(|| {
+            self.status
+                .filter(|s| !(200..300).contains(s))
+                .map(|s| format!("answered {s}"))
+        })
+    }
+}
+
+/// Which deliveries to list or replay: every condition given must hold.
+///
+/// `#[non_exhaustive]`, as more conditions will come: start from [`state`](Self::state) or
+/// [`DeliveryFilter::default`] (everything) and narrow it.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ringback::dispatch::{DeliveryFilter, DeliveryState};
+/// let dead_for_one_client = DeliveryFilter::state(DeliveryState::Dead).target("https://client.test/");
+/// assert_eq!(dead_for_one_client.state, Some(DeliveryState::Dead));
+/// let now = SystemTime::now();
+/// let last_hour = DeliveryFilter::default().between(now - Duration::from_secs(3600), now);
+/// assert_eq!(last_hour.state, None);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DeliveryFilter {
+    /// In this state.
+    pub state: Option<DeliveryState>,
+    /// To a URL that starts with this (an origin, a path, or the whole URL).
+    pub target: Option<String>,
+    /// Recorded at or after this time.
+    pub since: Option<SystemTime>,
+    /// Recorded before this time.
+    pub until: Option<SystemTime>,
+}
+
+impl DeliveryFilter {
+    /// Deliveries in `state`.
+    pub fn state(state: DeliveryState) -> Self {
+        DeliveryFilter {
+            state: Some(state),
+            ..Self::default()
+        }
+    }
+
+    /// Only those to URLs starting with `prefix`.
+    pub fn target(mut self, prefix: impl Into<String>) -> Self {
+        self.target = Some(prefix.into());
+        self
+    }
+
+    /// Only those recorded in `[since, until)`.
+    pub fn between(mut self, since: SystemTime, until: SystemTime) -> Self {
+        self.since = Some(since);
+        self.until = Some(until);
+        self
+    }
+
+    /// Whether `d` matches.
+    pub fn matches(&self, d: &Delivery) -> bool {
+        self.state.is_none_or(|s| s == d.state)
+            && self
+                .target
+                .as_ref()
+                .is_none_or(|t| d.url.starts_with(t.as_str()))
+            && self.since.is_none_or(|t| d.created_at >= t)
+            && self.until.is_none_or(|t| d.created_at < t)
+    }
+}
+
+/// What an attempt settled for its delivery, as [`DeliveryStore::finish`] records it.
+///
+/// Exhaustive on purpose: every store must record every outcome, so a new one would be a
+/// breaking change for each store, whatever the attribute said.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ringback::dispatch::{DeliveryState, Outcome};
+/// let later = SystemTime::now() + Duration::from_secs(5);
+/// assert_eq!(Outcome::RetryAt(later).state(), DeliveryState::Pending);
+/// assert_eq!(Outcome::RetryAt(later).next_attempt(), Some(later));
+/// assert_eq!(Outcome::Dead.next_attempt(), None);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The receiver accepted it: no more attempts.
+    Delivered,
+    /// It failed, and is attempted again at this time.
+    RetryAt(SystemTime),
+    /// It failed, and no more attempts are made (until a replay).
+    Dead,
+}
+
+impl Outcome {
+    /// The state the delivery is left in.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DeliveryState, Outcome};
+    /// assert_eq!(Outcome::Delivered.state(), DeliveryState::Delivered);
+    /// ```
+    pub fn state(self) -> DeliveryState {
+        match self {
+            Outcome::Delivered => DeliveryState::Delivered,
+            Outcome::RetryAt(_) => DeliveryState::Pending,
+            Outcome::Dead => DeliveryState::Dead,
+        }
+    }
+
+    /// When the next attempt is due, if there is one; otherwise the delivery's due time is
+    /// left as it was.
+    ///
+    /// ```
+    /// use ringback::dispatch::Outcome;
+    /// assert_eq!(Outcome::Delivered.next_attempt(), None);
+    /// ```
+    pub fn next_attempt(self) -> Option<SystemTime> {
+        match self {
+            Outcome::RetryAt(at) => Some(at),
+            Outcome::Delivered | Outcome::Dead => None,
+        }
+    }
+
+    /// Applies the outcome of `attempt` to `d`: its state, its count of attempts (never
+    /// lowered: a late answer to an older attempt does not undo a newer one), its last error
+    /// and its due time. The SQL stores do the same in their `UPDATE`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Attempt, Delivery, DeliveryState, Outcome};
+    /// let now = SystemTime::now();
+    /// let mut d = Delivery {
+    ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
+    ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
+    ///     attempts: 0, next_attempt_at: now, state: DeliveryState::InFlight, last_error: None,
+    /// };
+    /// let attempt = Attempt {
+    ///     number: 1, at: now, status: Some(503), error: None,
+    ///     latency: Duration::from_millis(8), response_head: Vec::new(),
+    /// };
+    /// Outcome::Dead.apply(&mut d, &attempt);
+    /// assert_eq!((d.state, d.attempts), (DeliveryState::Dead, 1));
+    /// assert_eq!(d.last_error.as_deref(), Some("answered 503"));
+    /// ```
+    pub fn apply(self, d: &mut Delivery, attempt: &Attempt) {
+        d.attempts = d.attempts.max(attempt.number);
+        d.state = self.state();
+        d.last_error = attempt.failure();
+        if let Some(next) = self.next_attempt() {
+            d.next_attempt_at = next;
+        }
+    }
+}
+
+/// Which deliveries a worker claims, as [`DeliveryStore::claim`] receives it: those due at
+/// [`now`](Self::now) (pending and due, or in flight with a lease that ended), at most
+/// [`limit`](Self::limit), each to be held until [`lease_until`](Self::lease_until).
+///
+/// `#[non_exhaustive]`, as a claim may come to say more (a host to leave out, say): build one
+/// with [`Claim::new`].
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ringback::dispatch::Claim;
+/// let now = SystemTime::now();
+/// let claim = Claim::new(now, 10, Duration::from_secs(30));
+/// assert_eq!(claim.lease_until, now + Duration::from_secs(30));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claim {
+    /// Deliveries due at or before this time are taken, and leases that end by then.
+    pub now: SystemTime,
+    /// At most this many.
+    pub limit: usize,
+    /// When the claim's lease ends and another worker may take the delivery over.
+    pub lease_until: SystemTime,
+}
+
+impl Claim {
+    /// Up to `limit` deliveries due at `now`, each held for `lease`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let claim = ringback::dispatch::Claim::new(SystemTime::now(), 64, Duration::from_secs(60));
+    /// assert_eq!(claim.limit, 64);
+    /// ```
+    pub fn new(now: SystemTime, limit: usize, lease: Duration) -> Self {
+        Claim {
+            now,
+            limit,
+            lease_until: now + lease,
+        }
+    }
+
+    /// `d` as this claim hands it to the worker: in flight.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Claim, Delivery, DeliveryState};
+    /// let now = SystemTime::now();
+    /// let d = Delivery {
+    ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
+    ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
+    ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    /// };
+    /// let claimed = Claim::new(now, 1, Duration::from_secs(60)).take(d);
+    /// assert_eq!(claimed.state, DeliveryState::InFlight);
+    /// ```
+    pub fn take(&self, mut d: Delivery) -> Delivery {
+        d.state = DeliveryState::InFlight;
+        d
+    }
+}
+
+/// The future a store method returns.
+pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
+
+/// Durable storage of deliveries. Implementations must make [`enqueue`](Self::enqueue)
+/// durable before its future completes: `send` returns only then.
+///
+/// Claims carry a lease: a claimed delivery whose worker died is claimed again once the lease
+/// ends, so a delivery is never lost, and two workers attempt it at once only after a lease
+/// expired.
+///
+/// A store implements the required methods; the others are provided in terms of them:
+/// [`claim_due`](Self::claim_due) builds a [`Claim`], and [`delivered`](Self::delivered),
+/// [`retry_at`](Self::retry_at) and [`dead`](Self::dead) each record an [`Outcome`] through
+/// [`finish`](Self::finish).
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use ringback::dispatch::{DeliveryState, DeliveryStore, MemoryStore, Outcome};
+/// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+/// let store = MemoryStore::default();
+/// for d in store.claim_due(SystemTime::now(), 10, Duration::from_secs(30)).await? {
+///     assert_eq!(d.state, DeliveryState::InFlight);
+/// }
+/// # Ok(()) }
+/// ```
+pub trait DeliveryStore: Send + Sync + 'static {
+    /// Records a new delivery.
+    fn enqueue(&self, delivery: Delivery) -> StoreFuture<'_, ()>;
+
+    /// Claims the deliveries `claim` describes, oldest first: those whose lease ended, then
+    /// pending ones in the order they fall due. Each is marked in flight until
+    /// `claim.lease_until` and returned so (see [`Claim::take`]).
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Claim, DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let claimed = store.claim(Claim::new(SystemTime::now(), 10, Duration::from_secs(30))).await?;
+    /// assert!(claimed.is_empty());
+    /// # Ok(()) }
+    /// ```
+    fn claim(&self, claim: Claim) -> StoreFuture<'_, Vec<Delivery>>;
+
+    /// Claims up to `limit` deliveries due at `now` (pending and due, or in flight with an
+    /// expired lease), marking them in flight until `now + lease`.
+    fn claim_due(
+        &self,
+        now: SystemTime,
+        limit: usize,
+        lease: Duration,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        self.claim(Claim::new(now, limit, lease))
+    }
+
+    /// Records an attempt and what it settled: the delivery and its attempt log change
+    /// together, as [`Outcome::apply`] describes.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Attempt, DeliveryStore, MemoryStore, Outcome};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let attempt = Attempt {
+    ///     number: 1, at: SystemTime::now(), status: Some(200), error: None,
+    ///     latency: Duration::from_millis(12), response_head: b"ok".to_vec(),
+    /// };
+    /// store.finish("msg_1", attempt, Outcome::Delivered).await?;
+    /// # Ok(()) }
+    /// ```
+    fn finish(&self, id: &str, attempt: Attempt, outcome: Outcome) -> StoreFuture<'_, ()>;
+
+    /// Records a successful attempt.
+    fn delivered(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, Outcome::Delivered)
+    }
+
+    /// Records a failed attempt and when to try again.
+    fn retry_at(&self, id: &str, attempt: Attempt, next: SystemTime) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, Outcome::RetryAt(next))
+    }
+
+    /// Records a failed attempt after which no more are made.
+    fn dead(&self, id: &str, attempt: Attempt) -> StoreFuture<'_, ()> {
+        self.finish(id, attempt, Outcome::Dead)
+    }
+
+    /// Hands a claimed delivery back unattempted (on shutdown), due at once.
+    fn release(&self, id: &str) -> StoreFuture<'_, ()>;
+
+    /// A delivery by id.
+    fn get(&self, id: &str) -> StoreFuture<'_, Option<Delivery>>;
+
+    /// The attempts made for a delivery, oldest first.
+    fn attempts(&self, id: &str) -> StoreFuture<'_, Vec<Attempt>>;
+
+    /// Deliveries in `state`, oldest first, at most `limit`.
+    fn list(&self, state: DeliveryState, limit: usize) -> StoreFuture<'_, Vec<Delivery>> {
+        self.find(DeliveryFilter::state(state), limit)
+    }
+
+    /// Deliveries matching `filter`, oldest first, at most `limit`.
+    fn find(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, Vec<Delivery>>;
+
+    /// Makes every dead delivery matching `filter` pending again, due at `now`; returns how
+    /// many.
+    fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64>;
+
+    /// Makes a dead delivery pending again, due at `now`, with a fresh schedule; its id and
+    /// attempt log stay.
+    fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool>;
+}
