@@ -251,7 +251,9 @@ macro_rules! array {
             }
             fn validate(&self, v: &mut Validator) {
                 for (i, item) in self.iter().enumerate() {
-                    v.index(i, |v| item.validate(v));
+                    v.enter_index(i);
+                    item.validate(v);
+                    v.leave();
                 }
             }
             fn strip_read_only(value: &mut Value, removed: &mut Removed) {
@@ -288,7 +290,9 @@ impl<T: Schema, const N: usize> Schema for [T; N] {
     }
     fn validate(&self, v: &mut Validator) {
         for (i, item) in self.iter().enumerate() {
-            v.index(i, |v| item.validate(v));
+            v.enter_index(i);
+            item.validate(v);
+            v.leave();
         }
     }
     fn strip_read_only(value: &mut Value, removed: &mut Removed) {

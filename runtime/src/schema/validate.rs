@@ -134,13 +134,6 @@ impl Validator {
         self.within(Step::Owned(name), f);
     }
 
-    /// [`field`](Self::field) for a name known at compile time, as derived code has: nothing
-    /// is copied.
-    #[doc(hidden)]
-    pub fn static_field(&mut self, name: &'static str, f: impl FnOnce(&mut Self)) {
-        self.within(Step::Static(name), f);
-    }
-
     /// Runs `f` one level down, at the array index `index`.
     pub fn index(&mut self, index: usize, f: impl FnOnce(&mut Self)) {
         self.within(Step::Index(index), f);
@@ -149,6 +142,24 @@ impl Validator {
     fn within(&mut self, step: Step, f: impl FnOnce(&mut Self)) {
         self.path.push(step);
         f(self);
+        self.path.pop();
+    }
+
+    /// Steps into the property `name`, until [`leave`](Self::leave): what derived code calls,
+    /// since a closure per field would be a copy of the stepping code per field.
+    #[doc(hidden)]
+    pub fn enter_static(&mut self, name: &'static str) {
+        self.path.push(Step::Static(name));
+    }
+
+    /// Steps into the array index `index`, until [`leave`](Self::leave).
+    pub(crate) fn enter_index(&mut self, index: usize) {
+        self.path.push(Step::Index(index));
+    }
+
+    /// Steps back out of what [`enter_static`](Self::enter_static) stepped into.
+    #[doc(hidden)]
+    pub fn leave(&mut self) {
         self.path.pop();
     }
 

@@ -63,14 +63,21 @@ fn document_body<T: Schema>(
 }
 
 /// The request's body, parsed and validated, or `None` when the request has none: what
-/// `Body` and `Option<Body>` share; they differ only in what a missing body means.
-async fn optional_body<S: Send + Sync, T: Schema + DeserializeOwned>(
+/// `Body` and `Option<Body>` share; they differ only in what a missing body means. Not `async`:
+/// the reading is, in `read_json`, which is compiled once, and a future of its own here
+/// would be one more state machine for every body type.
+fn optional_body<S, T: Schema + DeserializeOwned>(
+    bytes: Option<axum::body::Bytes>,
     request: &mut RequestParts<S>,
 ) -> Result<Option<T>, Problem> {
-    match read_json(request).await? {
+    match bytes {
         Some(bytes) => parse_body(&bytes, request).map(Some),
         None => Ok(None),
     }
+}
+
+fn missing_body() -> Problem {
+    Problem::invalid(vec![Violation::new("", "a JSON request body is required")])
 }
 
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
@@ -84,9 +91,10 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
         _: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        optional_body(request).await?.map(Body).ok_or_else(|| {
-            Problem::invalid(vec![Violation::new("", "a JSON request body is required")])
-        })
+        let bytes = read_json(request).await?;
+        optional_body(bytes, request)?
+            .map(Body)
+            .ok_or_else(missing_body)
     }
 }
 
@@ -101,7 +109,8 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
         _: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        Ok(optional_body(request).await?.map(Body))
+        let bytes = read_json(request).await?;
+        Ok(optional_body(bytes, request)?.map(Body))
     }
 }
 
@@ -184,8 +193,7 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     let policy = read_only_policy(request);
     if let Some(sent) = scan_body(bytes, T::SHAPE, policy, request)? {
         if let Ok(mut value) = serde_json::from_slice::<T>(bytes) {
-            if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only()
-            {
+            if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only() {
                 finish_direct(request, policy, sent)?;
                 return validated(value);
             }
@@ -245,9 +253,8 @@ fn scan_body<S>(
                 .collect(),
         ));
     }
-    let direct = reads.is_some()
-        && !sent.through_array
-        && !crate::schema::shape::contains_one_of(shape);
+    let direct =
+        reads.is_some() && !sent.through_array && !crate::schema::shape::contains_one_of(shape);
     Ok(direct.then_some(sent))
 }
 

@@ -108,8 +108,12 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     /// # Panics
     /// If the operation id, or the method and path, is already taken: a document cannot hold
     /// both, and a router would route only one.
-    pub fn operation(mut self, operation: impl IntoOperation<S>) -> Self {
-        let op = operation.into_operation();
+    pub fn operation(self, operation: impl IntoOperation<S>) -> Self {
+        self.add_operation(operation.into_operation())
+    }
+
+    // Apart from `operation`, which every handler instantiates, so that this is compiled once.
+    fn add_operation(mut self, op: OperationDef<S>) -> Self {
         for existing in &self.operations {
             assert!(
                 existing.meta.operation_id != op.meta.operation_id,

@@ -30,7 +30,13 @@ pub trait IntoApiResponse: Send {
 
 /// A JSON response body, with writeOnly properties left out.
 fn json_response<T: Schema + Serialize + ?Sized>(status: StatusCode, value: &T) -> Response {
-    match crate::schema::visibility::to_json_bytes(value) {
+    bytes_response(status, crate::schema::visibility::to_json_bytes(value))
+}
+
+// Apart from `json_response`, which every response type instantiates, so that it is compiled
+// once.
+fn bytes_response(status: StatusCode, json: Result<Vec<u8>, serde_json::Error>) -> Response {
+    match json {
         Ok(bytes) => {
             let mut response = (status, bytes).into_response();
             response.headers_mut().insert(
@@ -93,27 +99,36 @@ impl<T: Schema + Serialize + Send> IntoApiResponse for Created<T> {
     const BODY: Option<&'static crate::Shape> = Some(T::SHAPE);
 
     fn document(response: &mut ResponseDoc, components: &mut Components) {
-        response.content = json_content(T::schema(components));
-        response.headers.insert(
-            "Location".to_owned(),
-            Header {
-                description: Some("Where the created resource is.".to_owned()),
-                required: true,
-                schema: SchemaObject::string(Some("uri")),
-            },
-        );
+        let schema = T::schema(components);
+        document_created(response, schema);
     }
 
     fn into_api_response(self) -> Response {
-        let mut response = json_response(StatusCode::CREATED, &self.body);
-        match HeaderValue::try_from(self.location) {
-            Ok(location) => {
-                response.headers_mut().insert(header::LOCATION, location);
-                response
-            }
-            Err(_) => {
-                ApiError::internal("Created location is not a valid header value").into_response()
-            }
+        let response = json_response(StatusCode::CREATED, &self.body);
+        with_location(response, self.location)
+    }
+}
+
+fn document_created(response: &mut ResponseDoc, schema: SchemaObject) {
+    response.content = json_content(schema);
+    response.headers.insert(
+        "Location".to_owned(),
+        Header {
+            description: Some("Where the created resource is.".to_owned()),
+            required: true,
+            schema: SchemaObject::string(Some("uri")),
+        },
+    );
+}
+
+fn with_location(mut response: Response, location: String) -> Response {
+    match HeaderValue::try_from(location) {
+        Ok(location) => {
+            response.headers_mut().insert(header::LOCATION, location);
+            response
+        }
+        Err(_) => {
+            ApiError::internal("Created location is not a valid header value").into_response()
         }
     }
 }

@@ -2,7 +2,7 @@
 //! own validation.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 
 use super::{respan, Patterns, Private};
 use crate::schema::model::*;
@@ -66,11 +66,9 @@ pub(super) fn validate_fn(rb: &Private, body: &Body, patterns: &mut Patterns) ->
                     (_, VariantKind::Unit) => body,
                     (Tagging::External, _) => {
                         let name = &v.json_name;
-                        quote!(__v.static_field(#name, |__v| { #body });)
+                        within(name, body)
                     }
-                    (Tagging::Adjacent { content, .. }, _) => {
-                        quote!(__v.static_field(#content, |__v| { #body });)
-                    }
+                    (Tagging::Adjacent { content, .. }, _) => within(content, body),
                     _ => body,
                 };
                 quote!(#pattern => { #body })
@@ -99,8 +97,7 @@ fn validate_fields(
             if f.flatten {
                 checks
             } else {
-                let name = &f.json_name;
-                quote!(__v.static_field(#name, |__v| { #checks });)
+                within(&f.json_name, checks)
             }
         });
     quote!(#(#checks)*)
@@ -162,5 +159,16 @@ fn field_checks(
     quote! {
         #(#checks)*
         <#ty as #rb::Schema>::validate(#access, __v);
+    }
+}
+
+/// `checks` run one level down, at the property `name`. The validator steps in and out by
+/// plain calls, not through a closure: a closure would be a new instantiation of the
+/// validator's stepping code for every field of every type.
+fn within(name: &impl ToTokens, checks: TokenStream) -> TokenStream {
+    quote! {
+        __v.enter_static(#name);
+        { #checks }
+        __v.leave();
     }
 }
