@@ -10,26 +10,25 @@ use std::sync::Arc;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
-/// Why a target is refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a target is refused. It has no cause underneath: the guard itself refused it.
+///
+/// `#[non_exhaustive]`, as a refusal may come to say more; read its fields.
+///
+/// ```
+/// use ringback::dispatch::{check_url, AllowList};
+/// let refused = check_url("http://10.0.0.1/hooks", &AllowList::none()).unwrap_err();
+/// assert_eq!(refused.target, "http://10.0.0.1/hooks");
+/// assert!(refused.to_string().starts_with("refused callback target http://10.0.0.1/hooks: "));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("refused callback target {target}: {reason}")]
+#[non_exhaustive]
 pub struct Refused {
     /// What was refused (a URL or an address).
     pub target: String,
     /// Why.
     pub reason: String,
 }
-
-impl std::fmt::Display for Refused {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "refused callback target {}: {}",
-            self.target, self.reason
-        )
-    }
-}
-
-impl std::error::Error for Refused {}
 
 /// Networks a callback may reach although they are not public: an explicit opt-in.
 ///
