@@ -81,10 +81,14 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Vio
     if let Ok(parsed) = T::deserialize(&value) {
         return Ok(parsed);
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = pointer_of(e.path());
-        Violation::new(pointer, plain_message(&e.into_inner().to_string()))
-    })
+    // From `&Value` again, so that the deserializers serde_json instantiates for `T` are the
+    // ones the line above already did.
+    serde_path_to_error::deserialize(&value).map_err(violation_of)
+}
+
+fn violation_of(e: serde_path_to_error::Error<serde_json::Error>) -> Violation {
+    let pointer = pointer_of(e.path());
+    Violation::new(pointer, plain_message(&e.into_inner().to_string()))
 }
 
 /// serde's path as an RFC 6901 JSON pointer.
