@@ -209,18 +209,23 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     if const { crate::schema::shape::contains_one_of(T::SHAPE) } {
         crate::schema::normalize::integers(&mut json, T::SHAPE);
     }
-    // From `&Value`, as `coerce::from_value` reads it: one instantiation of `T`'s
-    // `Deserialize` serves both. Most bodies deserialize as they are; only one that fails is
-    // normalised (to accept `3.0` for an integer, as JSON Schema does) and read again with
-    // the position tracked, to say where it failed.
-    let value = match T::deserialize(&json) {
+    // Written back as text and read as the direct path reads it: `T`'s `Deserialize` is then
+    // instantiated for one reader, where reading the `Value` itself would add two more (plain
+    // and tracked), each as large as the type. Most bodies deserialize as they are; only one
+    // that fails is normalised (to accept `3.0` for an integer, as JSON Schema does) and read
+    // again with the position tracked, to say where it failed.
+    let value = match serde_json::from_slice::<T>(&json_text(&json)) {
         Ok(value) => value,
         Err(_) => {
             crate::schema::normalize::integers(&mut json, T::SHAPE);
-            coerce::from_value(json).map_err(|v| Problem::invalid(vec![v]))?
+            coerce::from_slice(&json_text(&json)).map_err(|v| Problem::invalid(vec![v]))?
         }
     };
     validated(value)
+}
+
+fn json_text(json: &Value) -> Vec<u8> {
+    serde_json::to_vec(json).expect("a serde_json::Value always serializes: its keys are strings")
 }
 
 fn read_only_policy<S>(request: &RequestParts<S>) -> ReadOnlyPolicy {
