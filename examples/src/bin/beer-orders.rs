@@ -95,7 +95,9 @@ fn options(args: &[String]) -> Result<Options, String> {
         public_url: None,
         customers: vec![DEMO_CUSTOMER],
         outbox: "beer-orders-outbox.db".to_owned(),
-        secret: DEMO_SECRET.parse()?,
+        secret: DEMO_SECRET
+            .parse()
+            .map_err(|e| format!("the demo secret: {e}"))?,
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
         attempt_timeout: None,
@@ -212,7 +214,9 @@ fn serve(args: &[String]) -> Result<(), String> {
 fn demo() -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let secret: Secret = DEMO_SECRET.parse()?;
+        let secret: Secret = DEMO_SECRET
+            .parse()
+            .map_err(|e| format!("the demo secret: {e}"))?;
         let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
         let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

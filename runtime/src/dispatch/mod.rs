@@ -27,7 +27,7 @@ pub use metrics::Metrics;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use retry::{parse_retry_after, RetrySchedule};
-pub use signing::{signature_header, Secret};
+pub use signing::{signature_header, Secret, SecretError};
 pub use sqlite::SqliteStore;
 pub use ssrf::{
     check_ip, check_url, refusal_reason, AllowList, GuardedResolver, Lookup, Refused, SystemLookup,

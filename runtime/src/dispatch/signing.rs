@@ -58,18 +58,38 @@ impl Secret {
     }
 }
 
+/// Why a text is not a signing secret.
+///
+/// ```
+/// use ringback::dispatch::{Secret, SecretError};
+/// let e = "whsec_AAAA".parse::<Secret>().unwrap_err();
+/// assert!(matches!(e, SecretError::TooShort { bytes: 3 }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SecretError {
+    /// It does not start with `whsec_`.
+    #[error("a signing secret is written `whsec_<base64 key>`")]
+    NoPrefix,
+    /// What follows `whsec_` is not base64; the decoder's error is the source.
+    #[error("the key after `whsec_` is not base64")]
+    NotBase64(#[source] base64::DecodeError),
+    /// The key is shorter than 16 bytes.
+    #[error("a signing secret needs at least 16 bytes of key, not {bytes}")]
+    TooShort {
+        /// How many bytes it has.
+        bytes: usize,
+    },
+}
+
 impl std::str::FromStr for Secret {
-    type Err = String;
+    type Err = SecretError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let key = s
-            .strip_prefix("whsec_")
-            .ok_or("a signing secret is written `whsec_<base64 key>`")?;
-        let bytes = STANDARD
-            .decode(key)
-            .map_err(|e| format!("the key after `whsec_` is not base64: {e}"))?;
+        let key = s.strip_prefix("whsec_").ok_or(SecretError::NoPrefix)?;
+        let bytes = STANDARD.decode(key).map_err(SecretError::NotBase64)?;
         if bytes.len() < 16 {
-            return Err("a signing secret needs at least 16 bytes of key".into());
+            return Err(SecretError::TooShort { bytes: bytes.len() });
         }
         Ok(Secret(bytes))
     }
@@ -128,18 +148,22 @@ mod tests {
             format!("whsec_{sixteen}").parse::<Secret>(),
             Ok(Secret::from_bytes([7u8; 16]))
         );
+        let short = format!("whsec_{fifteen}").parse::<Secret>().unwrap_err();
+        assert_eq!(short, SecretError::TooShort { bytes: 15 });
         assert_eq!(
-            format!("whsec_{fifteen}").parse::<Secret>(),
-            Err("a signing secret needs at least 16 bytes of key".to_owned())
+            short.to_string(),
+            "a signing secret needs at least 16 bytes of key, not 15"
         );
+        let bare = sixteen.parse::<Secret>().unwrap_err();
+        assert_eq!(bare, SecretError::NoPrefix);
         assert_eq!(
-            sixteen.parse::<Secret>(),
-            Err("a signing secret is written `whsec_<base64 key>`".to_owned())
+            bare.to_string(),
+            "a signing secret is written `whsec_<base64 key>`"
         );
-        assert!("whsec_not base64!"
-            .parse::<Secret>()
-            .unwrap_err()
-            .starts_with("the key after `whsec_` is not base64: "));
+        let garbled = "whsec_not base64!".parse::<Secret>().unwrap_err();
+        assert!(matches!(garbled, SecretError::NotBase64(_)));
+        let cause = std::error::Error::source(&garbled).expect("the decoder's error");
+        assert!(cause.to_string().contains("Invalid"), "{cause}");
     }
 
     #[test]
