@@ -4,7 +4,6 @@ use serde::Serialize;
 
 use super::{ArgInfo, Extractor, ExtractorKind, FromRequest, Problem, RequestParts};
 use crate::callback::{Callback, CallbackDecl, TargetError};
-use crate::openapi::{Components, Operation};
 use crate::schema::shape::Shape;
 use crate::{Schema, Violation};
 
@@ -18,30 +17,21 @@ impl<T: Schema> Extractor for Option<Callback<T>> {
     const SHAPE: &'static Shape = T::SHAPE;
 }
 
+// Neither documents itself: a callback is documented from the operation's declaration.
 impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T> {
     const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    // The callback is documented from the operation's declaration, not from its argument.
-    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
 
     async fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         let decl = declaration(arg);
-        resolve(decl, request)?.ok_or_else(|| {
-            Problem::invalid(vec![Violation::new(
-                crate::callback::source_pointer(decl),
-                format!("is required: the `{}` callback is sent to it", decl.name),
-            )])
-        })
+        resolve(decl, request)?.ok_or_else(|| missing(decl))
     }
 }
 
 impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Callback<T>> {
     const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
 
     async fn from_request(
         arg: &'static ArgInfo,
@@ -49,6 +39,13 @@ impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Cal
     ) -> Result<Self, Problem> {
         resolve(declaration(arg), request)
     }
+}
+
+fn missing(decl: &'static CallbackDecl) -> Problem {
+    Problem::invalid(vec![Violation::new(
+        crate::callback::source_pointer(decl),
+        format!("is required: the `{}` callback is sent to it", decl.name),
+    )])
 }
 
 fn declaration(arg: &'static ArgInfo) -> &'static CallbackDecl {

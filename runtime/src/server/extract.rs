@@ -117,8 +117,11 @@ pub trait FromRequest<S>: Sized {
     /// What it reads.
     const KIND: ExtractorKind;
 
-    /// Adds this argument to the operation's document.
-    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components);
+    /// Adds this argument to the operation's document; by default nothing (application state,
+    /// a callback documented from its declaration).
+    fn document(arg: &ArgInfo, operation: &mut Operation, components: &mut Components) {
+        let _ = (arg, operation, components);
+    }
 
     /// Reads the argument.
     fn from_request(
@@ -249,8 +252,6 @@ impl<T> Extractor for State<T> {
 
 impl<S: Send + Sync, T: FromRef<S> + Send> FromRequest<S> for State<T> {
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
-
-    fn document(_: &ArgInfo, _: &mut Operation, _: &mut Components) {}
 
     async fn from_request(
         _: &'static ArgInfo,
