@@ -136,6 +136,7 @@ fn httpdate(s: &str) -> Option<SystemTime> {
 
 #[cfg(test)]
 mod tests {
+    // Equivalent mutant: the jitter factor `1.0 + j * (2r - 1)` -> `1.0 - ...` (r is uniform).
     use super::*;
 
     fn secs(s: u64) -> Duration {

@@ -106,6 +106,7 @@ fn malformed_templates_say_what_is_wrong() {
     assert_eq!((e.kind, e.at), (ErrorKind::UnknownSource, 20));
 }
 
+// Equivalent mutant: check_pointer's `i += 1` past an escape -> `i *= 1` (its digit is not `~`).
 fn error(text: &str) -> (ErrorKind, usize) {
     let e = parse_expression(text).expect_err(text);
     (e.kind, e.at)

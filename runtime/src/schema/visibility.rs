@@ -258,9 +258,8 @@ pub fn to_json_bytes<T: Schema + serde::Serialize + ?Sized>(
 
 #[cfg(test)]
 mod tests {
-    // Equivalent mutants, not tested: `has` -> true (the `remove` after it decides) and
-    // `<= SCAN_UP_TO` -> `>` in `has`, `property` and `property_mut` (both branches find the
-    // same property; the threshold only chooses the faster search).
+    // Equivalent mutants: `has` -> true (the `remove` after it decides), and `<=` -> `>`
+    // against SCAN_UP_TO in `has`, `property`, `property_mut` (either search finds the same).
     use std::collections::BTreeMap;
 
     use serde_json::{json, Value};
