@@ -5,7 +5,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::store::{Attempt, Delivery, DeliveryState, DeliveryStore, MemoryStore};
+use super::store::{Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore};
 use super::SqliteStore;
 
 /// A whole number of milliseconds, as every store keeps them.
@@ -107,6 +107,50 @@ async fn contract(store: &dyn DeliveryStore) {
         dead.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
         ["b"]
     );
+}
+
+/// A claim takes expired leases first and tops them up with due deliveries to its limit, no
+/// more; a bulk replay revives only the dead among those its filter matches.
+// Equivalent mutant: SQLite's `claimed.len() < claim.limit` -> `<=` (the top-up is LIMIT 0).
+async fn limits_and_bulk_replays(store: &dyn DeliveryStore) {
+    for id in ["x1", "x2"] {
+        store.enqueue(delivery(id, 0)).await.unwrap();
+    }
+    assert_eq!(ids(store, 0, 10).await.len(), 2);
+    for (id, due) in [("p1", 1), ("p2", 2), ("p3", 3)] {
+        store.enqueue(delivery(id, due)).await.unwrap();
+    }
+    let mut claimed = ids(store, 10_000, 3).await;
+    claimed.sort();
+    assert_eq!(
+        claimed,
+        ["p1", "x1", "x2"],
+        "both expired leases, then one due"
+    );
+
+    store.delivered("x1", attempt(1, Some(200))).await.unwrap();
+    store.dead("x2", attempt(1, None)).await.unwrap();
+    store.dead("p1", attempt(1, None)).await.unwrap();
+    let revived = store
+        .replay_matching(DeliveryFilter::default(), at(20_000))
+        .await
+        .unwrap();
+    assert_eq!(revived, 2, "x2 and p1, not the delivered or the pending");
+    let state = |id: &'static str| async move { store.get(id).await.unwrap().unwrap().state };
+    assert_eq!(state("x1").await, DeliveryState::Delivered);
+    assert_eq!(state("x2").await, DeliveryState::Pending);
+    assert_eq!(state("p2").await, DeliveryState::Pending);
+}
+
+#[tokio::test]
+async fn the_memory_store_limits_claims_and_replays_only_the_dead() {
+    limits_and_bulk_replays(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_limits_claims_and_replays_only_the_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    limits_and_bulk_replays(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
 #[tokio::test]
