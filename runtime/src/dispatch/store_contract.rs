@@ -281,8 +281,11 @@ async fn the_sqlite_wal_starts_over_while_writes_never_pause() {
     let wal = std::fs::metadata(dir.path().join("outbox.db-wal"))
         .unwrap()
         .len();
+    // A WAL that never starts over holds all 64 MiB. Under a loaded machine the checkpoint
+    // thread runs late and the WAL reaches about 28 MiB before it starts over; 40 MiB keeps
+    // that apart from the failure without depending on how busy the machine is.
     assert!(
-        wal < 24 * 1024 * 1024,
+        wal < 40 * 1024 * 1024,
         "the WAL grew to {} MiB while 64 MiB was written",
         wal >> 20
     );

@@ -11,6 +11,8 @@
 //! json-pointer     = *( "/" reference-token )     ; `~` only as `~0` or `~1`
 //! ```
 
+use crate::case::str_eq;
+
 /// A parsed runtime expression; the strings borrow from the text parsed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expression<'a> {
@@ -48,8 +50,18 @@ pub struct ParseError {
     pub at: usize,
 }
 
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (at byte {})", self.kind.message(), self.at)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
 /// The ways an expression can be malformed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+// New cases come as ringback grows: match with a `_` arm.
+#[non_exhaustive]
 pub enum ErrorKind {
     /// Nothing where an expression should be.
     Empty,
@@ -168,13 +180,13 @@ pub const fn parse_expression(text: &str) -> Result<Expression<'_>, ParseError> 
     if b[0] != b'$' {
         return err(ErrorKind::NoDollar, 0);
     }
-    if str_is(text, "$url") {
+    if str_eq(text, "$url") {
         return Ok(Expression::Url);
     }
-    if str_is(text, "$method") {
+    if str_eq(text, "$method") {
         return Ok(Expression::Method);
     }
-    if str_is(text, "$statusCode") {
+    if str_eq(text, "$statusCode") {
         return Ok(Expression::StatusCode);
     }
     let (request, at) = if starts_with(b, 0, "$request.") {
@@ -193,10 +205,6 @@ pub const fn parse_expression(text: &str) -> Result<Expression<'_>, ParseError> 
     } else {
         Expression::Response(source)
     })
-}
-
-const fn str_is(a: &str, b: &str) -> bool {
-    crate::schema::shape::str_eq(a, b)
 }
 
 const fn parse_source(text: &str, at: usize) -> Result<Source<'_>, ParseError> {

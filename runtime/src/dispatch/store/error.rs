@@ -76,6 +76,7 @@ impl StoreError {
     }
 
     /// The same error with `more` said after its message (advice on what to do about it).
+    #[cfg(any(feature = "postgres", test))]
     pub(in crate::dispatch) fn and(self, more: &str) -> Self {
         StoreError {
             message: format!("{}: {more}", self.message).into(),
