@@ -148,17 +148,21 @@ impl Validator {
     /// Steps into the property `name`, until [`leave`](Self::leave): what derived code calls,
     /// since a closure per field would be a copy of the stepping code per field.
     #[doc(hidden)]
+    // Inlined into derived code as the closures it replaces were.
+    #[inline]
     pub fn enter_static(&mut self, name: &'static str) {
         self.path.push(Step::Static(name));
     }
 
     /// Steps into the array index `index`, until [`leave`](Self::leave).
+    #[inline]
     pub(crate) fn enter_index(&mut self, index: usize) {
         self.path.push(Step::Index(index));
     }
 
     /// Steps back out of what [`enter_static`](Self::enter_static) stepped into.
     #[doc(hidden)]
+    #[inline]
     pub fn leave(&mut self) {
         self.path.pop();
     }
