@@ -14,6 +14,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("server", 4),
     ("dispatch", 4),
     ("receiver", 5),
+    ("bridge", 5),
     ("__private", 6),
 ];
 

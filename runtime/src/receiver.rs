@@ -150,9 +150,10 @@ impl IntoResponse for Rejection {
         let status = match &self {
             Rejection::MissingHeader(_) | Rejection::Payload(_) => StatusCode::BAD_REQUEST,
             Rejection::Stale | Rejection::BadSignature => StatusCode::UNAUTHORIZED,
-            // Not passed to the handler, but answered with success: the sender's earlier
-            // success response may have been lost, and an error would make it retry forever.
-            Rejection::Replay(_) => StatusCode::OK,
+            // Not passed to the handler, but answered with success and nothing else: the
+            // sender's earlier success response may have been lost, an error would make it
+            // retry forever, and a problem document would say something went wrong.
+            Rejection::Replay(_) => return StatusCode::OK.into_response(),
         };
         Problem::new(status)
             .with_detail(self.to_string())
@@ -492,7 +493,12 @@ mod tests {
         ];
         for (rejection, message, status) in cases {
             assert_eq!(rejection.to_string(), message);
-            assert_eq!(rejection.into_response().status(), status, "{message}");
+            let replay = matches!(rejection, Rejection::Replay(_));
+            let response = rejection.into_response();
+            assert_eq!(response.status(), status, "{message}");
+            // A replay is acknowledged with nothing to read; the others are problems.
+            let content_type = response.headers().get(http::header::CONTENT_TYPE);
+            assert_eq!(content_type.is_none(), replay, "{message}");
         }
     }
 

@@ -62,8 +62,9 @@ impl RetrySchedule {
     }
 
     /// When attempt `attempt` (1-based) is due, after a failure at `now`, with jitter, and
-    /// with a `Retry-After` the receiver asked for, clamped to at most the next two steps of
-    /// the schedule so that a receiver cannot park a delivery forever.
+    /// with a `Retry-After` the receiver asked for, honoured up to the delay of the step after
+    /// this one (for the last attempt, its own delay), so that a receiver cannot park a delivery
+    /// forever.
     pub fn next_attempt(
         &self,
         attempt: u32,
