@@ -33,6 +33,7 @@ pub const TAGS: &str = "tags";
 pub const SUMMARY: &str = "summary";
 pub const RESPONSES: &str = "responses";
 pub const SECURITY: &str = "security";
+pub const PUBLIC: &str = "public";
 pub const CALLBACK: &str = "callback";
 // inside callback(...), a response's (...) and header(...)
 pub const METHOD: &str = "method";
@@ -70,6 +71,7 @@ pub const OPERATION_KEYS: &[&str] = &[
     DEPRECATED,
     RESPONSES,
     SECURITY,
+    PUBLIC,
     READ_ONLY,
     CALLBACK,
 ];

@@ -12,6 +12,15 @@ pub fn last_segment(ty: &syn::Type) -> Option<&syn::PathSegment> {
     }
 }
 
+/// The type with invisible groups and parentheses looked through.
+pub fn ungroup(ty: &syn::Type) -> &syn::Type {
+    match ty {
+        syn::Type::Group(g) => ungroup(&g.elem),
+        syn::Type::Paren(p) => ungroup(&p.elem),
+        _ => ty,
+    }
+}
+
 /// Whether the type is written `<name><..>` or `<name>`, under any path.
 pub fn is_named(ty: &syn::Type, name: &str) -> bool {
     last_segment(ty).is_some_and(|s| s.ident == name)

@@ -76,10 +76,11 @@ pub const fn assert_callback_body<Declared: SameAs<Argument>, Argument>() {}
 )]
 pub trait SameAs<T: ?Sized> {}
 impl<T: ?Sized> SameAs<T> for T {}
+pub use crate::server::auth::PrincipalType;
 pub use crate::server::{
-    merge_problems, ArgInfo, Extractor, ExtractorKind, FromRequest, HandlerFuture, HeaderDecl,
-    IntoApiResponse, IntoOperation, OperationDef, OperationMeta, Problem, ReadOnlyPolicy,
-    RequestParts, ResponseDecl,
+    merge_problems, ArgInfo, DocumentedProbe, Extractor, ExtractorKind, Foreign, FromRequest,
+    HandlerFuture, HeaderDecl, IntoApiResponse, IntoOperation, OperationDef, OperationMeta, Probe,
+    Problem, ReadOnlyPolicy, RequestParts, ResponseDecl, UndocumentedProbe,
 };
 pub use axum::response::{IntoResponse, Response};
 pub use core::marker::{Send, Sync};

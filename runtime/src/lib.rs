@@ -64,6 +64,7 @@ pub mod server;
 
 pub use callback::Callback;
 pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
+pub use server::auth;
 pub use server::{
     Api, ApiError, Body, Created, Header, NoContent, Path, Problem, Query, ReadOnlyPolicy, State,
 };

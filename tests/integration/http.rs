@@ -582,12 +582,18 @@ async fn secret() -> String {
 
 #[test]
 fn security_requirements_name_registered_schemes() {
+    use ringback::auth::{ApiKey, HttpBearer, OAuth2, Secrets};
     let api = Api::<()>::new("Sec", "1")
-        .security_scheme("bearer", json!({"type": "http", "scheme": "bearer"}))
-        .security_scheme("api_key", json!({"type": "apiKey", "in": "header", "name": "X-Api-Key"}))
+        .security_scheme("bearer", HttpBearer::new(), Secrets::new().with("t", ()))
+        .security_scheme(
+            "api_key",
+            ApiKey::header("X-Api-Key"),
+            Secrets::new().with("k", ()),
+        )
         .security_scheme(
             "oauth",
-            json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://auth.test/token", "scopes": {"orders:read": "read orders"}}}}),
+            OAuth2::client_credentials("https://auth.test/token", [("orders:read", "read orders")]),
+            Secrets::new().with("o", ()),
         )
         .operation(secret);
     let doc = api
@@ -601,12 +607,21 @@ fn security_requirements_name_registered_schemes() {
         doc["components"]["securitySchemes"]["api_key"]["name"],
         "X-Api-Key"
     );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["oauth"]["flows"]["clientCredentials"]["scopes"]
+            ["orders:read"],
+        "read orders"
+    );
 
-    let missing =
-        std::panic::catch_unwind(|| Api::<()>::new("Sec", "1").operation(secret).document());
-    let message = *missing.unwrap_err().downcast::<String>().unwrap();
+    let invalid = Api::<()>::new("Sec", "1")
+        .operation(secret)
+        .try_router(())
+        .unwrap_err();
+    let message = invalid.to_string();
     assert!(
-        message.contains("security scheme `bearer`, which is not registered"),
+        message.contains(
+            "/paths/~1secret/get/security: the security scheme `bearer` is not registered"
+        ),
         "{message}"
     );
 }

@@ -19,6 +19,8 @@ pub struct OperationAttrs {
     pub deprecated: bool,
     pub responses: Vec<ResponseAttr>,
     pub security: Vec<Vec<(String, Vec<String>)>>,
+    /// `public`: no security, whatever the API's default.
+    pub public: Option<syn::Path>,
     pub read_only: Option<(bool, Span)>,
     pub callbacks: Vec<CallbackAttr>,
 }
@@ -125,6 +127,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
             }),
             RESPONSES => responses(cx, &meta).map(|r| out.responses.extend(r)),
             SECURITY => security(&meta).map(|s| out.security.push(s)),
+            PUBLIC => flag(&meta).map(|()| out.public = Some(meta.path().clone())),
             CALLBACK => callback(cx, &meta).map(|c| {
                 if let Some(c) = c {
                     if out.callbacks.iter().any(|other| other.name == c.name) {

@@ -8,6 +8,30 @@ use crate::ctxt::Ctxt;
 pub fn declaration(cx: &Ctxt, decl: &Declaration) {
     bodies(cx, decl);
     callbacks(cx, decl);
+    authentication(cx, decl);
+}
+
+/// An `Auth<P>` argument needs a requirement to satisfy: one the operation names, or the
+/// API's default, which `public` turns off.
+fn authentication(cx: &Ctxt, decl: &Declaration) {
+    let Some(public) = &decl.attrs.public else {
+        return;
+    };
+    if !decl.attrs.security.is_empty() {
+        cx.error_spanned_by(
+            public,
+            "`public` opts out of security, so it cannot stand beside `security(...)`; keep one of them",
+        );
+    }
+    for arg in decl.handler.args.iter().filter(|a| a.is_auth()) {
+        cx.error_spanned_by(
+            arg.ty,
+            format!(
+                "`{}` is the authenticated principal, but the operation is `public`, so nobody is authenticated; remove `public` (the API's default security applies) or name a requirement with `security(scheme)`",
+                arg.name
+            ),
+        );
+    }
 }
 
 fn bodies(cx: &Ctxt, decl: &Declaration) {
@@ -24,6 +48,16 @@ fn bodies(cx: &Ctxt, decl: &Declaration) {
                 format!(
                     "`{}` reads a request body, but GET and DELETE requests carry none that servers may rely on; read `Query<T>` parameters instead, or use POST or PUT",
                     arg.name
+                ),
+            );
+        }
+    }
+    for arg in &decl.handler.args {
+        if let Some(name) = arg.foreign_body_reader() {
+            cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "`{name}` reads the request body, which ringback reads, validates and documents itself; take `Body<T>` (T: Deserialize + Schema) instead",
                 ),
             );
         }

@@ -48,7 +48,22 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     let callbacks = callback_decls(decl);
     let callback_count = decl.attrs.callbacks.len();
     let arg_count = decl.handler.args.len();
-    let types: Vec<&syn::Type> = decl.handler.args.iter().map(|a| a.ty).collect();
+    // What each argument is read as: ringback's extractors as written, any other extractor
+    // through `Foreign`, which runs axum's `FromRequestParts` (spanned at the argument, so an
+    // argument that is neither is reported there).
+    let types: Vec<TokenStream> = decl
+        .handler
+        .args
+        .iter()
+        .map(|a| {
+            let ty = a.ty;
+            if a.is_own() {
+                quote!(#ty)
+            } else {
+                quote_spanned!(ty.span()=> ::ringback::__private::Foreign<#ty>)
+            }
+        })
+        .collect();
     let output = &decl.handler.output;
     let bounds = quote! {
         __S: ::core::clone::Clone + ::ringback::__private::Send + ::ringback::__private::Sync + 'static,
@@ -74,7 +89,7 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     );
     let first_callback = order.iter().position(|&i| decl.bindings[i].is_some());
     let extract = order.iter().enumerate().map(|(position, &i)| {
-        let ty = types[i];
+        let ty = &types[i];
         let slot = &slots[i];
         // Callbacks read a request that passed every other check; once something was
         // refused, resolving them would only repeat the same complaint.
@@ -100,9 +115,30 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
         }
     });
     let document_args = indices.iter().map(|&i| {
-        let ty = types[i];
-        quote! {
-            <#ty as ::ringback::__private::FromRequest<__S>>::document(&__RINGBACK_ARGS[#i], __operation, __components);
+        let ty = &types[i];
+        let arg = &decl.handler.args[i];
+        if arg.is_own() {
+            quote! {
+                <#ty as ::ringback::__private::FromRequest<__S>>::document(&__RINGBACK_ARGS[#i], __operation, __components);
+            }
+        } else {
+            // Documents the type if it implements `Documented`, and does nothing otherwise.
+            let written = arg.ty;
+            quote! {
+                {
+                    use ::ringback::__private::{DocumentedProbe as _, UndocumentedProbe as _};
+                    (&::ringback::__private::Probe::<#written>::NEW).ringback_document(__operation, __components);
+                }
+            }
+        }
+    });
+    // The handler takes a foreign extractor's value, not its wrapper.
+    let call_args = indices.iter().map(|&i| {
+        let slot = &slots[i];
+        if decl.handler.args[i].is_own() {
+            quote!(#slot)
+        } else {
+            quote!(#slot.0)
         }
     });
     quote! {
@@ -132,6 +168,9 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                     ::ringback::__private::OperationDef {
                         meta: &__RINGBACK_META,
                         arg_kinds: const { &[#(<#types as ::ringback::__private::FromRequest<__S>>::KIND),*] },
+                        principal: const {
+                            ::ringback::__private::PrincipalType::first(&[#(<#types as ::ringback::__private::FromRequest<__S>>::PRINCIPAL),*])
+                        },
                         document_args: __ringback_document::<__S>,
                         document_success: <#output as ::ringback::__private::ResponseFor<__S>>::document,
                         success: <#output as ::ringback::__private::ResponseFor<__S>>::STATUS,
@@ -162,7 +201,7 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                     match (#(#slots,)*) {
                         (#(::ringback::__private::Some(#slots),)*) => {
                             <#output as ::ringback::__private::ResponseFor<__S>>::respond(
-                                __ringback_handler(#(#slots),*).await,
+                                __ringback_handler(#(#call_args),*).await,
                             )
                         }
                         #[allow(unreachable_patterns)]
@@ -219,16 +258,32 @@ fn meta(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     let method = decl.method.variant();
     let (operation_id, _) = decl.operation_id();
     let tags = &decl.attrs.tags;
-    let summary = opt_str(decl.attrs.summary.as_ref().map(|s| s.value()).as_deref());
-    let doc = crate::attr::doc_comment(&func.attrs);
+    // The doc comment's first line is the summary and the rest the description, unless the
+    // attribute gives them.
+    let (doc_summary, doc_description) = match crate::attr::doc_comment(&func.attrs) {
+        Some(doc) => match doc.split_once('\n') {
+            Some((first, rest)) => (Some(first.trim().to_owned()), Some(rest.trim().to_owned())),
+            None => (Some(doc), None),
+        },
+        None => (None, None),
+    };
+    let summary = opt_str(
+        decl.attrs
+            .summary
+            .as_ref()
+            .map(|s| s.value())
+            .or(doc_summary)
+            .as_deref(),
+    );
     let description = opt_str(
         decl.attrs
             .description
             .as_ref()
             .map(|s| s.value())
-            .or(doc)
+            .or(doc_description.filter(|d| !d.is_empty()))
             .as_deref(),
     );
+    let public = decl.attrs.public.is_some();
     let deprecated = decl.attrs.deprecated || crate::attr::rust_deprecated(&func.attrs);
     let responses = response_decls(&decl.attrs.responses);
     let security = decl.attrs.security.iter().map(|alternative| {
@@ -257,6 +312,7 @@ fn meta(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
             deprecated: #deprecated,
             responses: &[#(#responses),*],
             security: &[#(#security),*],
+            public: #public,
             read_only: #read_only,
             callbacks: &__RINGBACK_CALLBACKS,
         }
@@ -338,7 +394,7 @@ fn checks(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
             }
         }
     };
-    for arg in &decl.handler.args {
+    for arg in decl.handler.args.iter().filter(|a| a.is_own()) {
         let shape = arg_shape(arg);
         out.push(stop_on_failure(
             arg.ty.span(),

@@ -100,7 +100,59 @@ pub struct Arg<'a> {
     pub doc: Option<String>,
 }
 
+/// ringback's own extractors, by name. Any other argument is an axum `FromRequestParts`
+/// extractor that ringback runs as axum would (an axum extractor named like one of these is
+/// written with its path: `axum::extract::State<T>`).
+const OWN_EXTRACTORS: [&str; 8] = [
+    "State", "Path", "Query", "Header", "Body", "Callback", "Auth", "Webhook",
+];
+
+/// axum extractors that consume the request body, which ringback reads itself.
+const BODY_EXTRACTORS: [&str; 8] = [
+    "Json",
+    "Form",
+    "Bytes",
+    "String",
+    "Multipart",
+    "Request",
+    "RawForm",
+    "BodyStream",
+];
+
 impl<'a> Arg<'a> {
+    /// Whether the argument is one of ringback's extractors, rather than axum's or the
+    /// application's own.
+    pub fn is_own(&self) -> bool {
+        fn own(ty: &syn::Type) -> bool {
+            if let syn::Type::Path(p) = ty::ungroup(ty) {
+                if p.path.segments.first().is_some_and(|s| s.ident == "axum") {
+                    return false;
+                }
+            }
+            match ty::last_segment(ty) {
+                Some(s) if s.ident == "Option" => ty::first_type_argument(s).is_some_and(own),
+                Some(s) => OWN_EXTRACTORS.iter().any(|n| s.ident == n),
+                None => false,
+            }
+        }
+        own(self.ty)
+    }
+
+    /// For an argument that is not ringback's and consumes the body (`Json<T>`, `Bytes`), its
+    /// type's name.
+    pub fn foreign_body_reader(&self) -> Option<String> {
+        if self.is_own() {
+            return None;
+        }
+        let name = self.type_name()?;
+        BODY_EXTRACTORS.contains(&name.as_str()).then_some(name)
+    }
+
+    /// Whether the argument is the authenticated principal, `Auth<P>`.
+    pub fn is_auth(&self) -> bool {
+        self.is_own() && ty::is_named(self.ty, "Auth")
+    }
+
     /// The last segment of the argument type's path (`Path` for `ringback::Path<T>`).
     pub fn type_name(&self) -> Option<String> {
         ty::last_segment(self.ty).map(|s| s.ident.to_string())

@@ -38,6 +38,11 @@ pub enum ExtractorKind {
     Body,
     /// A callback resolved from the request.
     Callback,
+    /// The authenticated principal (`Auth<P>`).
+    Auth,
+    /// Any other axum `FromRequestParts` extractor: ringback neither checks nor documents it,
+    /// unless its type implements [`Documented`](crate::server::Documented).
+    Foreign,
 }
 
 /// An argument as the checks see it.

@@ -21,13 +21,21 @@ pub enum DocumentIssue {
         /// Why the ECMA-262 engine refused it.
         reason: String,
     },
+    /// A security requirement that cannot be enforced or documented as it is.
+    Security {
+        /// Where it is (`/security`, `/paths/~1orders/post/security`).
+        pointer: String,
+        /// What is wrong, and how to fix it.
+        message: String,
+    },
 }
 
 impl DocumentIssue {
     /// Where the issue is, as a JSON pointer into the document.
     pub fn pointer(&self) -> &str {
         match self {
-            DocumentIssue::InvalidPattern { pointer, .. } => pointer,
+            DocumentIssue::InvalidPattern { pointer, .. }
+            | DocumentIssue::Security { pointer, .. } => pointer,
         }
     }
 }
@@ -45,6 +53,7 @@ impl fmt::Display for DocumentIssue {
                  ({reason}); OpenAPI patterns are read as JavaScript reads them, with the \
                  `{PATTERN_FLAGS}` flag"
             ),
+            DocumentIssue::Security { pointer, message } => write!(f, "{pointer}: {message}"),
         }
     }
 }
@@ -66,6 +75,15 @@ pub struct InvalidDocument {
 }
 
 impl InvalidDocument {
+    /// A document with these issues, or none if there are none.
+    pub(crate) fn from_issues(issues: Vec<DocumentIssue>) -> Result<(), InvalidDocument> {
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(InvalidDocument { issues })
+        }
+    }
+
     /// The issues, in document order.
     pub fn issues(&self) -> &[DocumentIssue] {
         &self.issues

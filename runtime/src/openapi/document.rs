@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use super::{Components, SchemaObject};
 
 /// An OpenAPI document.
@@ -34,8 +32,10 @@ pub struct Document {
     pub paths: BTreeMap<String, PathItem>,
     /// Named schemas.
     pub components: Components,
-    /// Security schemes by name (`components.securitySchemes`), as OpenAPI writes them.
-    pub security_schemes: BTreeMap<String, Value>,
+    /// Security schemes by name (`components.securitySchemes`).
+    pub security_schemes: BTreeMap<String, super::NamedScheme>,
+    /// The requirement of every operation that does not name its own (`security`).
+    pub security: super::SecurityRequirement,
 }
 
 /// The document's `info` object.
@@ -141,8 +141,9 @@ pub struct Operation {
     pub callbacks: BTreeMap<String, BTreeMap<String, PathItem>>,
     /// Whether the operation is deprecated.
     pub deprecated: bool,
-    /// Security requirements: each map is one alternative.
-    pub security: Vec<BTreeMap<String, Vec<String>>>,
+    /// The operation's own security requirement: each map is one alternative. `None`, the
+    /// document's applies; `Some` and empty, the operation is public.
+    pub security: Option<super::SecurityRequirement>,
 }
 
 /// Where a parameter is read from.

@@ -11,6 +11,7 @@ mod ordered;
 mod pattern;
 mod render;
 mod schema_object;
+mod security;
 
 pub use check::{DocumentIssue, InvalidDocument};
 pub use components::Components;
@@ -20,6 +21,7 @@ pub use document::{
     PathItem, RequestBody, Response, Server, Tag,
 };
 pub use schema_object::{AdditionalProperties, SchemaObject, Type};
+pub use security::{ApiKeyLocation, NamedScheme, OAuthFlow, SecurityRequirement, SecurityScheme};
 
 pub(crate) use pattern::compile_pattern;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::ordered::{Json, Object};
 use super::{
@@ -111,12 +111,18 @@ impl Document {
             let schemes: Object = self
                 .security_schemes
                 .iter()
-                .map(|(name, scheme)| (name.as_str(), scheme.clone()))
+                .map(|(name, scheme)| (name.as_str(), scheme.render()))
                 .collect();
             components.insert("securitySchemes", schemes);
         }
         if !components.is_empty() {
             doc.insert("components", components);
+        }
+        if !self.security.is_empty() {
+            doc.insert(
+                "security",
+                super::security::render_requirement(&self.security),
+            );
         }
         Json::Object(doc)
     }
@@ -188,8 +194,8 @@ impl Operation {
         if self.deprecated {
             op.insert("deprecated", true);
         }
-        if !self.security.is_empty() {
-            op.insert("security", json!(self.security));
+        if let Some(security) = &self.security {
+            op.insert("security", super::security::render_requirement(security));
         }
         Json::Object(op)
     }

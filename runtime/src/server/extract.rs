@@ -33,6 +33,8 @@ pub struct RequestParts<S> {
     /// The operation's callbacks, resolved from the body as the client sent it (before
     /// readOnly stripping), when a body was read.
     pub(super) resolved_callbacks: Vec<(&'static str, Result<Option<String>, Problem>)>,
+    /// Who the operation's security requirement authenticated, until `Auth<P>` takes it.
+    pub(super) principal: Option<super::auth::AnyPrincipal>,
 }
 
 impl<S> RequestParts<S> {
@@ -54,12 +56,18 @@ impl<S> RequestParts<S> {
             operation,
             body_reads,
             resolved_callbacks: Vec::new(),
+            principal: None,
         }
     }
 
     /// The application state.
     pub fn state(&self) -> &S {
         &self.state
+    }
+
+    /// The request head and the state together, as axum's `FromRequestParts` takes them.
+    pub(super) fn head_and_state(&mut self) -> (&mut http::request::Parts, &S) {
+        (&mut self.parts, &self.state)
     }
 
     /// The path parameters, by template name, percent-decoded.
@@ -99,7 +107,8 @@ pub struct ArgInfo {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler argument",
     label = "not a ringback extractor",
-    note = "handler arguments must be one of: `State<T>`, `Path<T>`, `Query<T>`, `Header<T>`, `Body<T>`, `Option<Body<T>>`, `Callback<T>`, `Option<Callback<T>>`"
+    note = "an argument named like one of ringback's extractors must be that extractor: `State<T>`, `Path<T>`, `Query<T>`, `Header<T>`, `Body<T>`, `Option<Body<T>>`, `Callback<T>`, `Option<Callback<T>>`, `Auth<P>`",
+    note = "to take axum's extractor of that name, write its path (`axum::extract::State<T>`); any other axum `FromRequestParts` extractor may be taken as it is"
 )]
 pub trait Extractor {
     /// What it reads.
@@ -116,6 +125,10 @@ pub trait Extractor {
 pub trait FromRequest<S>: Sized {
     /// What it reads.
     const KIND: ExtractorKind;
+
+    /// For `Auth<P>`, the principal's type, which the operation's schemes must give.
+    #[doc(hidden)]
+    const PRINCIPAL: Option<super::auth::PrincipalType> = None;
 
     /// Adds this argument to the operation's document; by default nothing (application state,
     /// a callback documented from its declaration).

@@ -1,10 +1,12 @@
 //! The server half: an [`Api`] collects operations and becomes an `axum::Router` that
 //! extracts, validates and answers every error as `application/problem+json`.
 
+pub mod auth;
 mod body;
 mod callback_arg;
 mod coerce;
 pub mod extract;
+mod foreign;
 mod operation;
 mod panic;
 mod problem;
@@ -24,6 +26,9 @@ use http::{header, HeaderValue, StatusCode};
 pub use extract::{
     ArgInfo, Body, Extractor, ExtractorKind, FromRequest, Header, Path, Query, RequestParts, State,
 };
+pub use foreign::Documented;
+#[doc(hidden)]
+pub use foreign::{DocumentedProbe, Foreign, Probe, UndocumentedProbe};
 pub use operation::{
     merge_problems, HandlerFuture, HeaderDecl, IntoOperation, OperationDef, OperationMeta,
     ResponseDecl,
@@ -87,6 +92,7 @@ impl Default for Settings {
 /// ```
 pub struct Api<S> {
     document: Document,
+    security: auth::Registry,
     operations: Vec<OperationDef<S>>,
     settings: Settings,
     version: OpenApiVersion,
@@ -97,6 +103,7 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     pub fn new(title: impl Into<String>, version: impl Into<String>) -> Self {
         Api {
             document: Document::new(title, version),
+            security: auth::Registry::default(),
             operations: Vec::new(),
             settings: Settings::default(),
             version: OpenApiVersion::default(),
@@ -152,17 +159,69 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         self
     }
 
-    /// Registers a security scheme that operations name in `security(...)`, written as OpenAPI
-    /// writes it.
+    /// Registers a security scheme that operations name in `security(...)`, with the
+    /// application's check of its credentials. Each scheme is registered once.
     ///
     /// ```
+    /// use ringback::auth::{ApiKey, Credential, Grant, Refusal, Secrets};
+    ///
+    /// async fn by_key(credential: Credential) -> Result<Grant<u64>, Refusal> {
+    ///     match credential.secret().expose() {
+    ///         "key-of-42" => Ok(Grant::new(42)),
+    ///         _ => Err(Refusal::invalid("unknown key")),
+    ///     }
+    /// }
+    ///
     /// let api = ringback::Api::<()>::new("Shop", "1")
-    ///     .security_scheme("bearer", serde_json::json!({"type": "http", "scheme": "bearer"}));
+    ///     .security_scheme("api_key", ApiKey::header("X-Api-Key"), by_key);
     /// let doc = api.document().to_json(ringback::openapi::OpenApiVersion::V3_0_3);
-    /// assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    /// assert_eq!(doc["components"]["securitySchemes"]["api_key"]["in"], "header");
     /// ```
-    pub fn security_scheme(mut self, name: impl Into<String>, scheme: serde_json::Value) -> Self {
-        self.document.security_schemes.insert(name.into(), scheme);
+    ///
+    /// # Panics
+    /// If a scheme of that name is already registered.
+    pub fn security_scheme<V: auth::Verify>(
+        mut self,
+        name: impl Into<String>,
+        scheme: impl auth::Scheme,
+        verifier: V,
+    ) -> Self {
+        let name = name.into();
+        assert!(
+            self.security.schemes.iter().all(|s| s.name != name),
+            "the security scheme `{name}` is registered twice; register each scheme once"
+        );
+        let scheme: Box<dyn auth::Scheme> = Box::new(scheme);
+        let defined_scopes = match scheme.document() {
+            crate::openapi::SecurityScheme::OAuth2 { flows } => Some(
+                flows
+                    .iter()
+                    .flat_map(|f| f.scopes().keys().cloned())
+                    .collect(),
+            ),
+            _ => None,
+        };
+        self.security.schemes.push(Arc::new(auth::Registered::new(
+            name,
+            scheme,
+            verifier,
+            defined_scopes,
+        )));
+        self
+    }
+
+    /// The requirement of every operation that names none of its own and is not `public`.
+    ///
+    /// ```
+    /// use ringback::auth::{HttpBearer, Requirement, Secrets};
+    /// let api = ringback::Api::<()>::new("Shop", "1")
+    ///     .security_scheme("bearer", HttpBearer::new(), Secrets::new().with("t", ()))
+    ///     .default_security(Requirement::scheme("bearer"));
+    /// let doc = api.document().to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+    /// assert!(doc["security"][0]["bearer"].is_array());
+    /// ```
+    pub fn default_security(mut self, requirement: impl Into<auth::Requirement>) -> Self {
+        self.security.default = requirement.into();
         self
     }
 
@@ -200,27 +259,19 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         self
     }
 
-    /// The OpenAPI document.
-    ///
-    /// # Panics
-    /// If an operation requires a security scheme that was never registered with
-    /// [`security_scheme`](Self::security_scheme): the document would not be valid.
+    /// The OpenAPI document. A requirement that names an unregistered scheme is written as it
+    /// is; [`try_router`](Self::try_router) refuses it.
     pub fn document(&self) -> Document {
-        for op in &self.operations {
-            for alternative in op.meta.security {
-                for (scheme, _) in *alternative {
-                    assert!(
-                        self.document.security_schemes.contains_key(*scheme),
-                        "operation `{}` requires the security scheme `{scheme}`, which is not registered; add `.security_scheme(\"{scheme}\", ...)` to the Api",
-                        op.meta.operation_id
-                    );
-                }
-            }
-        }
         let mut doc = self.document.clone();
+        for registered in &self.security.schemes {
+            doc.security_schemes
+                .insert(registered.name.clone(), registered.named());
+        }
+        doc.security = self.security.default.to_document();
         let mut used_tags: Vec<&str> = Vec::new();
         for op in &self.operations {
-            let operation = op.document(&mut doc.components);
+            let mut operation = op.document(&mut doc.components);
+            self.document_security(op, &mut operation, &mut doc.components);
             doc.paths
                 .entry(op.meta.path.to_owned())
                 .or_default()
@@ -237,6 +288,59 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
             }
         }
         doc
+    }
+
+    /// An operation's own requirement, and the 401 and 403 that the one it is held to can
+    /// answer.
+    fn document_security(
+        &self,
+        op: &OperationDef<S>,
+        operation: &mut crate::openapi::Operation,
+        components: &mut crate::openapi::Components,
+    ) {
+        let own = auth::Requirement::from_static(op.meta.security);
+        if op.meta.public {
+            operation.security = Some(Vec::new());
+        } else if !own.is_empty() {
+            operation.security = Some(own.to_document());
+        }
+        let effective = self.security.effective(&own, op.meta.public);
+        if effective.is_empty() {
+            return;
+        }
+        operation.responses.insert(
+            "401".to_owned(),
+            operation::problem_response(StatusCode::UNAUTHORIZED, components),
+        );
+        let scoped = effective
+            .alternatives()
+            .iter()
+            .flatten()
+            .any(|(_, scopes)| !scopes.is_empty());
+        if scoped {
+            operation.responses.insert(
+                "403".to_owned(),
+                operation::problem_response(StatusCode::FORBIDDEN, components),
+            );
+        }
+    }
+
+    /// Every security requirement that cannot be enforced as written, each at its pointer.
+    fn security_issues(&self) -> Vec<crate::openapi::DocumentIssue> {
+        let mut issues = self
+            .security
+            .issues(&self.security.default, "/security", None);
+        for op in &self.operations {
+            let own = auth::Requirement::from_static(op.meta.security);
+            let effective = self.security.effective(&own, op.meta.public);
+            let pointer = format!(
+                "/paths/{}/{}/security",
+                op.meta.path.replace('~', "~0").replace('/', "~1"),
+                op.meta.method.as_key()
+            );
+            issues.extend(self.security.issues(effective, &pointer, op.principal));
+        }
+        issues
     }
 
     /// The router: every operation, `/openapi.json` and `/openapi.yaml`, and problem+json
@@ -278,7 +382,9 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     /// ```
     pub fn try_router(self, state: S) -> Result<Router, InvalidDocument> {
         let document = self.document();
+        InvalidDocument::from_issues(self.security_issues())?;
         document.check()?;
+        let realm: Arc<str> = Arc::from(document.info.title.as_str());
         let documents = Arc::new(RenderedDocuments::new(&document));
         let settings = Arc::new(self.settings);
         let mut by_path: BTreeMap<&'static str, Vec<OperationDef<S>>> = BTreeMap::new();
@@ -290,7 +396,12 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
             let allow = allow_header(&operations);
             let mut methods: MethodRouter = MethodRouter::new();
             for op in operations {
-                methods = methods.merge(route(op, state.clone(), settings.clone()));
+                let own = auth::Requirement::from_static(op.meta.security);
+                let requirement = self.security.effective(&own, op.meta.public);
+                let guard = self
+                    .security
+                    .guard(requirement, &realm, op.meta.operation_id);
+                methods = methods.merge(route(op, state.clone(), settings.clone(), guard));
             }
             methods = methods.fallback(move || {
                 let allow = allow.clone();
@@ -321,6 +432,7 @@ fn route<S: Clone + Send + Sync + 'static>(
     op: OperationDef<S>,
     state: S,
     settings: Arc<Settings>,
+    guard: Option<Arc<auth::Guard>>,
 ) -> MethodRouter {
     let filter = match op.meta.method {
         Method::Get => MethodFilter::GET,
@@ -349,9 +461,21 @@ fn route<S: Clone + Send + Sync + 'static>(
             let (parts, body) = request.into_parts();
             let future: HandlerFuture = match params {
                 Ok(params) => {
-                    let parts =
+                    let mut parts =
                         RequestParts::new(parts, body, state, params, settings, meta, body_reads);
-                    handler(parts)
+                    match guard.clone() {
+                        None => handler(parts),
+                        // Authentication comes before any extractor reads the request.
+                        Some(guard) => Box::pin(async move {
+                            match guard.admit(&parts.parts).await {
+                                Ok(principal) => {
+                                    parts.principal = Some(principal);
+                                    handler(parts).await
+                                }
+                                Err(refused) => refused,
+                            }
+                        }),
+                    }
                 }
                 Err(problem) => Box::pin(async move { problem.into_response() }),
             };

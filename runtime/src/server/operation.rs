@@ -34,7 +34,10 @@ pub struct OperationMeta {
     /// The declared responses.
     pub responses: &'static [ResponseDecl],
     /// Security requirements: each entry is one alternative, a list of (scheme, scopes).
+    /// Empty, the API's default applies, unless the operation is `public`.
     pub security: &'static [&'static [(&'static str, &'static [&'static str])]],
+    /// `public`: no security, whatever the API's default.
+    pub public: bool,
     /// This operation's readOnly policy, if it overrides the API's.
     pub read_only: Option<ReadOnlyPolicy>,
     /// The callbacks it declares.
@@ -50,6 +53,8 @@ pub struct OperationDef<S> {
     pub meta: &'static OperationMeta,
     /// What each argument reads.
     pub arg_kinds: &'static [ExtractorKind],
+    /// The principal an `Auth<P>` argument takes, if there is one.
+    pub principal: Option<super::auth::PrincipalType>,
     /// Documents the arguments (parameters and request body).
     pub document_args: fn(&mut Operation, &mut Components),
     /// Documents the success response.
@@ -101,21 +106,6 @@ impl<S> OperationDef<S> {
             description: meta.description.map(str::to_owned),
             operation_id: Some(meta.operation_id.to_owned()),
             deprecated: meta.deprecated,
-            security: meta
-                .security
-                .iter()
-                .map(|alternative| {
-                    alternative
-                        .iter()
-                        .map(|(scheme, scopes)| {
-                            (
-                                scheme.to_string(),
-                                scopes.iter().map(|s| s.to_string()).collect(),
-                            )
-                        })
-                        .collect()
-                })
-                .collect(),
             ..Operation::default()
         };
         (self.document_args)(&mut op, components);
@@ -197,7 +187,7 @@ fn reason(status: StatusCode) -> String {
 }
 
 /// An error response whose body is a problem.
-fn problem_response(status: StatusCode, components: &mut Components) -> ResponseDoc {
+pub(super) fn problem_response(status: StatusCode, components: &mut Components) -> ResponseDoc {
     ResponseDoc {
         description: reason(status),
         headers: Default::default(),
