@@ -3,7 +3,9 @@
 //! Each module is what used to be a test target of its own; `support` and `server` are the
 //! helpers they share.
 
+mod auth;
 mod callbacks;
+mod extractors;
 mod http;
 // The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.
 mod hygiene;

@@ -22,6 +22,11 @@ impl Server {
         Server { addr, task }
     }
 
+    /// A server started some other way (with connection info, say).
+    pub fn from_parts(addr: SocketAddr, task: tokio::task::JoinHandle<()>) -> Server {
+        Server { addr, task }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }
