@@ -53,6 +53,14 @@ fn bodies(cx: &Ctxt, decl: &Declaration) {
         }
     }
     for arg in &decl.handler.args {
+        if let Some(written) = arg.plain_value().filter(|_| !arg.is_own()) {
+            cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "`{written}` is a value, not an extractor: say where it comes from, as `Path<{written}>` (a path parameter), `Query<{written}>` or `Header<{written}>`",
+                ),
+            );
+        }
         if let Some(name) = arg.foreign_body_reader() {
             cx.error_spanned_by(
                 arg.ty,

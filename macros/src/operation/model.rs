@@ -148,6 +148,26 @@ impl<'a> Arg<'a> {
         BODY_EXTRACTORS.contains(&name.as_str()).then_some(name)
     }
 
+    /// For an argument whose type is plainly a value rather than an extractor (`u32`, `&str`,
+    /// `(A, B)`), how it is written.
+    pub fn plain_value(&self) -> Option<String> {
+        const VALUES: [&str; 17] = [
+            "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64", "i128", "isize",
+            "f32", "f64", "bool", "char", "str",
+        ];
+        let plain = match ty::ungroup(self.ty) {
+            syn::Type::Reference(_)
+            | syn::Type::Tuple(_)
+            | syn::Type::Array(_)
+            | syn::Type::Slice(_) => true,
+            syn::Type::Path(p) => {
+                p.path.segments.len() == 1 && VALUES.iter().any(|v| p.path.segments[0].ident == v)
+            }
+            _ => false,
+        };
+        plain.then(|| quote::ToTokens::to_token_stream(self.ty).to_string())
+    }
+
     /// Whether the argument is the authenticated principal, `Auth<P>`.
     pub fn is_auth(&self) -> bool {
         self.is_own() && ty::is_named(self.ty, "Auth")
