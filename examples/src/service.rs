@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use ringback::auth::{Auth, HttpBearer, Requirement, Secrets};
 use ringback::dispatch::Dispatcher;
 use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
 use uuid::Uuid;
@@ -13,6 +14,10 @@ use crate::model::{BeerOrder, OrderStatusChange};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
+
+/// The demo customer's bearer token: every operation needs `Authorization: Bearer <token>`,
+/// and this one acts for [`DEMO_CUSTOMER`].
+pub const DEMO_TOKEN: &str = "demo-token-0f3a9c";
 
 /// The statuses an order goes through after it is placed.
 pub const STATUSES: [&str; 4] = ["NEW", "ALLOCATED", "READY", "PICKED_UP"];
@@ -127,6 +132,7 @@ impl Shop {
 #[ringback::post(
     "/v1/customers/{customerId}/orders",
     tag = "Order Service",
+    description = "Place Order",
     responses(201 = "Order Created", 400 = "Bad Request", 404 = "Not Found", 409 = "Conflict"),
     callback(
         orderStatusChange = "{$request.body#/orderStatusCallbackUrl}",
@@ -136,11 +142,16 @@ impl Shop {
 )]
 pub async fn place_order(
     shop: State<Shop>,
+    caller: Auth<Uuid>,
     customer_id: Path<Uuid>,
     order: Option<Body<BeerOrder>>,
     on_status: Option<Callback<OrderStatusChange>>,
 ) -> Result<Created<BeerOrder>, ApiError> {
     let Path(customer_id) = customer_id;
+    // A token acts for its own customer only; to anyone else, other customers do not exist.
+    if caller.0 != customer_id {
+        return Err(ApiError::not_found(format!("no customer {customer_id}")));
+    }
     // DESIGN.md declares the body optional: without one, the customer places an empty order.
     let mut order = match order {
         Some(Body(order)) => order,
@@ -200,9 +211,16 @@ pub async fn place_order(
 )]
 pub async fn get_order(
     shop: State<Shop>,
+    caller: Auth<Uuid>,
     customer_id: Path<Uuid>,
     order_id: Path<Uuid>,
 ) -> Result<BeerOrder, ApiError> {
+    if caller.0 != customer_id.0 {
+        return Err(ApiError::not_found(format!(
+            "no customer {}",
+            customer_id.0
+        )));
+    }
     let orders = shop.lock();
     orders
         .customers
@@ -214,8 +232,13 @@ pub async fn get_order(
         .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
 }
 
-/// The order service's API.
+/// The order service's API, knowing the demo customer's token only.
 pub fn api() -> Api<Shop> {
+    api_with_tokens(Secrets::new().with(DEMO_TOKEN, DEMO_CUSTOMER))
+}
+
+/// The order service's API, with each customer's bearer token.
+pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
     Api::new("Beer Order Service", "1.0")
         .description("Places beer orders and calls back as their status changes.")
         .server(
@@ -228,6 +251,14 @@ pub fn api() -> Api<Shop> {
             email: None,
         })
         .tag("Order Service", "Placing and tracking beer orders")
+        .security_scheme(
+            "bearer",
+            HttpBearer::new()
+                .format("opaque")
+                .describe("A customer's token; the demo customer's is `demo-token-0f3a9c`."),
+            tokens,
+        )
+        .default_security(Requirement::scheme("bearer"))
         .operation(place_order)
         .operation(get_order)
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
 use ringback::openapi::OpenApiVersion;
-use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
+use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use serde_json::json;
 
 async fn start() -> Server {
@@ -25,6 +25,19 @@ async fn start() -> Server {
     Server::start(api().router(shop)).await
 }
 
+/// A GET with the demo customer's token.
+async fn get(url: String) -> Reply {
+    Reply::from(
+        reqwest::Client::new()
+            .get(url)
+            .bearer_auth(DEMO_TOKEN)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
 fn orders_url(server: &Server, customer: impl std::fmt::Display) -> String {
     server.url(&format!("/v1/customers/{customer}/orders"))
 }
@@ -37,6 +50,7 @@ async fn place(
     Reply::from(
         reqwest::Client::new()
             .post(orders_url(server, customer))
+            .bearer_auth(DEMO_TOKEN)
             .json(&body)
             .send()
             .await
@@ -80,7 +94,7 @@ async fn an_order_is_placed_and_read_back() {
     );
 
     let path = location.trim_start_matches("http://orders.test");
-    let back = Reply::from(reqwest::get(server.url(path)).await.unwrap()).await;
+    let back = get(server.url(path)).await;
     assert_eq!(back.status, 200);
     assert_eq!(back.json, reply.json);
 }
@@ -158,16 +172,10 @@ async fn the_service_answers_its_documented_errors() {
         "/v1/customers/{DEMO_CUSTOMER}/orders/{}",
         uuid::Uuid::new_v4()
     ));
-    Reply::from(reqwest::get(missing).await.unwrap())
+    get(missing).await.problem(404);
+    get(server.url("/v1/customers/not-a-uuid/orders/x"))
         .await
-        .problem(404);
-    Reply::from(
-        reqwest::get(server.url("/v1/customers/not-a-uuid/orders/x"))
-            .await
-            .unwrap(),
-    )
-    .await
-    .problem(400);
+        .problem(400);
 }
 
 #[tokio::test]
@@ -176,6 +184,7 @@ async fn a_post_without_a_body_places_an_empty_order() {
     let reply = Reply::from(
         reqwest::Client::new()
             .post(orders_url(&server, DEMO_CUSTOMER))
+            .bearer_auth(DEMO_TOKEN)
             .send()
             .await
             .unwrap(),
@@ -211,4 +220,32 @@ fn the_operation_matches_design() {
         assert_eq!(responses["404"]["description"], "Not Found");
         assert_eq!(responses["409"]["description"], "Conflict");
     }
+}
+
+#[tokio::test]
+async fn orders_need_the_customers_token() {
+    let server = start().await;
+    let refused = Reply::from(
+        reqwest::Client::new()
+            .post(orders_url(&server, DEMO_CUSTOMER))
+            .json(&order(json!([])))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    refused.problem(401);
+    assert_eq!(
+        refused.headers["www-authenticate"],
+        "Bearer realm=\"Beer Order Service\""
+    );
+    // The demo token acts for the demo customer only.
+    let other = uuid::Uuid::new_v4();
+    place(&server, other, order(json!([]))).await.problem(404);
+    let doc = api().document().to_json(OpenApiVersion::V3_0_3);
+    assert_eq!(doc["security"], json!([{"bearer": []}]));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["bearerFormat"],
+        "opaque"
+    );
 }

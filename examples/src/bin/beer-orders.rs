@@ -1,7 +1,7 @@
 //! The order service.
 //!
 //! ```text
-//! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID]...
+//! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID=TOKEN]...
 //!             [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
 //!             [--status-interval SECS]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
@@ -11,17 +11,19 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
+use ringback::auth::Secrets;
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
 use ringback::openapi::OpenApiVersion;
-use ringback_examples::service::{api, Shop, DEMO_CUSTOMER};
+use ringback_examples::service::{api, api_with_tokens, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
-  beer-orders [--listen ADDR] [--public-url URL] [--customer UUID]...
+  beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
               [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
               [--status-interval SECS] [--attempt-timeout SECS]
       serve the order service (default 127.0.0.1:8080); the demo customer
-      6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists; callbacks wait in the SQLite
+      6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists, with the bearer token
+      demo-token-0f3a9c, and each --customer acts with its own token; callbacks wait in the SQLite
       file --outbox (default beer-orders-outbox.db), or in PostgreSQL when --outbox is a
       postgres:// URL (several instances then share it; TLS as its sslmode says, the server
       vouched for by the public roots or by the CA file its sslrootcert names), until
@@ -81,7 +83,7 @@ fn print_document(args: &[String]) -> Result<(), String> {
 struct Options {
     listen: String,
     public_url: Option<String>,
-    customers: Vec<uuid::Uuid>,
+    customers: Vec<(uuid::Uuid, String)>,
     outbox: String,
     secret: Secret,
     allow_loopback: bool,
@@ -93,7 +95,7 @@ fn options(args: &[String]) -> Result<Options, String> {
     let mut o = Options {
         listen: "127.0.0.1:8080".to_owned(),
         public_url: None,
-        customers: vec![DEMO_CUSTOMER],
+        customers: vec![(DEMO_CUSTOMER, DEMO_TOKEN.to_owned())],
         outbox: "beer-orders-outbox.db".to_owned(),
         secret: DEMO_SECRET
             .parse()
@@ -109,9 +111,13 @@ fn options(args: &[String]) -> Result<Options, String> {
             "--listen" => o.listen = value("--listen")?,
             "--public-url" => o.public_url = Some(value("--public-url")?),
             "--customer" => {
-                let id = value("--customer")?;
-                o.customers
-                    .push(id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?);
+                let given = value("--customer")?;
+                let (id, token) = given
+                    .split_once('=')
+                    .filter(|(_, token)| !token.is_empty())
+                    .ok_or(format!("--customer {given:?}: write UUID=TOKEN"))?;
+                let id = id.parse().map_err(|e| format!("--customer {id:?}: {e}"))?;
+                o.customers.push((id, token.to_owned()));
             }
             "--outbox" => o.outbox = value("--outbox")?,
             "--secret" => {
@@ -179,19 +185,25 @@ fn serve(args: &[String]) -> Result<(), String> {
         let metrics = callbacks.clone();
         let shop = Shop::new(
             &public_url,
-            o.customers.clone(),
+            o.customers.iter().map(|(id, _)| *id).collect(),
             callbacks,
             o.status_interval,
         );
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
-        eprintln!("  demo customer: {DEMO_CUSTOMER}");
+        eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
         eprintln!(
             "  callbacks wait in {}; counters at {public_url}/metrics",
             o.outbox
         );
         // Delivery counters, for Prometheus or a curious human.
-        let app = api().router(shop).route(
+        let tokens = o
+            .customers
+            .iter()
+            .fold(Secrets::new(), |tokens, (id, token)| {
+                tokens.with(token, *id)
+            });
+        let app = api_with_tokens(tokens).router(shop).route(
             "/metrics",
             axum::routing::get(move || {
                 let metrics = metrics.clone();
@@ -267,6 +279,7 @@ fn demo() -> Result<(), String> {
         );
         let response = reqwest::Client::new()
             .post(format!("{base}/v1/customers/{DEMO_CUSTOMER}/orders"))
+            .bearer_auth(DEMO_TOKEN)
             .header("content-type", "application/json")
             .body(order.to_string())
             .send()

@@ -16,7 +16,7 @@ use axum::routing::post;
 use ringback::dispatch::{DeliveryState, DeliveryStore, Secret, SqliteStore};
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
-use ringback_examples::service::DEMO_CUSTOMER;
+use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
 const ROUNDS: usize = 5;
@@ -77,7 +77,13 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
                         "customerRef": format!("R{round}-{i}"),
                         "orderStatusCallbackUrl": hooks,
                     });
-                    match client.post(&url).json(&order).send().await {
+                    match client
+                        .post(&url)
+                        .bearer_auth(DEMO_TOKEN)
+                        .json(&order)
+                        .send()
+                        .await
+                    {
                         Ok(r) if r.status() == 201 => {
                             let body: serde_json::Value = r.json().await.unwrap_or_default();
                             if let Some(id) = body["id"].as_str().and_then(|s| s.parse().ok()) {

@@ -22,7 +22,7 @@ use ringback::dispatch::{
 };
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
-use ringback_examples::service::DEMO_CUSTOMER;
+use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
 /// A fresh database on the test server, or `None` (said loudly) when there is no server.
@@ -437,6 +437,7 @@ async fn three_instances_share_one_outbox_and_survive_losing_one() {
                 "{}/v1/customers/{DEMO_CUSTOMER}/orders",
                 instances[alive].1
             ))
+            .bearer_auth(DEMO_TOKEN)
             .json(&order)
             .send()
             .await
