@@ -185,7 +185,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         let metrics = callbacks.clone();
         let shop = Shop::new(
             &public_url,
-            o.customers.iter().map(|(id, _)| *id).collect(),
+            o.customers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
             callbacks,
             o.status_interval,
         );
@@ -247,7 +247,7 @@ fn demo() -> Result<(), String> {
         let o = Options {
             listen: "127.0.0.1:0".to_owned(),
             public_url: None,
-            customers: vec![DEMO_CUSTOMER],
+            customers: vec![(DEMO_CUSTOMER, DEMO_TOKEN.to_owned())],
             outbox: outbox.display().to_string(),
             secret,
             allow_loopback: true,
