@@ -204,6 +204,8 @@ pub async fn place_order(
 }
 
 /// Get Order
+///
+/// One of the customer's orders, as placed, with the ids the service gave it and its lines.
 #[ringback::get(
     "/v1/customers/{customerId}/orders/{orderId}",
     tag = "Order Service",
