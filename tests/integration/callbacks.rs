@@ -17,7 +17,7 @@ use ringback::dispatch::{
 use ringback::receiver::Verifier;
 use ringback::{Api, Body, Callback, Header, Query, Schema};
 use ringback_examples::receiver::{self, Received};
-use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, STATUSES};
+use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tokio::sync::mpsc;
@@ -62,6 +62,7 @@ async fn every_status_change_arrives_signed_once_each_in_order() {
 
     let response = reqwest::Client::new()
         .post(service.url(&format!("/v1/customers/{DEMO_CUSTOMER}/orders")))
+        .bearer_auth(DEMO_TOKEN)
         .json(&json!({
             "customerId": DEMO_CUSTOMER,
             "beerOrderLines": [{"upc": "0631234200036", "orderQuantity": 2}],
@@ -110,6 +111,7 @@ async fn an_order_without_a_callback_url_sends_nothing_and_a_refused_one_is_400(
         async move {
             reqwest::Client::new()
                 .post(url)
+                .bearer_auth(DEMO_TOKEN)
                 .json(&body)
                 .send()
                 .await
@@ -219,6 +221,16 @@ async fn callbacks_resolve_from_body_header_and_query_as_sent() {
         .operation(subscribe)
         .document()
         .to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+    // The header and query parameter the audit callback reads are documented (here by the
+    // arguments that read them); a callback read no argument documents gets its own entry.
+    let parameters = &doc["paths"]["/subscriptions"]["post"]["parameters"];
+    let names: Vec<&str> = parameters
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["tag", "x-user"], "{parameters}");
     let callbacks = &doc["paths"]["/subscriptions"]["post"]["callbacks"];
     assert!(callbacks["onEvent"]["{$request.body#/hook}"]["post"].is_object());
     assert!(callbacks["audit"]
@@ -762,4 +774,30 @@ async fn a_graceful_stop_finishes_or_hands_back_what_is_in_flight() {
         DeliveryState::Delivered
     );
     worker.shutdown(Duration::from_secs(1)).await;
+}
+
+/// Subscribe with the target in a header.
+#[ringback::post("/by-header", callback(onEvent = "{$request.header.X-Callback-Url}"))]
+async fn by_header(on_event: Option<Callback<Event>>, event: Body<Event>) -> Event {
+    let _ = on_event;
+    event.0
+}
+
+#[test]
+fn a_header_a_callback_reads_is_documented() {
+    // No argument reads `X-Callback-Url`: the callback's own entry tells a client to send it.
+    let doc = Api::<()>::new("Subs", "1")
+        .operation(by_header)
+        .document()
+        .to_json(ringback::openapi::OpenApiVersion::V3_0_3);
+    assert_eq!(
+        doc["paths"]["/by-header"]["post"]["parameters"],
+        json!([{
+            "name": "X-Callback-Url",
+            "in": "header",
+            "description": "Where the `onEvent` callback is sent.",
+            "required": false,
+            "schema": {"type": "string", "format": "uri"}
+        }])
+    );
 }

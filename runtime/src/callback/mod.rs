@@ -5,7 +5,8 @@
 mod target;
 
 pub(crate) use target::{
-    body_reads, source_pointer, sparse_body, target_from_value, target_in, BodyReads, TargetError,
+    body_reads, parameter_reads, source_pointer, sparse_body, target_from_value, target_in,
+    BodyReads, ParameterRead, TargetError,
 };
 
 use std::marker::PhantomData;

@@ -143,3 +143,34 @@ pub(crate) fn source_pointer(decl: &CallbackDecl) -> String {
         _ => String::new(),
     }
 }
+
+/// Where a callback's expression reads a request header or query parameter, which the
+/// operation must document for a client to know to send it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ParameterRead {
+    /// `$request.header.<name>`
+    Header(&'static str),
+    /// `$request.query.<name>`
+    Query(&'static str),
+}
+
+/// The headers and query parameters a callback reads, and whether one of them is the whole
+/// target (so a URL).
+pub(crate) fn parameter_reads(decl: &'static CallbackDecl) -> (Vec<ParameterRead>, bool) {
+    let single = expr::is_single_expression(decl.expression);
+    let mut reads = Vec::new();
+    let mut at = 0;
+    while let Ok(Some((piece, next))) = expr::next_piece(decl.expression, at) {
+        match piece {
+            Piece::Expression(Expression::Request(Source::Header(name)), _, _) => {
+                reads.push(ParameterRead::Header(name))
+            }
+            Piece::Expression(Expression::Request(Source::Query(name)), _, _) => {
+                reads.push(ParameterRead::Query(name))
+            }
+            _ => {}
+        }
+        at = next;
+    }
+    (reads, single)
+}

@@ -3,7 +3,8 @@
 use serde::Serialize;
 
 use super::{ArgInfo, Extractor, ExtractorKind, FromRequest, Problem, RequestParts};
-use crate::callback::{Callback, CallbackDecl, TargetError};
+use crate::callback::{parameter_reads, Callback, CallbackDecl, ParameterRead, TargetError};
+use crate::openapi::{Components, Operation, Parameter, ParameterLocation, SchemaObject};
 use crate::schema::shape::Shape;
 use crate::{Schema, Violation};
 
@@ -17,9 +18,14 @@ impl<T: Schema> Extractor for Option<Callback<T>> {
     const SHAPE: &'static Shape = T::SHAPE;
 }
 
-// Neither documents itself: a callback is documented from the operation's declaration.
+// The callback itself is documented from the operation's declaration; the argument adds the
+// headers and query parameters its expression reads, required when the argument is.
 impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T> {
     const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+        document_reads(declaration(arg), true, operation);
+    }
 
     async fn from_request(
         arg: &'static ArgInfo,
@@ -33,11 +39,50 @@ impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T
 impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Callback<T>> {
     const KIND: ExtractorKind = ExtractorKind::Callback;
 
+    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+        document_reads(declaration(arg), false, operation);
+    }
+
     async fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
         resolve(declaration(arg), request)
+    }
+}
+
+/// Documents, as parameters of the operation, the headers and query parameters the callback's
+/// expression reads, unless an argument already documents them. A client reading the document
+/// then knows to send them.
+pub(super) fn document_reads(
+    decl: &'static CallbackDecl,
+    required: bool,
+    operation: &mut Operation,
+) {
+    let (reads, whole) = parameter_reads(decl);
+    for read in reads {
+        let (name, location) = match read {
+            ParameterRead::Header(name) => (name, ParameterLocation::Header),
+            ParameterRead::Query(name) => (name, ParameterLocation::Query),
+        };
+        let documented = operation.parameters.iter().any(|p| {
+            p.location == location
+                && match location {
+                    ParameterLocation::Header => p.name.eq_ignore_ascii_case(name),
+                    _ => p.name == name,
+                }
+        });
+        if documented {
+            continue;
+        }
+        operation.parameters.push(Parameter {
+            name: name.to_owned(),
+            location,
+            required,
+            description: Some(format!("Where the `{}` callback is sent.", decl.name)),
+            schema: SchemaObject::string(whole.then_some("uri")),
+            deprecated: false,
+        });
     }
 }
 
@@ -48,7 +93,7 @@ fn missing(decl: &'static CallbackDecl) -> Problem {
     )])
 }
 
-fn declaration(arg: &'static ArgInfo) -> &'static CallbackDecl {
+fn declaration(arg: &ArgInfo) -> &'static CallbackDecl {
     arg.callback
         .expect("the operation macro binds every Callback argument to a declared callback")
 }

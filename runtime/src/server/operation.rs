@@ -110,6 +110,8 @@ impl<S> OperationDef<S> {
         };
         (self.document_args)(&mut op, components);
         for callback in meta.callbacks {
+            // A callback no argument takes is optional: what it reads, too.
+            super::callback_arg::document_reads(callback, false, &mut op);
             let (expression, item) = callback.document(components);
             op.callbacks
                 .entry(callback.name.to_owned())
