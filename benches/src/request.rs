@@ -40,12 +40,15 @@ pub fn serve(args: &[String]) {
             "poem" => {
                 let listener = poem::listener::TcpListener::bind(("127.0.0.1", port));
                 poem::Server::new(listener)
-                    .run(orders_poem::app(customer))
+                    .run(orders_poem::app(
+                        customer,
+                        ringback_examples::service::DEMO_TOKEN,
+                    ))
                     .await
                     .unwrap();
                 return;
             }
-            _ => orders_axum::router(customer),
+            _ => orders_axum::router(customer, ringback_examples::service::DEMO_TOKEN),
         };
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
@@ -131,7 +134,8 @@ fn wrk(port: u16, body: &str, succeeds: bool, seconds: u32) -> Wrk {
     std::fs::write(
         &script,
         format!(
-            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.body = [[{body}]]\n"
+            "wrk.method = \"POST\"\nwrk.headers[\"Content-Type\"] = \"application/json\"\nwrk.headers[\"Authorization\"] = \"Bearer {token}\"\nwrk.body = [[{body}]]\n",
+            token = ringback_examples::service::DEMO_TOKEN
         ),
     )
     .unwrap();

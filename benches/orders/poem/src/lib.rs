@@ -3,12 +3,37 @@
 //! benchmarks compare it for speed and for compile time.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use poem_openapi::auth::Bearer;
 use poem_openapi::param::Path;
 use poem_openapi::payload::Json;
-use poem_openapi::{ApiResponse, Object, OpenApi, OpenApiService};
+use poem_openapi::{ApiResponse, Object, OpenApi, OpenApiService, SecurityScheme};
+use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+/// Each customer's token digest: the same bearer check as the other two services.
+static TOKENS: OnceLock<Vec<([u8; 32], Uuid)>> = OnceLock::new();
+
+/// The customer a bearer token acts for.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", checker = "check_token")]
+struct Caller(Uuid);
+
+async fn check_token(_: &poem::Request, bearer: Bearer) -> Option<Uuid> {
+    let presented: [u8; 32] = Sha256::digest(bearer.token.as_bytes()).into();
+    let mut found = None;
+    for (digest, customer) in TOKENS.get()? {
+        let difference = digest
+            .iter()
+            .zip(&presented)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        if std::hint::black_box(difference) == 0 {
+            found = Some(*customer);
+        }
+    }
+    found
+}
 
 /// An order, as DESIGN.md describes it.
 #[derive(Debug, Clone, Object)]
@@ -118,10 +143,19 @@ impl OrderApi {
     #[oai(path = "/v1/customers/:customerId/orders", method = "post")]
     async fn place_order(
         &self,
+        caller: Caller,
         #[oai(name = "customerId")] customer_id: Path<Uuid>,
         order: Json<BeerOrder>,
     ) -> PlaceOrderResponse {
         let Path(customer_id) = customer_id;
+        if caller.0 != customer_id {
+            return PlaceOrderResponse::NotFound(problem(
+                404,
+                "Not Found",
+                format!("no customer {customer_id}"),
+                Vec::new(),
+            ));
+        }
         let Json(mut order) = order;
         if let Some(url) = &order.order_status_callback_url {
             if url::Url::parse(url).is_err() {
@@ -184,9 +218,18 @@ impl OrderApi {
     #[oai(path = "/v1/customers/:customerId/orders/:orderId", method = "get")]
     async fn get_order(
         &self,
+        caller: Caller,
         #[oai(name = "customerId")] customer_id: Path<Uuid>,
         #[oai(name = "orderId")] order_id: Path<Uuid>,
     ) -> GetOrderResponse {
+        if caller.0 != customer_id.0 {
+            return GetOrderResponse::NotFound(problem(
+                404,
+                "Not Found",
+                format!("no customer {}", customer_id.0),
+                Vec::new(),
+            ));
+        }
         let orders = self.orders.lock().unwrap();
         let found = orders
             .get(&customer_id.0)
@@ -203,8 +246,9 @@ impl OrderApi {
     }
 }
 
-/// The service's routes, for a shop that knows `customer`.
-pub fn app(customer: Uuid) -> poem::Route {
+/// The service's routes, for a shop that knows `customer`, acting with `token`.
+pub fn app(customer: Uuid, token: &str) -> poem::Route {
+    let _ = TOKENS.set(vec![(Sha256::digest(token.as_bytes()).into(), customer)]);
     let orders = HashMap::from([(customer, Vec::new())]);
     let api = OrderApi {
         orders: Arc::new(Mutex::new(orders)),
