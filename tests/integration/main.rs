@@ -11,6 +11,7 @@ mod http;
 mod hygiene;
 mod order_schemas;
 mod order_service;
+mod readme_main;
 mod schema_crate_path;
 mod schema_derive;
 mod server;
