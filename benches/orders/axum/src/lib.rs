@@ -59,7 +59,7 @@ impl Shop {
     }
 
     /// The customer the request's bearer token acts for, or the 401 that refuses it.
-    fn authenticate(&self, headers: &HeaderMap) -> Result<Uuid, Response> {
+    fn authenticate(&self, headers: &HeaderMap) -> Result<Uuid, Box<Response>> {
         let refuse = |error: Option<&str>, detail: &str| {
             let mut r = problem(StatusCode::UNAUTHORIZED, detail, vec![]);
             let challenge = match error {
@@ -68,7 +68,7 @@ impl Shop {
             };
             r.headers_mut()
                 .insert(header::WWW_AUTHENTICATE, challenge.parse().unwrap());
-            r
+            Box::new(r)
         };
         let Some(value) = headers.get(header::AUTHORIZATION) else {
             return Err(refuse(None, "send `Authorization: Bearer ...`"));
@@ -129,7 +129,7 @@ async fn place_order(
 ) -> Response {
     let caller = match shop.authenticate(&headers) {
         Ok(caller) => caller,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Ok(customer_id) = customer_text.parse::<Uuid>() else {
         return invalid_customer();
@@ -252,7 +252,7 @@ async fn get_order(
 ) -> Response {
     let caller = match shop.authenticate(&headers) {
         Ok(caller) => caller,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let Ok(customer_id) = customer_text.parse::<Uuid>() else {
         return invalid_customer();
