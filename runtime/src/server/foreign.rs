@@ -50,11 +50,11 @@ use crate::openapi::{Components, Operation};
 ///
 /// /// Who am I?
 /// #[ringback::get("/tenant", responses(200 = "The tenant"))]
-/// async fn tenant(tenant: Tenant) -> String {
+/// async fn whoami(tenant: Tenant) -> String {
 ///     tenant.0
 /// }
 ///
-/// let doc = ringback::Api::new("Tenants", "1").operation(tenant).document();
+/// let doc = ringback::Api::<()>::new("Tenants", "1").operation(whoami).document();
 /// let json = doc.to_json(ringback::openapi::OpenApiVersion::V3_0_3);
 /// assert_eq!(json["paths"]["/tenant"]["get"]["parameters"][0]["name"], "X-Tenant");
 /// ```
