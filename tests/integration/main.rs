@@ -9,6 +9,7 @@ mod http;
 mod hygiene;
 mod order_schemas;
 mod order_service;
+mod responses;
 mod schema_crate_path;
 mod schema_derive;
 mod server;
