@@ -4,7 +4,7 @@ use super::model::*;
 use crate::ctxt::Ctxt;
 
 pub fn container(cx: &Ctxt, input: &ResponseEnum) {
-    if input.variants.is_empty() {
+    if input.is_enum && input.variants.is_empty() {
         cx.error_spanned_by(
             input.ident,
             "a response enum needs a variant per response, as in `#[response(status = 200)] Found(Order)`",

@@ -4,6 +4,8 @@
 pub struct ResponseEnum<'a> {
     pub ident: &'a syn::Ident,
     pub generics: &'a syn::Generics,
+    /// False for a struct or union, which parsing has already refused.
+    pub is_enum: bool,
     pub variants: Vec<Variant<'a>>,
 }
 

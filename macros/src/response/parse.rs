@@ -30,6 +30,7 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> ResponseEnum<'a>
     ResponseEnum {
         ident: &input.ident,
         generics: &input.generics,
+        is_enum: matches!(input.data, syn::Data::Enum(_)),
         variants,
     }
 }
