@@ -170,7 +170,11 @@ async fn each_variant_answers_with_its_status_headers_and_body() {
     assert_eq!(conflict.json(), json!({"id": 2}));
     let without = get(&server, "/orders/3").await;
     assert_eq!(without.status, 409);
-    assert_eq!(without.header("x-conflict-with"), None, "None sends no header");
+    assert_eq!(
+        without.header("x-conflict-with"),
+        None,
+        "None sends no header"
+    );
 
     let unreadable = get(&server, "/orders/4").await;
     assert_eq!(unreadable.status, 400);
@@ -209,10 +213,7 @@ async fn text_bytes_and_no_content_are_sent_as_such() {
 
     let up = get(&server, "/health").await;
     assert_eq!(up.status, 200);
-    assert_eq!(
-        up.header("content-type"),
-        Some("text/plain; charset=utf-8")
-    );
+    assert_eq!(up.header("content-type"), Some("text/plain; charset=utf-8"));
     assert_eq!(up.body, b"ok");
 
     let png = get(&server, "/logo").await;
@@ -222,10 +223,7 @@ async fn text_bytes_and_no_content_are_sent_as_such() {
 
     let raw = get(&server, "/export").await;
     assert_eq!(raw.status, 203);
-    assert_eq!(
-        raw.header("content-type"),
-        Some("application/octet-stream")
-    );
+    assert_eq!(raw.header("content-type"), Some("application/octet-stream"));
     assert_eq!(raw.body, [0, 1, 2]);
 
     let forgotten = send(reqwest::Client::new().delete(server.url("/orders/1"))).await;

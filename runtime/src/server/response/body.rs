@@ -55,7 +55,11 @@ fn json_response(status: StatusCode, json: Result<Vec<u8>, serde_json::Error>) -
     }
 }
 
-fn typed_response(status: StatusCode, media_type: &'static str, body: impl IntoResponse) -> Response {
+fn typed_response(
+    status: StatusCode,
+    media_type: &'static str,
+    body: impl IntoResponse,
+) -> Response {
     let mut response = (status, body).into_response();
     response
         .headers_mut()
@@ -207,6 +211,9 @@ mod tests {
         let (media_type, schema) = Bytes::<Png>::content(&mut components);
         assert_eq!(media_type, "image/png");
         assert_eq!(schema, SchemaObject::binary("image/png"));
-        assert_eq!(Bytes::<OctetStream>::content(&mut components).0, "application/octet-stream");
+        assert_eq!(
+            Bytes::<OctetStream>::content(&mut components).0,
+            "application/octet-stream"
+        );
     }
 }

@@ -76,9 +76,7 @@ fn document_one<'r>(
     content: Option<(&'static str, SchemaObject)>,
     headers: &[(&str, Header)],
 ) -> &'r mut ResponseDoc {
-    let response = responses
-        .entry(status.as_u16().to_string())
-        .or_default();
+    let response = responses.entry(status.as_u16().to_string()).or_default();
     response.description = reason(status);
     if let Some((media_type, schema)) = content {
         response
@@ -235,10 +233,18 @@ mod tests {
 
     #[test]
     fn restating_leaves_errors_alone() {
-        let ok = restate(5u32.into_api_response(), StatusCode::OK, StatusCode::ACCEPTED);
+        let ok = restate(
+            5u32.into_api_response(),
+            StatusCode::OK,
+            StatusCode::ACCEPTED,
+        );
         assert_eq!(ok.status(), 202);
         let err: Result<u32, ApiError> = Err(ApiError::not_found("none"));
-        let err = restate(err.into_api_response(), StatusCode::OK, StatusCode::ACCEPTED);
+        let err = restate(
+            err.into_api_response(),
+            StatusCode::OK,
+            StatusCode::ACCEPTED,
+        );
         assert_eq!(err.status(), 404);
         assert!(!Created::<u32>::RESTATABLE && !NoContent::RESTATABLE);
         assert!(<Result<Text, ApiError>>::RESTATABLE);

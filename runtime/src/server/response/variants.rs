@@ -115,10 +115,16 @@ impl<T: HeaderField> HeaderField for Option<T> {
 
 /// The response with these headers added; a value that is not a valid header is a 500, as
 /// a body that does not serialize is. (The derive checks the names.)
-pub fn with_headers(mut response: Response, headers: &[(&'static str, Option<String>)]) -> Response {
+pub fn with_headers(
+    mut response: Response,
+    headers: &[(&'static str, Option<String>)],
+) -> Response {
     for (name, value) in headers {
         let Some(value) = value else { continue };
-        match (HeaderName::try_from(*name), HeaderValue::try_from(value.as_str())) {
+        match (
+            HeaderName::try_from(*name),
+            HeaderValue::try_from(value.as_str()),
+        ) {
             (Ok(name), Ok(value)) => {
                 response.headers_mut().append(name, value);
             }
