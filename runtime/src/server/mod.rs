@@ -30,9 +30,9 @@ pub use operation::{
 };
 pub use problem::{ApiError, Problem, PROBLEM_JSON};
 pub use response::{
-    document_variants, restate, with_headers, Bytes, BytesMediaType, Created, HeaderField,
-    IntoApiResponse, NoContent, OctetStream, ResponseBody, ResponseVariant, Responses, Text,
-    VariantHeader,
+    document_variants, restate, with_headers, Bytes, BytesMediaType, ContentFn, Created,
+    HeaderField, IntoApiResponse, NoContent, OctetStream, ResponseBody, ResponseVariant, Responses,
+    Text, VariantHeader,
 };
 
 use crate::openapi::{Document, InvalidDocument, Method, OpenApiVersion, Tag};

@@ -18,7 +18,9 @@ use crate::openapi::{Components, Header, MediaType, Response as ResponseDoc, Sch
 use crate::Shape;
 
 pub use body::{Bytes, BytesMediaType, OctetStream, ResponseBody, Text};
-pub use variants::{document_variants, with_headers, HeaderField, ResponseVariant, VariantHeader};
+pub use variants::{
+    document_variants, with_headers, ContentFn, HeaderField, ResponseVariant, VariantHeader,
+};
 
 /// The responses of an operation, by status code, as the document lists them.
 pub type Responses = BTreeMap<String, ResponseDoc>;
@@ -246,7 +248,7 @@ mod tests {
             StatusCode::ACCEPTED,
         );
         assert_eq!(err.status(), 404);
-        assert!(!Created::<u32>::RESTATABLE && !NoContent::RESTATABLE);
-        assert!(<Result<Text, ApiError>>::RESTATABLE);
+        const { assert!(!Created::<u32>::RESTATABLE && !NoContent::RESTATABLE) };
+        const { assert!(<Result<Text, ApiError>>::RESTATABLE) };
     }
 }

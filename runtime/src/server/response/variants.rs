@@ -8,6 +8,9 @@ use super::{document_one, Responses};
 use crate::openapi::{Components, Header, SchemaObject};
 use crate::server::problem::ApiError;
 
+/// Documents a body: its media type and schema (`ResponseBody::content`).
+pub type ContentFn = fn(&mut Components) -> (&'static str, SchemaObject);
+
 /// One variant of a response enum, as the derive describes it.
 #[derive(Debug)]
 pub struct ResponseVariant {
@@ -16,7 +19,7 @@ pub struct ResponseVariant {
     /// What it means (its doc comment or `description = ".."`); the reason phrase if `None`.
     pub description: Option<&'static str>,
     /// Its body's media type and schema, if it has a body.
-    pub content: Option<fn(&mut Components) -> (&'static str, SchemaObject)>,
+    pub content: Option<ContentFn>,
     /// Its headers.
     pub headers: &'static [VariantHeader],
 }
