@@ -109,6 +109,39 @@ async fn forget(_id: Path<u64>) -> NoContent {
     NoContent
 }
 
+#[derive(serde::Serialize, serde::Deserialize, ringback::Schema)]
+#[serde(rename_all = "camelCase")]
+struct Job {
+    status_url: String,
+}
+
+#[derive(serde::Serialize, ringback::Schema)]
+struct Done {
+    ok: bool,
+}
+
+#[derive(ringback::ApiResponse)]
+enum StartJob {
+    #[response(status = 202)]
+    Started(Job),
+    #[response(status = 303)]
+    AlreadyDone {
+        #[response(header = "Location")]
+        location: String,
+    },
+}
+
+/// Start a job; a `$response.body` callback reads the started job's `statusUrl`.
+#[ringback::post("/jobs", callback(jobDone = "{$response.body#/statusUrl}", body = Done))]
+async fn start_job(job: Body<Job>) -> StartJob {
+    if job.0.status_url.ends_with("/done") {
+        return StartJob::AlreadyDone {
+            location: job.0.status_url,
+        };
+    }
+    StartJob::Started(job.0)
+}
+
 fn api() -> Api<()> {
     Api::new("Responses", "1")
         .operation(get_order)
@@ -117,6 +150,7 @@ fn api() -> Api<()> {
         .operation(export)
         .operation(queue)
         .operation(forget)
+        .operation(start_job)
 }
 
 struct Raw {
@@ -257,6 +291,32 @@ async fn a_declared_status_replaces_200_and_leaves_errors_alone() {
     assert_eq!(invalid.status, 400);
 }
 
+#[tokio::test]
+async fn an_enum_without_a_200_answers_with_its_own_statuses() {
+    let server = Server::start(api().router(())).await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let start = |url: &str| {
+        send(
+            client
+                .post(server.url("/jobs"))
+                .json(&json!({"statusUrl": url})),
+        )
+    };
+    let started = start("http://localhost/jobs/1").await;
+    assert_eq!(started.status, 202);
+    assert_eq!(
+        started.json(),
+        json!({"statusUrl": "http://localhost/jobs/1"})
+    );
+    let done = start("/jobs/1/done").await;
+    assert_eq!(done.status, 303);
+    assert_eq!(done.header("location"), Some("/jobs/1/done"));
+    assert!(done.body.is_empty());
+}
+
 fn responses(doc: &Value, path: &str, method: &str) -> Value {
     doc["paths"][path][method]["responses"].clone()
 }
@@ -352,6 +412,14 @@ fn response_body_expressions_read_the_one_success_body() {
     assert!(<GetOrder as IntoApiResponse>::BODY.is_some());
     assert_eq!(<GetOrder as IntoApiResponse>::STATUS, 200);
     assert!(<Text as IntoApiResponse>::BODY.is_none());
+    assert_eq!(<StartJob as IntoApiResponse>::STATUS, 202);
+    let doc = api().document().to_json(OpenApiVersion::V3_1_0);
+    let operation = &doc["paths"]["/jobs"]["post"];
+    assert!(operation["callbacks"]["jobDone"]["{$response.body#/statusUrl}"].is_object());
+    assert_eq!(
+        operation["responses"]["303"]["headers"]["Location"]["required"],
+        true
+    );
 }
 
 #[tokio::test]
