@@ -160,6 +160,7 @@ pub fn fallback(input: &ResponseEnum) -> TokenStream {
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
         const _: () = {
+            #[automatically_derived]
             impl #impl_generics ::ringback::__private::IntoApiResponse for #ident #ty_generics #where_clause {
                 const STATUS: ::ringback::__private::StatusCode = ::ringback::__private::status(200);
                 fn document(
