@@ -9,6 +9,7 @@ mod attr;
 mod case;
 mod ctxt;
 mod operation;
+mod response;
 mod schema;
 mod symbol;
 mod ty;
@@ -20,6 +21,14 @@ use proc_macro::TokenStream;
 pub fn derive_schema(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     schema::derive(&input).into()
+}
+
+/// Derives `ringback::server::IntoApiResponse` for an enum of responses; see its
+/// documentation in the `ringback` crate.
+#[proc_macro_derive(ApiResponse, attributes(response))]
+pub fn derive_api_response(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    response::derive(&input).into()
 }
 
 macro_rules! operation_macros {

@@ -35,6 +35,9 @@ pub const RESPONSES: &str = "responses";
 pub const SECURITY: &str = "security";
 pub const PUBLIC: &str = "public";
 pub const CALLBACK: &str = "callback";
+pub const STATUS: &str = "status";
+// #[derive(ApiResponse)]: #[response(...)] on variants and fields
+pub const RESPONSE: &str = "response";
 // inside callback(...), a response's (...) and header(...)
 pub const METHOD: &str = "method";
 pub const BODY: &str = "body";
@@ -74,10 +77,13 @@ pub const OPERATION_KEYS: &[&str] = &[
     PUBLIC,
     READ_ONLY,
     CALLBACK,
+    STATUS,
 ];
 pub const CALLBACK_KEYS: &[&str] = &[DESCRIPTION, METHOD, BODY, RESPONSES];
 pub const RESPONSE_KEYS: &[&str] = &[DESCRIPTION, BODY, HEADER];
 pub const HEADER_KEYS: &[&str] = &[NAME, DESCRIPTION, FORMAT];
+pub const VARIANT_RESPONSE_KEYS: &[&str] = &[STATUS, DESCRIPTION];
+pub const FIELD_RESPONSE_KEYS: &[&str] = &[HEADER, DESCRIPTION, FORMAT];
 
 /// The known key closest to `unknown`, if any is close enough to be a likely typo.
 pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {

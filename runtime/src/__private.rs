@@ -95,19 +95,41 @@ pub fn assert_response<T: IntoApiResponse>() {}
 pub trait ResponseFor<S>: Send {
     /// The success status.
     const STATUS: http::StatusCode;
-    /// Documents the success response.
-    fn document(response: &mut crate::openapi::Response, components: &mut Components);
+    /// Documents the responses it can be.
+    fn document(
+        status: http::StatusCode,
+        responses: &mut crate::server::Responses,
+        components: &mut Components,
+    );
     /// The response.
     fn respond(self) -> Response;
 }
 
 impl<S, R: IntoApiResponse> ResponseFor<S> for R {
     const STATUS: http::StatusCode = R::STATUS;
-    fn document(response: &mut crate::openapi::Response, components: &mut Components) {
-        R::document(response, components)
+    fn document(
+        status: http::StatusCode,
+        responses: &mut crate::server::Responses,
+        components: &mut Components,
+    ) {
+        R::document(status, responses, components)
     }
     fn respond(self) -> Response {
         self.into_api_response()
+    }
+}
+
+pub use crate::server::{
+    document_variants, restate, with_headers, HeaderField, ResponseBody, ResponseVariant,
+    Responses, VariantHeader,
+};
+pub use http::StatusCode;
+
+/// The status `code`, which the macros have checked, as a constant.
+pub const fn status(code: u16) -> StatusCode {
+    match StatusCode::from_u16(code) {
+        Ok(status) => status,
+        Err(_) => panic!("not an HTTP status code"),
     }
 }
 

@@ -31,6 +31,7 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("Api", "server"),
     ("ApiError", "server"),
     ("Body", "server"),
+    ("Bytes", "server"),
     ("Created", "server"),
     ("Header", "server"),
     ("NoContent", "server"),
@@ -39,6 +40,7 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("Query", "server"),
     ("ReadOnlyPolicy", "server"),
     ("State", "server"),
+    ("Text", "server"),
 ];
 
 fn layer(module: &str) -> Option<u8> {

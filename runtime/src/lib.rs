@@ -66,7 +66,8 @@ pub use callback::Callback;
 pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
 pub use server::auth;
 pub use server::{
-    Api, ApiError, Body, Created, Header, NoContent, Path, Problem, Query, ReadOnlyPolicy, State,
+    Api, ApiError, Body, Bytes, Created, Header, NoContent, Path, Problem, Query, ReadOnlyPolicy,
+    State, Text,
 };
 
 /// Derives [`Schema`](trait@Schema) for a struct or enum.
@@ -90,13 +91,71 @@ pub use server::{
 /// ```
 pub use ringback_macros::Schema;
 
+/// Derives [`IntoApiResponse`](server::IntoApiResponse) for an enum with one variant per
+/// response, so that a handler can answer several statuses, each documented.
+///
+/// Each variant takes `#[response(status = 404)]` (200 to 599) and an optional
+/// `description = ".."` (default: its doc comment, or else the reason phrase). A unit variant
+/// has no body; a tuple variant's one field is its body; in a variant with named fields, the
+/// fields marked `#[response(header = "Retry-After")]` (with optional `description` and
+/// `format`) are headers, and the one other field, if any, is the body. A body is a type that
+/// derives `Schema` and `Serialize` (JSON), [`Text`] or [`Bytes`]; a header field is a
+/// `String`, `&'static str`, an integer, or an `Option` of one (then sent only when `Some`,
+/// and documented as not required).
+///
+/// Two variants with one status are a compile error (the document lists one response per
+/// status): merge them, with an enum body if needed. A 204, 205 or 304 variant has no body.
+/// `$response.body` callback expressions read the body of the only 2xx variant that has one;
+/// with several 2xx bodies there is no `$response.body` to read.
+///
+/// ```
+/// use ringback::{Api, ApiError, Path, Text};
+///
+/// #[derive(serde::Serialize, ringback::Schema)]
+/// struct Order { id: u64 }
+///
+/// #[derive(ringback::ApiResponse)]
+/// enum GetOrder {
+///     /// The order.
+///     #[response(status = 200)]
+///     Found(Order),
+///     /// Still being placed; ask again later.
+///     #[response(status = 202)]
+///     Pending {
+///         #[response(header = "Retry-After", description = "Seconds to wait.")]
+///         retry_after: u32,
+///     },
+///     /// No such order.
+///     #[response(status = 404)]
+///     Missing(Text),
+/// }
+///
+/// #[ringback::get("/orders/{id}")]
+/// async fn get_order(id: Path<u64>) -> Result<GetOrder, ApiError> {
+///     Ok(match id.0 {
+///         0 => GetOrder::Missing(Text::from("no order 0")),
+///         1 => GetOrder::Pending { retry_after: 5 },
+///         id => GetOrder::Found(Order { id }),
+///     })
+/// }
+///
+/// let doc = Api::<()>::new("Shop", "1").operation(get_order).document();
+/// let json = doc.to_json(ringback::openapi::OpenApiVersion::V3_0_3);
+/// let responses = &json["paths"]["/orders/{id}"]["get"]["responses"];
+/// assert_eq!(responses["202"]["headers"]["Retry-After"]["required"], true);
+/// assert_eq!(responses["404"]["content"]["text/plain; charset=utf-8"]["schema"]["type"], "string");
+/// ```
+pub use ringback_macros::ApiResponse;
+
 /// Declares a GET operation on an `async fn` handler.
 ///
 /// `#[ringback::get("/path/{param}", key = value, ...)]` with the keys `operation_id` (default:
 /// the function name in camelCase), `tag = ".."` or `tags(".."...)`, `summary`, `description`
 /// (default: the doc comment), `deprecated`, `responses(200 = "..", 404 = "..",
 /// 201(description = "..", body = T, header(name = "..", format = "..")))`,
-/// `security(scheme = ["scope"])` and `read_only = "strip" | "reject"`.
+/// `security(scheme = ["scope"])`, `read_only = "strip" | "reject"` and `status = 202`
+/// (the success status of a handler that returns a plain body, [`Text`] or [`Bytes`]: a
+/// 2xx other than 204 and 205; `Created`, `NoContent` and response enums set their own).
 ///
 /// The handler becomes a unit struct of the same name that [`Api::operation`] takes.
 ///
@@ -128,6 +187,15 @@ pub use ringback_macros::get;
 ///     Created::new("/pets/1", pet.0)
 /// }
 /// let _ = Api::<()>::new("Pets", "1").operation(add_pet);
+///
+/// /// Queue a pet for grooming: the handler answers 202, and the document lists 202.
+/// #[ringback::post("/pets/{id}/grooming", status = 202)]
+/// async fn groom(id: ringback::Path<u32>) -> Pet {
+///     Pet { name: format!("pet {}", id.0) }
+/// }
+/// let doc = Api::<()>::new("Pets", "1").operation(groom).document();
+/// let json = doc.to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+/// assert!(json["paths"]["/pets/{id}/grooming"]["post"]["responses"]["202"].is_object());
 /// ```
 pub use ringback_macros::post;
 

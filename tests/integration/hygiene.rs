@@ -84,6 +84,26 @@ mod user {
     pub struct Generic<T> {
         pub items: ::std::vec::Vec<T>,
     }
+
+    /// A response enum, generic over its success body, with every kind of variant.
+    #[derive(::ringback::ApiResponse)]
+    pub enum Answer<T> {
+        #[response(status = 200)]
+        Found(T),
+        #[response(status = 202)]
+        Pending {
+            #[response(header = "Retry-After")]
+            retry_after: ::std::option::Option<u32>,
+        },
+        #[response(status = 409, description = "Conflict")]
+        Conflict {
+            body: ::ringback::Text,
+            #[response(header = "X-Other")]
+            other: ::std::string::String,
+        },
+        #[response(status = 304)]
+        NotModified,
+    }
 }
 
 #[test]
@@ -94,4 +114,11 @@ fn derives_compile_and_work_without_the_prelude() {
     <user::Tagged as ::ringback::Schema>::schema(&mut components);
     ::std::assert!(components.get("HygieneOrder").is_some());
     ::std::assert!(components.get("Newtype").is_some());
+    let mut responses = ::ringback::server::Responses::new();
+    <user::Answer<user::Extra> as ::ringback::server::IntoApiResponse>::document(
+        ::axum::http::StatusCode::OK,
+        &mut responses,
+        &mut components,
+    );
+    ::std::assert_eq!(responses.len(), 4);
 }

@@ -12,6 +12,7 @@ mod hygiene;
 mod order_schemas;
 mod order_service;
 mod readme_main;
+mod responses;
 mod schema_crate_path;
 mod schema_derive;
 mod server;

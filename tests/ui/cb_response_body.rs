@@ -17,4 +17,18 @@ async fn start_job(job: Body<Job>) -> Created<Job> {
     Created::new("http://localhost/jobs/1", job.0)
 }
 
+#[derive(ringback::ApiResponse)]
+enum StartJob {
+    #[response(status = 202)]
+    Started(Job),
+    #[response(status = 200)]
+    Finished(Done),
+}
+
+// With two 2xx bodies, there is no one `$response.body` for a callback to read.
+#[ringback::post("/jobs2", callback(jobDone = "{$response.body#/statusUrl}", body = Done))]
+async fn start_job_2(job: Body<Job>) -> StartJob {
+    StartJob::Started(job.0)
+}
+
 fn main() {}

@@ -23,6 +23,8 @@ pub struct OperationAttrs {
     pub public: Option<syn::Path>,
     pub read_only: Option<(bool, Span)>,
     pub callbacks: Vec<CallbackAttr>,
+    /// `status = 202`: the success status of a plain body, and the token it was written at.
+    pub status: Option<(u16, LitInt)>,
 }
 
 /// `callback(name = "<expression>", description = "..", method = "post", body = T, responses(..))`
@@ -126,6 +128,7 @@ pub fn parse(cx: &Ctxt, tokens: proc_macro2::TokenStream, macro_span: Span) -> O
                 Ok(())
             }),
             RESPONSES => responses(cx, &meta).map(|r| out.responses.extend(r)),
+            STATUS => success_status(&meta).map(|s| out.status = Some(s)),
             SECURITY => security(&meta).map(|s| out.security.push(s)),
             PUBLIC => flag(&meta).map(|()| out.public = Some(meta.path().clone())),
             CALLBACK => callback(cx, &meta).map(|c| {
@@ -184,6 +187,43 @@ fn string(meta: &syn::Meta) -> syn::Result<LitStr> {
         _ => Err(syn::Error::new_spanned(
             meta,
             format!("`{key}` takes a string, for example `{key} = \"...\"`"),
+        )),
+    }
+}
+
+/// `status = 202`: a 2xx status that has a body (204 and 205 have none: return `NoContent`).
+fn success_status(meta: &syn::Meta) -> syn::Result<(u16, LitInt)> {
+    let literal = match meta {
+        syn::Meta::NameValue(syn::MetaNameValue {
+            value:
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Int(i),
+                    ..
+                }),
+            ..
+        }) => i.clone(),
+        syn::Meta::NameValue(nv) => {
+            return Err(syn::Error::new_spanned(
+                &nv.value,
+                "`status` takes a status code, for example `status = 202`",
+            ))
+        }
+        _ => {
+            return Err(syn::Error::new_spanned(
+                meta,
+                "`status` takes a status code, for example `status = 202`",
+            ))
+        }
+    };
+    match literal.base10_parse::<u16>() {
+        Ok(204 | 205) => Err(syn::Error::new_spanned(
+            &literal,
+            "a 204 or 205 response has no body; return `NoContent` and drop `status`",
+        )),
+        Ok(status @ 200..=299) => Ok((status, literal)),
+        _ => Err(syn::Error::new_spanned(
+            &literal,
+            "`status` is the success status, from 200 to 299, such as `status = 202`; declare error statuses with `responses(404 = \"...\")` and return them as `ApiError`",
         )),
     }
 }

@@ -75,6 +75,32 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
         .iter()
         .map(|i| format_ident!("__arg{}", i))
         .collect();
+    // The handler takes a foreign extractor's value, not its wrapper.
+    let call_args = indices.iter().map(|&i| {
+        let slot = &slots[i];
+        if decl.handler.args[i].is_own() {
+            quote!(#slot)
+        } else {
+            quote!(#slot.0)
+        }
+    });
+    let default_status = quote!(<#output as ::ringback::__private::ResponseFor<__S>>::STATUS);
+    let respond = quote! {
+        <#output as ::ringback::__private::ResponseFor<__S>>::respond(
+            __ringback_handler(#(#call_args),*).await,
+        )
+    };
+    // `status = 202`: the body's own 200 becomes the declared status, errors keep theirs.
+    let (success, respond) = match &decl.attrs.status {
+        Some((status, _)) => {
+            let success = quote!(::ringback::__private::status(#status));
+            let respond = quote! {
+                ::ringback::__private::restate(#respond, #default_status, #success)
+            };
+            (success, respond)
+        }
+        None => (default_status, respond),
+    };
     // Callbacks read the body as the client sent it, so they are resolved after the body.
     let mut order: Vec<usize> = indices
         .iter()
@@ -132,15 +158,7 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
             }
         }
     });
-    // The handler takes a foreign extractor's value, not its wrapper.
-    let call_args = indices.iter().map(|&i| {
-        let slot = &slots[i];
-        if decl.handler.args[i].is_own() {
-            quote!(#slot)
-        } else {
-            quote!(#slot.0)
-        }
-    });
+
     quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -172,8 +190,8 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                             ::ringback::__private::PrincipalType::first(&[#(<#types as ::ringback::__private::FromRequest<__S>>::PRINCIPAL),*])
                         },
                         document_args: __ringback_document::<__S>,
-                        document_success: <#output as ::ringback::__private::ResponseFor<__S>>::document,
-                        success: <#output as ::ringback::__private::ResponseFor<__S>>::STATUS,
+                        document_responses: <#output as ::ringback::__private::ResponseFor<__S>>::document,
+                        success: #success,
                         handler: __ringback_handle::<__S>,
                     }
                 }
@@ -200,9 +218,7 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                     #(#extract)*
                     match (#(#slots,)*) {
                         (#(::ringback::__private::Some(#slots),)*) => {
-                            <#output as ::ringback::__private::ResponseFor<__S>>::respond(
-                                __ringback_handler(#(#call_args),*).await,
-                            )
+                            #respond
                         }
                         #[allow(unreachable_patterns)]
                         _ => ::ringback::__private::refused(__refused),
@@ -427,6 +443,13 @@ fn checks(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
     out.push(quote_spanned! {output.span()=>
         const _: fn() = ::ringback::__private::assert_response::<#output>;
     });
+    if let Some((_, literal)) = &decl.attrs.status {
+        out.push(quote_spanned! {literal.span()=>
+            const _: () = if !<#output as ::ringback::__private::IntoApiResponse>::RESTATABLE {
+                ::core::panic!("`status` sets the status of a plain body (a `Schema` type, `Text` or `Bytes`), but this handler's return type sets its own (`Created` is 201, `NoContent` 204, a response enum one per variant); remove `status`, or return the body itself")
+            };
+        });
+    }
     // Callback checks see the arguments written as path, query, header or body extractors.
     let input_args: Vec<TokenStream> = decl
         .handler

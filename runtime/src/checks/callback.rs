@@ -105,7 +105,7 @@ const fn check_expression(
             Some(shape) => check_pointer(name, "$response.body", shape, pointer, single, argument),
             None => {
                 Some(start(name).push("`").push(expression).push(
-                    "` reads the response body, but the operation's success response has none",
+                    "` reads the response body, but the operation's success response has none (a response enum has one only when exactly one 2xx variant carries a JSON body)",
                 ))
             }
         },

@@ -121,6 +121,9 @@ pub struct SchemaObject {
     pub any_of: Vec<SchemaObject>,
     /// All of these.
     pub all_of: Vec<SchemaObject>,
+    /// The media type of binary content (3.1.0's `contentMediaType`); 3.0.3 says
+    /// `format: binary` instead.
+    pub content_media_type: Option<String>,
 }
 
 impl SchemaObject {
@@ -145,6 +148,25 @@ impl SchemaObject {
         SchemaObject {
             format: format.map(str::to_owned),
             ..Self::of_type(Type::String)
+        }
+    }
+
+    /// Binary content of `media_type`: `type: string, format: binary` in 3.0.3, and in 3.1.0
+    /// `contentMediaType` alone, since the bytes are not a JSON string there.
+    ///
+    /// ```
+    /// use ringback::openapi::{OpenApiVersion, SchemaObject};
+    /// let png = SchemaObject::binary("image/png");
+    /// assert_eq!(png.to_json(OpenApiVersion::V3_0_3)["format"], "binary");
+    /// assert_eq!(
+    ///     png.to_json(OpenApiVersion::V3_1_0),
+    ///     serde_json::json!({"contentMediaType": "image/png"})
+    /// );
+    /// ```
+    pub fn binary(media_type: &str) -> Self {
+        SchemaObject {
+            content_media_type: Some(media_type.to_owned()),
+            ..Self::string(Some("binary"))
         }
     }
 
@@ -223,6 +245,12 @@ impl SchemaObject {
                     }
                 }
             }
+            self.write_annotations(&mut out, version);
+            return Json::Object(out);
+        }
+
+        if let (Some(media_type), OpenApiVersion::V3_1_0) = (&self.content_media_type, version) {
+            out.insert("contentMediaType", media_type);
             self.write_annotations(&mut out, version);
             return Json::Object(out);
         }

@@ -34,7 +34,11 @@ pub use operation::{
     ResponseDecl,
 };
 pub use problem::{ApiError, Problem, PROBLEM_JSON};
-pub use response::{Created, IntoApiResponse, NoContent};
+pub use response::{
+    document_variants, restate, with_headers, Bytes, BytesMediaType, ContentFn, Created,
+    HeaderField, IntoApiResponse, NoContent, OctetStream, ResponseBody, ResponseVariant, Responses,
+    Text, VariantHeader,
+};
 
 use crate::openapi::{Document, InvalidDocument, Method, OpenApiVersion, Tag};
 

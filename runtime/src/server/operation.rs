@@ -7,6 +7,7 @@ use axum::response::Response;
 use http::StatusCode;
 
 use super::extract::{ExtractorKind, RequestParts};
+use super::response::reason;
 use super::{Problem, ReadOnlyPolicy};
 use crate::openapi::{
     Components, Header, MediaType, Method, Operation, Response as ResponseDoc, SchemaObject,
@@ -57,9 +58,9 @@ pub struct OperationDef<S> {
     pub principal: Option<super::auth::PrincipalType>,
     /// Documents the arguments (parameters and request body).
     pub document_args: fn(&mut Operation, &mut Components),
-    /// Documents the success response.
-    pub document_success: fn(&mut ResponseDoc, &mut Components),
-    /// The success status.
+    /// Documents the responses the handler's return type can be, given the success status.
+    pub document_responses: fn(StatusCode, &mut super::Responses, &mut Components),
+    /// The success status: the operation's `status = ..`, or the return type's own.
     pub success: StatusCode,
     /// Runs the handler on a request.
     pub handler: fn(RequestParts<S>) -> HandlerFuture,
@@ -119,12 +120,6 @@ impl<S> OperationDef<S> {
                 .insert(expression, item);
         }
 
-        let mut success = ResponseDoc::default();
-        (self.document_success)(&mut success, components);
-        success.description = reason(self.success);
-        op.responses
-            .insert(self.success.as_u16().to_string(), success);
-
         // What ringback itself can answer with.
         let mut automatic = vec![StatusCode::INTERNAL_SERVER_ERROR];
         if self.reads_input() {
@@ -140,6 +135,9 @@ impl<S> OperationDef<S> {
                 problem_response(status, components),
             );
         }
+        // After ringback's own, so that a variant answering one of those statuses adds its
+        // body beside the problem.
+        (self.document_responses)(self.success, &mut op.responses, components);
 
         for decl in meta.responses {
             let key = decl.status.to_string();
@@ -182,10 +180,6 @@ fn media_type_for(status: StatusCode) -> &'static str {
     } else {
         "application/json"
     }
-}
-
-fn reason(status: StatusCode) -> String {
-    status.canonical_reason().unwrap_or("Response").to_owned()
 }
 
 /// An error response whose body is a problem.
