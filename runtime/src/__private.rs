@@ -66,12 +66,13 @@ pub fn variant_name(enum_name: &str, variant: &str) -> String {
 /// Adds a tagged variant's component to an enum's `oneOf`, and to the discriminator that
 /// `tag` makes (so a client picks the variant by the tag's `value`).
 pub fn push_variant(enum_schema: &mut SchemaObject, tag: &str, value: &str, variant: SchemaObject) {
-    let discriminator = enum_schema
-        .discriminator
-        .get_or_insert_with(|| crate::openapi::Discriminator {
-            property_name: tag.to_owned(),
-            mapping: Vec::new(),
-        });
+    let discriminator =
+        enum_schema
+            .discriminator
+            .get_or_insert_with(|| crate::openapi::Discriminator {
+                property_name: tag.to_owned(),
+                mapping: Vec::new(),
+            });
     if let Some(name) = &variant.reference {
         discriminator.mapping.push((value.to_owned(), name.clone()));
     }

@@ -11,6 +11,7 @@ mod order_schemas;
 mod order_service;
 mod schema_crate_path;
 mod schema_derive;
+mod schema_names;
 mod server;
 mod ssrf;
 mod support;

@@ -21,17 +21,15 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Container<'a> {
             None
         }
     };
-    let generic = input.generics.type_params().next().is_some();
-    let component = if schema.inline || generic {
-        None
-    } else {
-        Some(schema.rename.unwrap_or_else(|| input.ident.to_string()))
-    };
+    // A generic type's component name is this base followed by its arguments' names.
+    let name = schema.rename.unwrap_or_else(|| input.ident.to_string());
+    let component = (!schema.inline).then(|| name.clone());
     Container {
         ident: &input.ident,
         generics: &input.generics,
         krate: schema.krate,
         component,
+        name,
         description: schema
             .description
             .or_else(|| attr::doc_comment(&input.attrs)),

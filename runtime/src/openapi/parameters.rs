@@ -134,7 +134,10 @@ mod tests {
     fn the_struct_and_its_flattened_parts_are_not_components() {
         let mut c = Components::default();
         let properties = object_properties(&mut c, search);
-        let names: Vec<_> = properties.iter().map(|(n, _, r)| (n.as_str(), *r)).collect();
+        let names: Vec<_> = properties
+            .iter()
+            .map(|(n, _, r)| (n.as_str(), *r))
+            .collect();
         assert_eq!(names, [("status", true), ("limit", false)]);
         // `Status` is what a parameter refers to; `Search` and `Paging` were only scaffolding.
         assert_eq!(c.names().collect::<Vec<_>>(), ["Status"]);
