@@ -82,6 +82,7 @@ pub struct Search {
     pub q: String,
 }
 
+/// The orders that match a search.
 #[ringback::get("/orders", tag = "Orders", responses(200 = "A page of orders"))]
 async fn list_orders(search: Query<Search>) -> Page<Order> {
     let _ = (search.status.as_ref(), search.limit, &search.q);
@@ -91,6 +92,7 @@ async fn list_orders(search: Query<Search>) -> Page<Order> {
     }
 }
 
+/// An order with the products it holds.
 #[ringback::get("/pairs", tag = "Orders", responses(200 = "An order and its products"))]
 async fn pairs() -> Pair<Order, Page<Product>> {
     Pair {
@@ -105,6 +107,7 @@ async fn pairs() -> Pair<Order, Page<Product>> {
     }
 }
 
+/// The events of every order.
 #[ringback::get("/events", tag = "Orders", responses(200 = "The events"))]
 async fn events(after: Query<Option<u64>>) -> Envelope<Vec<Event>> {
     let _ = after;
@@ -113,6 +116,7 @@ async fn events(after: Query<Option<u64>>) -> Envelope<Vec<Event>> {
     }
 }
 
+/// Applies a change to the catalog.
 #[ringback::post("/changes", tag = "Orders", responses(200 = "The change, applied"))]
 async fn apply_change(change: Body<Change>) -> Page<Change> {
     Page {
@@ -123,6 +127,14 @@ async fn apply_change(change: Body<Change>) -> Page<Change> {
 
 pub fn api() -> Api<()> {
     Api::new("Schema names", "1.0")
+        .description("Generic types, tagged enums and query structs, for the validators.")
+        .server("http://127.0.0.1:8080", "A local server")
+        .contact(ringback::openapi::Contact {
+            name: Some("ringback".into()),
+            url: Some("https://github.com/ringback-rs/ringback".into()),
+            ..Default::default()
+        })
+        .tag("Orders", "Orders and what happens to them")
         .operation(list_orders)
         .operation(pairs)
         .operation(events)
