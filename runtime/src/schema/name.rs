@@ -63,7 +63,7 @@ mod tests {
         );
         assert_eq!(name("&str"), "str");
         assert_eq!(name("[u8; 4]"), "u8_4");
-        assert_eq!(name("(i32, my_crate::Order)"), "i32_Order");
+        assert_eq!(name("(i32, shop::Order)"), "i32_Order");
         assert_eq!(name("()"), "Unit");
     }
 
