@@ -6,7 +6,7 @@
 use crate::server::Server;
 
 use ringback::openapi::{Components, OpenApiVersion};
-use ringback::{Api, Body, Query, Schema};
+use ringback::{Api, Body, Header, Query, Schema};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -84,8 +84,13 @@ pub struct Search {
 
 /// The orders that match a search.
 #[ringback::get("/orders", tag = "Orders", responses(200 = "A page of orders"))]
-async fn list_orders(search: Query<Search>) -> Page<Order> {
-    let _ = (search.status.as_ref(), search.limit, &search.q);
+async fn list_orders(search: Query<Search>, x_request_id: Header<Option<String>>) -> Page<Order> {
+    let _ = (
+        search.status.as_ref(),
+        search.limit,
+        &search.q,
+        x_request_id,
+    );
     Page {
         items: vec![],
         next: None,
@@ -305,6 +310,8 @@ async fn query_parameters_are_not_nullable_and_leave_no_component() {
                 {"name": "limit", "in": "query", "required": false,
                  "schema": {"type": "integer", "format": "int64", "minimum": 0}},
                 {"name": "q", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "x-request-id", "in": "header", "required": false,
+                 "schema": {"type": "string"}},
             ]),
             "{version}"
         );

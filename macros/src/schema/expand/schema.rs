@@ -252,7 +252,9 @@ fn enum_schema(
                 continue;
             }
         };
+        // The variant's Rust name, not its tag value: it is always a valid component name.
         let ident = v.ident.to_string();
+        let ident = ident.strip_prefix("r#").unwrap_or(&ident);
         let value = &v.json_name;
         pushes.push(quote! {{
             let __variant = #rb::register_component(
