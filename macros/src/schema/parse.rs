@@ -163,7 +163,8 @@ fn enum_body<'a>(
                 format!(
                     "a tagged enum's variant is a component named after it, and `{}` cannot \
                      name an OpenAPI component (ASCII letters, digits, `.`, `-` and `_` only); \
-                     rename the variant, or write the enum inline with #[schema(inline)]",
+                     give the variant an ASCII Rust name (serde's `rename` keeps its tag value), or write \
+                     the enum inline with #[schema(inline)]",
                     v.ident
                 ),
             );
