@@ -58,6 +58,26 @@ pub fn push_argument(name: &mut String, write: fn(&mut String)) {
     crate::schema::name::push_argument(name, write)
 }
 
+/// Appends `_` and a const argument of a generic type (`Code<4>` is `Code_4`).
+pub fn push_value(name: &mut String, value: &dyn core::fmt::Display) {
+    use core::fmt::Write;
+    let start = name.len() + 1;
+    let _ = write!(name, "_{value}");
+    // A negative number or a char may hold what a component name cannot.
+    let tail: String = name[start..]
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    name.truncate(start);
+    name.push_str(&tail);
+}
+
 /// The component name of a tagged enum's variant: `Event_Created`.
 pub fn variant_name(enum_name: &str, variant: &str) -> String {
     format!("{enum_name}_{variant}")

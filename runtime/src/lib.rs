@@ -89,7 +89,8 @@ pub use server::{
 ///   `Page_Order`, `Pair<Order, Page<Product>>` is `Pair_Order_Page_Product`. A derived
 ///   argument is named by its component name (so a `rename` shows), any other type by its Rust
 ///   name without its path: `Page<Vec<Option<Order>>>` is `Page_Vec_Option_Order`,
-///   `Page<HashMap<String, u8>>` is `Page_HashMap_String_u8` (see [`Schema::write_name`]).
+///   `Page<HashMap<String, u8>>` is `Page_HashMap_String_u8` (see [`Schema::write_name`]); a
+///   const argument by its value: `Code<4>` is `Code_4`.
 /// - **Tagged enums**: the variants of an internally (`tag`) or adjacently (`tag` + `content`)
 ///   tagged enum are components named `<Enum>_<Variant>` after the variant's Rust name
 ///   (`Event_Placed`), and the enum is their `oneOf` with a `discriminator` whose `mapping`

@@ -369,3 +369,17 @@ async fn documents_for_the_validators() {
         }
     }
 }
+
+#[test]
+fn const_arguments_are_part_of_the_name() {
+    #[derive(Schema)]
+    struct Code<const N: usize> {
+        digits: [u8; N],
+    }
+    let mut c = Components::default();
+    let four = Code::<4>::schema(&mut c);
+    let six = Code::<6>::schema(&mut c);
+    assert_eq!(four.reference.as_deref(), Some("Code_4"));
+    assert_eq!(six.reference.as_deref(), Some("Code_6"));
+    assert_eq!(c.get("Code_6").unwrap().properties[0].1.max_items, Some(6));
+}

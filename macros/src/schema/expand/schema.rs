@@ -45,7 +45,9 @@ pub(super) fn schema_fn(
     match &cont.component {
         Some(name) => {
             // A generic type's name depends on its arguments: `write_name` spells it.
-            let name = if cont.generics.type_params().next().is_some() {
+            let generic = cont.generics.type_params().next().is_some()
+                || cont.generics.const_params().next().is_some();
+            let name = if generic {
                 quote!(&#rb::component_name(<Self as #rb::Schema>::write_name))
             } else {
                 quote!(#name)
@@ -174,12 +176,19 @@ fn number_literal(rb: &Private, n: Number) -> TokenStream {
     }
 }
 
-/// `write_name`: the type's name, then `_` and each type argument's name.
+/// `write_name`: the type's name, then `_` and each type or const argument, in order.
 pub(super) fn write_name_fn(rb: &Private, cont: &Container) -> TokenStream {
     let base = &cont.name;
-    let arguments = cont.generics.type_params().map(|p| {
-        let p = &p.ident;
-        quote!(#rb::push_argument(__name, <#p as #rb::Schema>::write_name);)
+    let arguments = cont.generics.params.iter().filter_map(|p| match p {
+        syn::GenericParam::Type(p) => {
+            let p = &p.ident;
+            Some(quote!(#rb::push_argument(__name, <#p as #rb::Schema>::write_name);))
+        }
+        syn::GenericParam::Const(p) => {
+            let p = &p.ident;
+            Some(quote!(#rb::push_value(__name, &#p);))
+        }
+        syn::GenericParam::Lifetime(_) => None,
     });
     quote! {
         fn write_name(__name: &mut #rb::String) {
