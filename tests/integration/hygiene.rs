@@ -84,6 +84,11 @@ mod user {
     pub struct Generic<T> {
         pub items: ::std::vec::Vec<T>,
     }
+
+    #[derive(::ringback::Schema)]
+    pub struct Sized<const N: usize, T> {
+        pub items: [T; N],
+    }
 }
 
 #[test]
@@ -94,4 +99,8 @@ fn derives_compile_and_work_without_the_prelude() {
     <user::Tagged as ::ringback::Schema>::schema(&mut components);
     ::std::assert!(components.get("HygieneOrder").is_some());
     ::std::assert!(components.get("Newtype").is_some());
+    ::std::assert!(components.get("Generic_Newtype").is_some());
+    ::std::assert!(components.get("Tagged_One").is_some());
+    <user::Sized<2, u8> as ::ringback::Schema>::schema(&mut components);
+    ::std::assert!(components.get("Sized_2_u8").is_some());
 }
