@@ -63,15 +63,12 @@ pub fn push_value(name: &mut String, value: &dyn core::fmt::Display) {
     use core::fmt::Write;
     let start = name.len() + 1;
     let _ = write!(name, "_{value}");
-    // A negative number or a char may hold what a component name cannot.
+    // A `char` or `&str` argument may hold what a component name cannot.
     let tail: String = name[start..]
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
         })
         .collect();
     name.truncate(start);

@@ -383,3 +383,15 @@ fn const_arguments_are_part_of_the_name() {
     assert_eq!(six.reference.as_deref(), Some("Code_6"));
     assert_eq!(c.get("Code_6").unwrap().properties[0].1.max_items, Some(6));
 }
+
+#[test]
+fn const_arguments_keep_to_the_component_alphabet() {
+    #[derive(Schema)]
+    struct Signed<const N: i8, const C: char> {
+        value: i8,
+    }
+    let mut c = Components::default();
+    let name = Signed::<-3, 'é'>::schema(&mut c).reference.unwrap();
+    assert_eq!(name, "Signed_-3__");
+    let _ = Signed::<0, 'x'> { value: 0 }.value;
+}
