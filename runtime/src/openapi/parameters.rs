@@ -69,7 +69,7 @@ fn collect(
 }
 
 /// Adds to `used` every component `schema` refers to, directly or through other components.
-pub(crate) fn mark(components: &Components, schema: &SchemaObject, used: &mut BTreeSet<String>) {
+fn mark(components: &Components, schema: &SchemaObject, used: &mut BTreeSet<String>) {
     if let Some(name) = &schema.reference {
         if used.insert(name.clone()) {
             if let Some(target) = components.get(name) {
