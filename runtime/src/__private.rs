@@ -30,6 +30,72 @@ impl<T: Named + Schema + ?Sized> Schema for Recursive<T> {
     }
 }
 
+/// Registers a derived type's component (see [`Components::register`]), handing `build` its
+/// name, from which the names of its tagged variants' components derive.
+pub fn register_component(
+    components: &mut Components,
+    name: &str,
+    type_name: &'static str,
+    build: fn(&mut Components, &str) -> SchemaObject,
+) -> SchemaObject {
+    components.register_named(name, type_name, build)
+}
+
+/// The component name of a generic type's instantiation, as its `write_name` spells it.
+pub fn component_name(write: fn(&mut String)) -> String {
+    let mut name = String::new();
+    write(&mut name);
+    name
+}
+
+/// Appends a derived generic type's base name; then [`push_argument`] for each argument.
+pub fn push_name(name: &mut String, base: &str) {
+    name.push_str(base);
+}
+
+/// Appends `_` and one type argument's name to a generic type's name.
+pub fn push_argument(name: &mut String, write: fn(&mut String)) {
+    crate::schema::name::push_argument(name, write)
+}
+
+/// Appends `_` and a const argument of a generic type (`Code<4>` is `Code_4`).
+pub fn push_value(name: &mut String, value: &dyn core::fmt::Display) {
+    use core::fmt::Write;
+    let start = name.len() + 1;
+    let _ = write!(name, "_{value}");
+    // A `char` or `&str` argument may hold what a component name cannot.
+    let tail: String = name[start..]
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    name.truncate(start);
+    name.push_str(&tail);
+}
+
+/// The component name of a tagged enum's variant: `Event_Created`.
+pub fn variant_name(enum_name: &str, variant: &str) -> String {
+    format!("{enum_name}_{variant}")
+}
+
+/// Adds a tagged variant's component to an enum's `oneOf`, and to the discriminator that
+/// `tag` makes (so a client picks the variant by the tag's `value`).
+pub fn push_variant(enum_schema: &mut SchemaObject, tag: &str, value: &str, variant: SchemaObject) {
+    let discriminator =
+        enum_schema
+            .discriminator
+            .get_or_insert_with(|| crate::openapi::Discriminator {
+                property_name: tag.to_owned(),
+                mapping: Vec::new(),
+            });
+    if let Some(name) = &variant.reference {
+        discriminator.mapping.push((value.to_owned(), name.clone()));
+    }
+    enum_schema.one_of.push(variant);
+}
+
 /// An example written as an expression, turned into JSON.
 pub fn example<T: serde::Serialize>(value: T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)

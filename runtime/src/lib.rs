@@ -81,13 +81,55 @@ pub use server::{
 /// `crate` attribute does). serde's own attributes (`rename`, `rename_all`, `skip*`, `default`, `flatten`, `tag`,
 /// `content`, `untagged`, `transparent`) are read so the schema says what serde does.
 ///
+/// # Component names
+///
+/// A type is the component named after it (its `rename`, or its Rust name), and every use of
+/// it is a `$ref` to that component; `#[schema(inline)]` writes it in place instead.
+///
+/// - **Generic types**: each instantiation is a component of its own, named after the type
+///   followed by `_` and the name of each type argument, in order: `Page<Order>` is
+///   `Page_Order`, `Pair<Order, Page<Product>>` is `Pair_Order_Page_Product`. A derived
+///   argument is named by its component name (so a `rename` shows), any other type by its Rust
+///   name without its path: `Page<Vec<Option<Order>>>` is `Page_Vec_Option_Order`,
+///   `Page<HashMap<String, u8>>` is `Page_HashMap_String_u8` (see [`Schema::write_name`]); a
+///   const argument by its value: `Code<4>` is `Code_4`.
+/// - **Tagged enums**: the variants of an internally (`tag`) or adjacently (`tag` + `content`)
+///   tagged enum are components named `<Enum>_<Variant>` after the variant's Rust name
+///   (`Event_Placed`), and the enum is their `oneOf` with a `discriminator` whose `mapping`
+///   takes each tag value to its variant's component.
+///
+/// Two types that end up with one name (two `Order`s from different modules, or
+/// `Page<a::Order>` and `Page<b::Order>`) are refused when the document is built, with both
+/// types named: give one a `rename`. A name may use only ASCII letters, digits, `.`, `-` and
+/// `_`, as OpenAPI requires; a type or tagged variant whose Rust name has other characters
+/// is a compile error that asks for a `rename`.
+///
 /// ```
-/// #[derive(serde::Serialize, ringback::Schema)]
+/// use ringback::{openapi::{Components, OpenApiVersion}, Schema};
+///
+/// #[derive(serde::Serialize, Schema)]
+/// struct Page<T> {
+///     items: Vec<T>,
+/// }
+///
+/// #[derive(serde::Serialize, Schema)]
 /// #[serde(tag = "kind", rename_all = "snake_case")]
 /// enum Event {
 ///     Placed { order_id: u64 },
 ///     Cancelled,
 /// }
+///
+/// let mut components = Components::default();
+/// let page = Page::<Event>::schema(&mut components);
+/// assert_eq!(page.reference.as_deref(), Some("Page_Event"));
+///
+/// let event = components.get("Event").unwrap().to_json(OpenApiVersion::V3_0_3);
+/// assert_eq!(event["oneOf"][0]["$ref"], "#/components/schemas/Event_Placed");
+/// assert_eq!(event["discriminator"]["propertyName"], "kind");
+/// assert_eq!(
+///     event["discriminator"]["mapping"]["cancelled"],
+///     "#/components/schemas/Event_Cancelled"
+/// );
 /// ```
 pub use ringback_macros::Schema;
 

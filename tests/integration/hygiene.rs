@@ -104,6 +104,11 @@ mod user {
         #[response(status = 304)]
         NotModified,
     }
+
+    #[derive(::ringback::Schema)]
+    pub struct Sized<const N: usize, T> {
+        pub items: [T; N],
+    }
 }
 
 #[test]
@@ -121,4 +126,8 @@ fn derives_compile_and_work_without_the_prelude() {
         &mut components,
     );
     ::std::assert_eq!(responses.len(), 4);
+    ::std::assert!(components.get("Generic_Newtype").is_some());
+    ::std::assert!(components.get("Tagged_One").is_some());
+    <user::Sized<2, u8> as ::ringback::Schema>::schema(&mut components);
+    ::std::assert!(components.get("Sized_2_u8").is_some());
 }

@@ -15,6 +15,7 @@ mod readme_main;
 mod responses;
 mod schema_crate_path;
 mod schema_derive;
+mod schema_names;
 mod server;
 mod ssrf;
 mod support;

@@ -43,7 +43,8 @@ mod nested {
     }
 }
 
-/// Generic, so inline, with its parameter bound by `Schema` through the path.
+/// Generic, with its parameter bound by `Schema` through the path; each instantiation is a
+/// component named after its argument.
 #[derive(Serialize, Deserialize, reexport::rb::Schema)]
 #[schema(crate = "reexport::rb")]
 struct CratePage<T> {
@@ -83,9 +84,11 @@ fn schemas_are_derived_through_the_given_path() {
     );
     let status = component::<nested::CrateStatus>("CrateStatus");
     assert_eq!(status["oneOf"].as_array().map(Vec::len), Some(2));
+    assert_eq!(status["discriminator"]["propertyName"], "kind");
+    let shipped = component::<nested::CrateStatus>("CrateStatus_Shipped");
+    assert_eq!(shipped["properties"]["carrier"]["minLength"], 1);
 
-    let mut components = Components::default();
-    let page = CratePage::<CrateLine>::schema(&mut components).to_json(OpenApiVersion::V3_0_3);
+    let page = component::<CratePage<CrateLine>>("CratePage_CrateLine");
     assert_eq!(
         page["properties"]["items"]["items"]["$ref"],
         "#/components/schemas/CrateLine"

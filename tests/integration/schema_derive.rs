@@ -347,8 +347,14 @@ fn standard_types_have_their_formats() {
         p["wrapper"],
         json!({"$ref": "#/components/schemas/Wrapper"})
     );
+    // Each instantiation of a generic type is a component named after its arguments.
     assert_eq!(
-        p["page"]["properties"]["items"]["items"]["$ref"],
+        p["page"],
+        json!({"$ref": "#/components/schemas/Page_Quantity"})
+    );
+    let page = component::<Containers>("Page_Quantity", OpenApiVersion::V3_0_3);
+    assert_eq!(
+        page["properties"]["items"]["items"]["$ref"],
         "#/components/schemas/Quantity"
     );
     assert_eq!(p["any"], json!({}));

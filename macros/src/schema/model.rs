@@ -8,8 +8,12 @@ pub struct Container<'a> {
     pub generics: &'a syn::Generics,
     /// Where generated code finds ringback (`#[schema(crate = "...")]`), when not at `::ringback`.
     pub krate: Option<syn::Path>,
-    /// The component name, or `None` when the schema is written inline.
+    /// The component name (a generic type's instantiations add their arguments' names), or
+    /// `None` when the schema is written inline.
     pub component: Option<String>,
+    /// The name the type gives a generic type it instantiates: its component name or, inline,
+    /// its `rename` or Rust name.
+    pub name: String,
     pub description: Option<String>,
     pub deprecated: bool,
     pub example: Option<syn::Expr>,

@@ -12,7 +12,7 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Container<'a> {
     let schema = attr::schema::container(cx, &input.attrs);
     let body = match &input.data {
         syn::Data::Struct(data) => struct_body(cx, input, data, &serde),
-        syn::Data::Enum(data) => enum_body(cx, data, &serde),
+        syn::Data::Enum(data) => enum_body(cx, data, &serde, schema.inline),
         syn::Data::Union(u) => {
             cx.error_spanned_by(
                 u.union_token,
@@ -21,17 +21,33 @@ pub fn container<'a>(cx: &Ctxt, input: &'a syn::DeriveInput) -> Container<'a> {
             None
         }
     };
-    let generic = input.generics.type_params().next().is_some();
-    let component = if schema.inline || generic {
-        None
-    } else {
-        Some(schema.rename.unwrap_or_else(|| input.ident.to_string()))
+    // A generic type's component name is this base followed by its arguments' names.
+    let name = match schema.rename {
+        Some(rename) => rename,
+        None => {
+            let name = unraw(&input.ident);
+            // A type's name is also part of the name of every generic type it instantiates,
+            // inline or not, so it must be a valid component name either way.
+            if !attr::schema::is_component_name(&name) {
+                cx.error_spanned_by(
+                    &input.ident,
+                    format!(
+                        "`{name}` cannot name an OpenAPI component, which may use only ASCII \
+                         letters, digits, `.`, `-` and `_`; give it a name with \
+                         #[schema(rename = \"...\")]"
+                    ),
+                );
+            }
+            name
+        }
     };
+    let component = (!schema.inline).then(|| name.clone());
     Container {
         ident: &input.ident,
         generics: &input.generics,
         krate: schema.krate,
         component,
+        name,
         description: schema
             .description
             .or_else(|| attr::doc_comment(&input.attrs)),
@@ -93,6 +109,7 @@ fn enum_body<'a>(
     cx: &Ctxt,
     data: &'a syn::DataEnum,
     serde: &attr::serde::SerdeContainer,
+    inline: bool,
 ) -> Option<Body<'a>> {
     let tagging = match (&serde.tag, &serde.content, serde.untagged) {
         (_, _, true) => Tagging::Untagged,
@@ -138,6 +155,19 @@ fn enum_body<'a>(
                      use a struct variant or another tagging",
                 );
             }
+        }
+        let tagged = matches!(tagging, Tagging::Internal { .. } | Tagging::Adjacent { .. });
+        if tagged && !inline && !attr::schema::is_component_name(&unraw(&v.ident)) {
+            cx.error_spanned_by(
+                &v.ident,
+                format!(
+                    "a tagged enum's variant is a component named after it, and `{}` cannot \
+                     name an OpenAPI component (ASCII letters, digits, `.`, `-` and `_` only); \
+                     give the variant an ASCII Rust name (serde's `rename` keeps its tag value), or write \
+                     the enum inline with #[schema(inline)]",
+                    v.ident
+                ),
+            );
         }
         variants.push(Variant {
             ident: &v.ident,

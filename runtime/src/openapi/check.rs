@@ -1,5 +1,6 @@
 //! What a document must be before it is served: every `pattern` an ECMA-262 regular
-//! expression, since that is what OpenAPI says it is and what ringback validates with.
+//! expression, since that is what OpenAPI says it is and what ringback validates with, and
+//! every component named as OpenAPI allows.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -28,6 +29,14 @@ pub enum DocumentIssue {
         /// What is wrong, and how to fix it.
         message: String,
     },
+    /// A component's name has a character OpenAPI does not allow (`^[a-zA-Z0-9.\-_]+$`); a
+    /// hand-written `Schema` registered it, since derived names are always valid.
+    InvalidComponentName {
+        /// Where it is (`/components/schemas/<name>`).
+        pointer: String,
+        /// The name.
+        name: String,
+    },
 }
 
 impl DocumentIssue {
@@ -35,7 +44,8 @@ impl DocumentIssue {
     pub fn pointer(&self) -> &str {
         match self {
             DocumentIssue::InvalidPattern { pointer, .. }
-            | DocumentIssue::Security { pointer, .. } => pointer,
+            | DocumentIssue::Security { pointer, .. }
+            | DocumentIssue::InvalidComponentName { pointer, .. } => pointer,
         }
     }
 }
@@ -54,6 +64,11 @@ impl fmt::Display for DocumentIssue {
                  `{PATTERN_FLAGS}` flag"
             ),
             DocumentIssue::Security { pointer, message } => write!(f, "{pointer}: {message}"),
+            DocumentIssue::InvalidComponentName { pointer, name } => write!(
+                f,
+                "{pointer}: {name:?} cannot name a component, which may use only ASCII \
+                 letters, digits, `.`, `-` and `_`; register the schema under such a name"
+            ),
         }
     }
 }
@@ -117,7 +132,14 @@ impl Document {
             walk.path_item(item, &format!("/paths/{}", escape(path)));
         }
         for (name, schema) in self.components.schemas() {
-            walk.schema(schema, &format!("/components/schemas/{}", escape(name)));
+            let at = format!("/components/schemas/{}", escape(name));
+            if !is_component_name(name) {
+                walk.issues.push(DocumentIssue::InvalidComponentName {
+                    pointer: at.clone(),
+                    name: name.to_owned(),
+                });
+            }
+            walk.schema(schema, &at);
         }
         if walk.issues.is_empty() {
             Ok(())
@@ -127,6 +149,14 @@ impl Document {
             })
         }
     }
+}
+
+/// OpenAPI's pattern for the keys of `components`: `^[a-zA-Z0-9\.\-_]+$`.
+fn is_component_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 #[derive(Default)]
@@ -235,6 +265,23 @@ mod tests {
     }
 
     #[test]
+    fn a_component_name_outside_openapis_pattern_is_reported() {
+        let mut doc = Document::new("T", "1");
+        doc.components
+            .insert("Page<Order>", SchemaObject::string(None));
+        doc.components
+            .insert("Page_Order", SchemaObject::string(None));
+        let issues = doc.check().unwrap_err().issues().to_vec();
+        assert_eq!(
+            issues,
+            [DocumentIssue::InvalidComponentName {
+                pointer: "/components/schemas/Page<Order>".into(),
+                name: "Page<Order>".into(),
+            }]
+        );
+    }
+
+    #[test]
     fn valid_patterns_pass() {
         let mut doc = Document::new("T", "1");
         doc.components
@@ -308,7 +355,9 @@ mod tests {
             },
         );
         let invalid = doc.check().unwrap_err();
-        let pointer = invalid.issues()[0].pointer();
+        // The name itself is no component name either; both pointers are escaped.
+        assert_eq!(invalid.issues()[0].pointer(), "/components/schemas/A~1B~0C");
+        let pointer = invalid.issues()[1].pointer();
         assert_eq!(pointer, "/components/schemas/A~1B~0C/properties/x/pattern");
         let json = doc.to_json(crate::openapi::OpenApiVersion::V3_0_3);
         assert_eq!(json.pointer(pointer), Some(&serde_json::json!("(")));

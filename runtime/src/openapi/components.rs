@@ -50,11 +50,36 @@ impl Components {
         type_name: &'static str,
         build: fn(&mut Components) -> SchemaObject,
     ) -> SchemaObject {
+        if self.enter(name, type_name) {
+            let schema = build(self);
+            self.fill(name, schema);
+        }
+        SchemaObject::reference(name)
+    }
+
+    /// As [`register`](Self::register), with the name handed to `build`: the name of a generic
+    /// instantiation is computed, and its tagged variants' names derive from it.
+    pub(crate) fn register_named(
+        &mut self,
+        name: &str,
+        type_name: &'static str,
+        build: fn(&mut Components, &str) -> SchemaObject,
+    ) -> SchemaObject {
+        if self.enter(name, type_name) {
+            let schema = build(self, name);
+            self.fill(name, schema);
+        }
+        SchemaObject::reference(name)
+    }
+
+    /// Reserves `name` for `type_name`; `true` when it is new and its schema must be built.
+    fn enter(&mut self, name: &str, type_name: &'static str) -> bool {
         match self.schemas.get(name) {
-            Some(entry) if entry.type_name == type_name => {}
+            Some(entry) if entry.type_name == type_name => false,
             Some(entry) => panic!(
                 "two types are both named `{name}` in the OpenAPI document: `{}` and `{type_name}`; \
-                 give one another name with #[schema(rename = \"...\")]",
+                 give one another name with #[schema(rename = \"...\")] (for a generic type's \
+                 instantiation, rename the generic type or one of its type arguments)",
                 entry.type_name
             ),
             None => {
@@ -65,13 +90,15 @@ impl Components {
                         schema: None,
                     },
                 );
-                let schema = build(self);
-                if let Some(entry) = self.schemas.get_mut(name) {
-                    entry.schema = Some(schema);
-                }
+                true
             }
         }
-        SchemaObject::reference(name)
+    }
+
+    fn fill(&mut self, name: &str, schema: SchemaObject) {
+        if let Some(entry) = self.schemas.get_mut(name) {
+            entry.schema = Some(schema);
+        }
     }
 
     /// The registered schemas, by name.
@@ -79,6 +106,16 @@ impl Components {
         self.schemas
             .iter()
             .filter_map(|(name, entry)| entry.schema.as_ref().map(|s| (name.as_str(), s)))
+    }
+
+    /// The names of every registered schema, in order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        self.schemas.keys().map(String::as_str)
+    }
+
+    /// Forgets the schema registered as `name`.
+    pub(crate) fn remove(&mut self, name: &str) {
+        self.schemas.remove(name);
     }
 
     /// The schema registered as `name`.

@@ -8,6 +8,7 @@ mod components;
 mod decl;
 mod document;
 mod ordered;
+pub(crate) mod parameters;
 mod pattern;
 mod render;
 mod schema_object;
@@ -20,7 +21,7 @@ pub use document::{
     Contact, Document, Header, Info, MediaType, Method, Operation, Parameter, ParameterLocation,
     PathItem, RequestBody, Response, Server, Tag,
 };
-pub use schema_object::{AdditionalProperties, SchemaObject, Type};
+pub use schema_object::{AdditionalProperties, Discriminator, SchemaObject, Type};
 pub use security::{ApiKeyLocation, NamedScheme, OAuthFlow, SecurityRequirement, SecurityScheme};
 
 pub(crate) use pattern::compile_pattern;

@@ -52,6 +52,43 @@ pub enum AdditionalProperties {
     Schema(Box<SchemaObject>),
 }
 
+/// Which of a `oneOf`'s schemas a value matches, told by one of its properties.
+///
+/// ```
+/// use ringback::openapi::{Discriminator, OpenApiVersion, SchemaObject};
+/// let mut event = SchemaObject::default();
+/// event.one_of.push(SchemaObject::reference("Event_Created"));
+/// event.discriminator = Some(Discriminator {
+///     property_name: "type".into(),
+///     mapping: vec![("created".into(), "Event_Created".into())],
+/// });
+/// let json = event.to_json(OpenApiVersion::V3_0_3);
+/// assert_eq!(json["discriminator"]["mapping"]["created"], "#/components/schemas/Event_Created");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Discriminator {
+    /// The property whose value names the variant (serde's `tag`).
+    pub property_name: String,
+    /// Each value of the property, with the component it selects.
+    pub mapping: Vec<(String, String)>,
+}
+
+impl Discriminator {
+    fn render(&self) -> Json {
+        let mut out = Object::new();
+        out.insert("propertyName", &self.property_name);
+        if !self.mapping.is_empty() {
+            let mapping: Object = self
+                .mapping
+                .iter()
+                .map(|(value, name)| (value.as_str(), format!("#/components/schemas/{name}")))
+                .collect();
+            out.insert("mapping", mapping);
+        }
+        Json::Object(out)
+    }
+}
+
 /// A schema, independent of the OpenAPI version it will be written as.
 ///
 /// ```
@@ -124,6 +161,8 @@ pub struct SchemaObject {
     /// The media type of binary content (3.1.0's `contentMediaType`); 3.0.3 says
     /// `format: binary` instead.
     pub content_media_type: Option<String>,
+    /// Which of `one_of` a value is, told by a property.
+    pub discriminator: Option<Discriminator>,
 }
 
 impl SchemaObject {
@@ -335,6 +374,7 @@ impl SchemaObject {
             any_of = vec![
                 SchemaObject {
                     one_of: self.one_of.clone(),
+                    discriminator: self.discriminator.clone(),
                     ..Self::default()
                 },
                 Self::of_type(Type::Null),
@@ -343,6 +383,9 @@ impl SchemaObject {
             any_of.push(Self::of_type(Type::Null));
         } else if !self.one_of.is_empty() {
             out.insert("oneOf", compose(&self.one_of));
+            if let Some(d) = &self.discriminator {
+                out.insert("discriminator", d.render());
+            }
         }
         if !any_of.is_empty() {
             out.insert("anyOf", compose(&any_of));

@@ -199,6 +199,10 @@ impl<T: Schema> Schema for Option<T> {
     fn schema(c: &mut Components) -> SchemaObject {
         T::schema(c).into_nullable()
     }
+    fn write_name(name: &mut String) {
+        name.push_str("Option");
+        super::name::push_argument(name, T::write_name);
+    }
     fn validate(&self, v: &mut Validator) {
         if let Some(inner) = self {
             inner.validate(v);
@@ -219,10 +223,14 @@ impl<T: Schema> Schema for Option<T> {
 /// readOnly fields; shared pointers and references cannot change it in place, so bodies of
 /// those types take the JSON path.
 macro_rules! transparent {
-    ($([$($generics:tt)*] $ty:ty, $($clear:ident)?;)*) => {$(
+    ($([$($generics:tt)*] $ty:ty, $name:literal, $($clear:ident)?;)*) => {$(
         impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = T::SHAPE;
             fn schema(c: &mut Components) -> SchemaObject { T::schema(c) }
+            fn write_name(name: &mut String) {
+                name.push_str($name);
+                super::name::push_argument(name, T::write_name);
+            }
             fn validate(&self, v: &mut Validator) { (**self).validate(v) }
             fn strip_read_only(value: &mut Value, removed: &mut Removed) {
                 T::strip_read_only(value, removed)
@@ -235,19 +243,23 @@ macro_rules! transparent {
     )*};
 }
 transparent! {
-    [T: Schema + ?Sized] Box<T>, clear_read_only;
-    [T: Schema + ?Sized] Rc<T>,;
-    [T: Schema + ?Sized] Arc<T>,;
-    [T: Schema + ?Sized] &T,;
+    [T: Schema + ?Sized] Box<T>, "Box", clear_read_only;
+    [T: Schema + ?Sized] Rc<T>, "Rc",;
+    [T: Schema + ?Sized] Arc<T>, "Arc",;
+    [T: Schema + ?Sized] &T, "Ref",;
 }
 
 /// Arrays of every kind share one schema and one way of visiting their items.
 macro_rules! array {
-    ($([$($generics:tt)*] $ty:ty, unique = $unique:expr, $($clear:ident)?;)*) => {$(
+    ($([$($generics:tt)*] $ty:ty, $name:literal, unique = $unique:expr, $($clear:ident)?;)*) => {$(
         impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = &Shape::Array(T::SHAPE);
             fn schema(c: &mut Components) -> SchemaObject {
                 SchemaObject { unique_items: $unique, ..SchemaObject::array(T::schema(c)) }
+            }
+            fn write_name(name: &mut String) {
+                name.push_str($name);
+                super::name::push_argument(name, T::write_name);
             }
             fn validate(&self, v: &mut Validator) {
                 for (i, item) in self.iter().enumerate() {
@@ -272,11 +284,11 @@ macro_rules! array {
 }
 // Set items cannot be changed in place: their bodies take the JSON path.
 array! {
-    [T: Schema] Vec<T>, unique = false, clear_read_only;
-    [T: Schema] [T], unique = false, clear_read_only;
-    [T: Schema] VecDeque<T>, unique = false, clear_read_only;
-    [T: Schema, S] HashSet<T, S>, unique = true,;
-    [T: Schema] BTreeSet<T>, unique = true,;
+    [T: Schema] Vec<T>, "Vec", unique = false, clear_read_only;
+    [T: Schema] [T], "Slice", unique = false, clear_read_only;
+    [T: Schema] VecDeque<T>, "VecDeque", unique = false, clear_read_only;
+    [T: Schema, S] HashSet<T, S>, "HashSet", unique = true,;
+    [T: Schema] BTreeSet<T>, "BTreeSet", unique = true,;
 }
 
 impl<T: Schema, const N: usize> Schema for [T; N] {
@@ -287,6 +299,12 @@ impl<T: Schema, const N: usize> Schema for [T; N] {
             max_items: Some(N as u64),
             ..SchemaObject::array(T::schema(c))
         }
+    }
+    fn write_name(name: &mut String) {
+        name.push_str("Array");
+        super::name::push_argument(name, T::write_name);
+        name.push('_');
+        name.push_str(&N.to_string());
     }
     fn validate(&self, v: &mut Validator) {
         for (i, item) in self.iter().enumerate() {
@@ -308,10 +326,16 @@ impl<T: Schema, const N: usize> Schema for [T; N] {
 
 /// Maps serialize as JSON objects; their keys are strings (or serialize as strings).
 macro_rules! map {
-    ($([$($generics:tt)*] $ty:ty;)*) => {$(
+    ($([$($generics:tt)*] $ty:ty, $name:literal;)*) => {$(
         impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = &Shape::Map(V::SHAPE);
             fn schema(c: &mut Components) -> SchemaObject { SchemaObject::map(V::schema(c)) }
+            fn write_name(name: &mut String) {
+                name.push_str($name);
+                name.push('_');
+                super::name::push_rust_name(name, core::any::type_name::<K>());
+                super::name::push_argument(name, V::write_name);
+            }
             fn validate(&self, v: &mut Validator) {
                 for (key, value) in self {
                     v.owned_field(key.to_string(), |v| value.validate(v));
@@ -330,8 +354,8 @@ macro_rules! map {
     )*};
 }
 map! {
-    [K: std::fmt::Display, V: Schema, S] HashMap<K, V, S>;
-    [K: std::fmt::Display, V: Schema] BTreeMap<K, V>;
+    [K: std::fmt::Display, V: Schema, S] HashMap<K, V, S>, "HashMap";
+    [K: std::fmt::Display, V: Schema] BTreeMap<K, V>, "BTreeMap";
 }
 
 #[cfg(feature = "chrono")]

@@ -2,6 +2,7 @@
 //! validation against `#[schema]` rules, and readOnly/writeOnly handling.
 
 mod impls;
+pub(crate) mod name;
 pub mod normalize;
 pub mod rules;
 pub(crate) mod scan;
@@ -57,6 +58,28 @@ pub trait Schema {
     /// The schema to use where this type appears: a `$ref` for named components (which it
     /// registers in `components`, with everything they use), an inline schema otherwise.
     fn schema(components: &mut Components) -> SchemaObject;
+
+    /// Appends the name this type gives the component of a generic type it instantiates:
+    /// `Page<Order>` is named `Page_` followed by `Order`'s name.
+    ///
+    /// A derived type writes its component name (its `rename`, or its Rust name), followed by
+    /// `_` and its own type arguments' names if it is generic. Any other type writes its Rust
+    /// name, paths dropped and punctuation made `_`: `Vec<Order>` is `Vec_Order`, `i32` is
+    /// `i32`, `HashMap<String, Order>` is `HashMap_String_Order`.
+    ///
+    /// ```
+    /// use ringback::Schema;
+    /// #[derive(ringback::Schema)]
+    /// #[schema(rename = "OrderV2")]
+    /// struct Order { id: u32 }
+    ///
+    /// let mut name = String::new();
+    /// Vec::<Order>::write_name(&mut name);
+    /// assert_eq!(name, "Vec_OrderV2");
+    /// ```
+    fn write_name(name: &mut String) {
+        name::push_rust_name(name, core::any::type_name::<Self>());
+    }
 
     /// Checks the value against its `#[schema]` rules and pushes every violation.
     fn validate(&self, _validator: &mut Validator) {}

@@ -39,12 +39,7 @@ pub fn coerce_object<'a>(
 ) -> Value {
     let mut map = Map::new();
     for (name, text) in pairs {
-        let shape = object
-            .fields
-            .iter()
-            .find(|f| f.name == name)
-            .map(|f| f.shape)
-            .unwrap_or(&Shape::Any);
+        let shape = field_shape(object, name).unwrap_or(&Shape::Any);
         let value = coerce(text, shape);
         match (map.get_mut(name), value) {
             (Some(Value::Array(existing)), Value::Array(more)) => existing.extend(more),
@@ -58,6 +53,22 @@ pub fn coerce_object<'a>(
         }
     }
     Value::Object(map)
+}
+
+/// The shape of the property `name`, looking into flattened fields as serde does (a flattened
+/// field's parameters are documented with the struct's own).
+fn field_shape(object: &'static ObjectShape, name: &str) -> Option<&'static Shape> {
+    object
+        .fields
+        .iter()
+        .find(|f| f.name == name)
+        .map(|f| f.shape)
+        .or_else(|| {
+            object
+                .flattened
+                .iter()
+                .find_map(|flat| object_of(flat).and_then(|inner| field_shape(inner, name)))
+        })
 }
 
 /// The object shape a parameter struct has, if it is one.

@@ -13,7 +13,8 @@ use super::operation::OperationMeta;
 use super::{Problem, Settings};
 use crate::case::names_match;
 pub use crate::checks::ExtractorKind;
-use crate::openapi::{Components, Operation, Parameter, ParameterLocation, SchemaObject};
+use crate::openapi::parameters::object_properties;
+use crate::openapi::{Components, Operation, Parameter, ParameterLocation};
 use crate::schema::shape::Shape;
 use crate::{Schema, Validator, Violation};
 
@@ -152,25 +153,6 @@ fn template_name(arg: &ArgInfo) -> &'static str {
         .unwrap_or(arg.ident)
 }
 
-/// The properties of a parameter struct's schema, with whether each is required.
-fn struct_parameters<T: Schema>(components: &mut Components) -> Vec<(String, SchemaObject, bool)> {
-    let mut schema = T::schema(components);
-    if let Some(name) = &schema.reference {
-        if let Some(resolved) = components.get(name) {
-            schema = resolved.clone();
-        }
-    }
-    let required = schema.required.clone();
-    schema
-        .properties
-        .into_iter()
-        .map(|(name, s)| {
-            let r = required.contains(&name);
-            (name, s, r)
-        })
-        .collect()
-}
-
 fn push_parameters<T: Schema>(
     arg: &ArgInfo,
     location: ParameterLocation,
@@ -178,8 +160,11 @@ fn push_parameters<T: Schema>(
     components: &mut Components,
 ) {
     if object_of(T::SHAPE).is_some() {
-        for (name, schema, required) in struct_parameters::<T>(components) {
+        // The struct is taken apart into parameters: it is not a component of its own.
+        for (name, mut schema, required) in object_properties(components, T::schema) {
             let description = schema.description.clone();
+            // No parameter value is JSON `null`: an `Option` field is a parameter not required.
+            schema.nullable = false;
             operation.parameters.push(Parameter {
                 name,
                 location,
@@ -196,7 +181,8 @@ fn push_parameters<T: Schema>(
         ParameterLocation::Query => arg.ident.to_owned(),
         ParameterLocation::Header => header_name(arg.ident),
     };
-    let schema = T::schema(components);
+    let mut schema = T::schema(components);
+    schema.nullable = false;
     operation.parameters.push(Parameter {
         name,
         location,

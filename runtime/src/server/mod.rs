@@ -352,7 +352,7 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     ///
     /// # Panics
     /// If the document would be refused (a `pattern` that is not an ECMA-262 regular
-    /// expression), with every reason; [`try_router`](Self::try_router) returns them instead.
+    /// expression, a component name OpenAPI does not allow), with every reason; [`try_router`](Self::try_router) returns them instead.
     pub fn router(self, state: S) -> Router {
         self.try_router(state)
             .unwrap_or_else(|invalid| panic!("{invalid}"))

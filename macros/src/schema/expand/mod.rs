@@ -19,6 +19,7 @@ pub fn expand(cont: &Container, body: &Body) -> TokenStream {
     let mut patterns = Patterns::new(cont, rb);
     let shape = shape::shape(rb, cont, body);
     let schema = schema::schema_fn(rb, cont, body, &mut patterns);
+    let write_name = schema::write_name_fn(rb, cont);
     let validate = validate::validate_fn(rb, body, &mut patterns);
     let strip_read_only = visibility::strip_fn(rb, body, Strip::ReadOnly);
     let strip_write_only = visibility::strip_fn(rb, body, Strip::WriteOnly);
@@ -30,6 +31,8 @@ pub fn expand(cont: &Container, body: &Body) -> TokenStream {
         ) -> #rb::SchemaObject {
             #schema
         }
+
+        #write_name
 
         fn validate(&self, __v: &mut #rb::Validator) {
             #validate

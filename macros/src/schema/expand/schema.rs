@@ -22,7 +22,10 @@ pub(super) fn schema_fn(
             let property = property_schema(rb, f, patterns);
             quote!(let mut __s = #property;)
         }
-        Body::Enum { variants, tagging } => enum_schema(rb, variants, tagging, patterns),
+        Body::Enum { variants, tagging } => {
+            let named = cont.component.is_some();
+            enum_schema(rb, variants, tagging, named, patterns)
+        }
     };
     let description = opt_string(rb, &cont.description);
     let deprecated = cont.deprecated;
@@ -40,17 +43,28 @@ pub(super) fn schema_fn(
         #example
     };
     match &cont.component {
-        Some(name) => quote! {
-            __components.register(
-                #name,
-                ::core::any::type_name::<Self>(),
-                |__components: &mut #rb::Components| {
-                    #body
-                    #annotate
-                    __s
-                },
-            )
-        },
+        Some(name) => {
+            // A generic type's name depends on its arguments: `write_name` spells it.
+            let generic = cont.generics.type_params().next().is_some()
+                || cont.generics.const_params().next().is_some();
+            let name = if generic {
+                quote!(&#rb::component_name(<Self as #rb::Schema>::write_name))
+            } else {
+                quote!(#name)
+            };
+            quote! {
+                #rb::register_component(
+                    __components,
+                    #name,
+                    ::core::any::type_name::<Self>(),
+                    |__components: &mut #rb::Components, __name: &str| {
+                        #body
+                        #annotate
+                        __s
+                    },
+                )
+            }
+        }
         None => quote! {
             #body
             #annotate
@@ -162,10 +176,35 @@ fn number_literal(rb: &Private, n: Number) -> TokenStream {
     }
 }
 
+/// `write_name`: the type's name, then `_` and each type or const argument, in order.
+pub(super) fn write_name_fn(rb: &Private, cont: &Container) -> TokenStream {
+    let base = &cont.name;
+    let arguments = cont.generics.params.iter().filter_map(|p| match p {
+        syn::GenericParam::Type(p) => {
+            let p = &p.ident;
+            Some(quote!(#rb::push_argument(__name, <#p as #rb::Schema>::write_name);))
+        }
+        syn::GenericParam::Const(p) => {
+            let p = &p.ident;
+            Some(quote!(#rb::push_value(__name, &#p);))
+        }
+        syn::GenericParam::Lifetime(_) => None,
+    });
+    quote! {
+        fn write_name(__name: &mut #rb::String) {
+            #rb::push_name(__name, #base);
+            #(#arguments)*
+        }
+    }
+}
+
+/// `named`: the enum is a component, so a tagged enum's variants are components too (named
+/// `<Enum>_<Variant>`), and a discriminator maps each tag value to its variant's.
 fn enum_schema(
     rb: &Private,
     variants: &[Variant],
     tagging: &Tagging,
+    named: bool,
     patterns: &mut Patterns,
 ) -> TokenStream {
     if let Some(names) = string_enum(variants, tagging) {
@@ -203,7 +242,7 @@ fn enum_schema(
         let schema = variant_schema(rb, v, tagging, patterns);
         let description = opt_string(rb, &v.description);
         let deprecated = v.deprecated;
-        pushes.push(quote! {{
+        let build = quote! {
             let mut __vs = #schema;
             if let #rb::Some(d) = #description {
                 __vs.description = #rb::Some(#rb::string(d));
@@ -211,7 +250,32 @@ fn enum_schema(
             if #deprecated {
                 __vs.deprecated = true;
             }
-            __s.#list.push(__vs);
+        };
+        let tag = match tagging {
+            Tagging::Internal { tag } | Tagging::Adjacent { tag, .. } if named => tag,
+            _ => {
+                pushes.push(quote! {{
+                    #build
+                    __s.#list.push(__vs);
+                }});
+                continue;
+            }
+        };
+        // The variant's Rust name, not its tag value: it is always a valid component name.
+        let ident = v.ident.to_string();
+        let ident = ident.strip_prefix("r#").unwrap_or(&ident);
+        let value = &v.json_name;
+        pushes.push(quote! {{
+            let __variant = #rb::register_component(
+                __components,
+                &#rb::variant_name(__name, #ident),
+                ::core::any::type_name::<Self>(),
+                |__components: &mut #rb::Components, __name: &str| {
+                    #build
+                    __vs
+                },
+            );
+            #rb::push_variant(&mut __s, #tag, #value, __variant);
         }});
     }
     quote! {
