@@ -6,6 +6,7 @@
 mod auth;
 mod callbacks;
 mod extractors;
+mod feature_tour;
 mod http;
 // The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.
 mod hygiene;

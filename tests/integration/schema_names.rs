@@ -90,7 +90,9 @@ pub struct Paging {
     pub page: Option<u32>,
 }
 
-/// The orders that match a search.
+/// Search orders
+///
+/// The orders that match a search, a page at a time.
 #[ringback::get("/orders", tag = "Orders", responses(200 = "A page of orders"))]
 async fn list_orders(search: Query<Search>, x_request_id: Header<Option<String>>) -> Page<Order> {
     let _ = (search.status.as_ref(), x_request_id);
@@ -103,6 +105,8 @@ async fn list_orders(search: Query<Search>, x_request_id: Header<Option<String>>
     }
 }
 
+/// Order with products
+///
 /// An order with the products it holds.
 #[ringback::get("/pairs", tag = "Orders", responses(200 = "An order and its products"))]
 async fn pairs() -> Pair<Order, Page<Product>> {
@@ -118,6 +122,8 @@ async fn pairs() -> Pair<Order, Page<Product>> {
     }
 }
 
+/// Order events
+///
 /// The events of every order.
 #[ringback::get("/events", tag = "Orders", responses(200 = "The events"))]
 async fn events(after: Query<Option<u64>>) -> Envelope<Vec<Event>> {
@@ -127,6 +133,8 @@ async fn events(after: Query<Option<u64>>) -> Envelope<Vec<Event>> {
     }
 }
 
+/// Change the catalog
+///
 /// Applies a change to the catalog.
 #[ringback::post("/changes", tag = "Orders", responses(200 = "The change, applied"))]
 async fn apply_change(change: Body<Change>) -> Page<Change> {
