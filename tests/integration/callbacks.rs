@@ -801,3 +801,109 @@ fn a_header_a_callback_reads_is_documented() {
         }])
     );
 }
+
+#[derive(Debug, Clone, Serialize, Deserialize, Schema)]
+#[serde(rename_all = "camelCase")]
+struct Payment {
+    #[schema(read_only)]
+    id: Option<u64>,
+    amount_cents: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, Schema)]
+#[serde(rename_all = "camelCase")]
+struct LedgerEntry {
+    payment_id: u64,
+    amount_cents: u64,
+}
+
+/// The port the ledger of the next test listens on: a callback's URL template is written in
+/// the declaration, so the host is too.
+const LEDGER_PORT: u16 = 47_321;
+
+/// Take a payment
+///
+/// Tells the merchant's ledger, at a URL made of the merchant and the new payment's id.
+#[ringback::post(
+    "/merchants/{merchantId}/payments",
+    callback(
+        ledger = "http://127.0.0.1:47321/{$request.path.merchantId}/payments/{$response.body#/id}"
+    )
+)]
+async fn take_payment(
+    dispatcher: ringback::State<Dispatcher>,
+    merchant_id: ringback::Path<String>,
+    payment: Body<Payment>,
+    ledger: ringback::callback::CallbackTemplate<LedgerEntry>,
+) -> Result<ringback::Created<Payment>, ringback::ApiError> {
+    let mut payment = payment.0;
+    payment.id = Some(41 + payment.amount_cents);
+    let callback = ledger
+        .resolve(&payment)
+        .map_err(ringback::ApiError::internal)?;
+    let entry = LedgerEntry {
+        payment_id: payment.id.unwrap_or_default(),
+        amount_cents: payment.amount_cents,
+    };
+    dispatcher.send(&callback, &entry).await?;
+    let location = format!("/merchants/{}/payments/{}", merchant_id.0, entry.payment_id);
+    Ok(ringback::Created::new(location, payment))
+}
+
+#[tokio::test]
+async fn a_callback_keyed_on_the_response_arrives() {
+    let (tx, mut arrivals) = mpsc::unbounded_channel::<(String, LedgerEntry)>();
+    let ledger = axum::Router::new().route(
+        "/{merchant}/payments/{id}",
+        post(
+            |AxumState(tx): AxumState<mpsc::UnboundedSender<(String, LedgerEntry)>>,
+             uri: axum::http::Uri,
+             body: axum::body::Bytes| async move {
+                let entry: LedgerEntry = serde_json::from_slice(&body).unwrap();
+                let _ = tx.send((uri.path().to_owned(), entry));
+                StatusCode::OK
+            },
+        )
+        .with_state(tx),
+    );
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", LEDGER_PORT))
+        .await
+        .expect("the ledger's fixed port is free");
+    let ledger_task = tokio::spawn(async move { axum::serve(listener, ledger).await.unwrap() });
+
+    let dispatcher = Dispatcher::new(MemoryStore::default(), fast(Secret::generate()));
+    let worker = dispatcher.start();
+    let service = Server::start(
+        Api::new("Payments", "1")
+            .operation(take_payment)
+            .router(dispatcher.clone()),
+    )
+    .await;
+    let reply = reqwest::Client::new()
+        .post(service.url("/merchants/m%201/payments"))
+        .json(&json!({"amountCents": 250}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 201);
+    let (path, entry) = tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
+        .await
+        .expect("the ledger callback within 10 s")
+        .unwrap();
+    // The merchant from the request (percent-encoded again), the id from the response.
+    assert_eq!(path, "/m%201/payments/291");
+    assert_eq!((entry.payment_id, entry.amount_cents), (291, 250));
+
+    // The document keys the callback as declared.
+    let doc = Api::<Dispatcher>::new("Payments", "1")
+        .operation(take_payment)
+        .document()
+        .to_json(ringback::openapi::OpenApiVersion::V3_1_0);
+    assert!(
+        doc["paths"]["/merchants/{merchantId}/payments"]["post"]["callbacks"]["ledger"]
+            ["http://127.0.0.1:47321/{$request.path.merchantId}/payments/{$response.body#/id}"]
+            .is_object()
+    );
+    worker.shutdown(Duration::from_secs(1)).await;
+    ledger_task.abort();
+}

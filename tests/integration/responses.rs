@@ -133,7 +133,11 @@ enum StartJob {
 
 /// Start a job; a `$response.body` callback reads the started job's `statusUrl`.
 #[ringback::post("/jobs", callback(jobDone = "{$response.body#/statusUrl}", body = Done))]
-async fn start_job(job: Body<Job>) -> StartJob {
+async fn start_job(
+    job: Body<Job>,
+    job_done: Option<ringback::callback::CallbackTemplate<Done>>,
+) -> StartJob {
+    let _ = job_done;
     if job.0.status_url.ends_with("/done") {
         return StartJob::AlreadyDone {
             location: job.0.status_url,

@@ -1,3 +1,4 @@
+use ringback::callback::CallbackTemplate;
 use ringback::{Body, Created};
 
 #[derive(serde::Serialize, serde::Deserialize, ringback::Schema)]
@@ -13,7 +14,8 @@ struct Done {
 
 // The callback target comes from the response: `statusUrl` exists, `doneUrl` does not.
 #[ringback::post("/jobs", callback(jobDone = "{$response.body#/doneUrl}", body = Done))]
-async fn start_job(job: Body<Job>) -> Created<Job> {
+async fn start_job(job: Body<Job>, job_done: CallbackTemplate<Done>) -> Created<Job> {
+    let _ = job_done;
     Created::new("http://localhost/jobs/1", job.0)
 }
 
@@ -27,7 +29,8 @@ enum StartJob {
 
 // With two 2xx bodies, there is no one `$response.body` for a callback to read.
 #[ringback::post("/jobs2", callback(jobDone = "{$response.body#/statusUrl}", body = Done))]
-async fn start_job_2(job: Body<Job>) -> StartJob {
+async fn start_job_2(job: Body<Job>, job_done: CallbackTemplate<Done>) -> StartJob {
+    let _ = job_done;
     StartJob::Started(job.0)
 }
 

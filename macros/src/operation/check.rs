@@ -118,6 +118,35 @@ fn callbacks(cx: &Ctxt, decl: &Declaration) {
         }
     }
     for (i, c) in callbacks.iter().enumerate() {
+        let reads_response = {
+            let e = c.expression.value();
+            e.contains("$response.") || e.contains("$statusCode")
+        };
+        match decl.callback_argument(i) {
+            Some(arg) if reads_response && !arg.is_callback_template() => cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "the `{}` callback's target reads the response, which exists only once the handler answers; take `CallbackTemplate<T>` (or `Option<CallbackTemplate<T>>`) and resolve it in the handler with `.resolve(&body)`",
+                    c.name
+                ),
+            ),
+            Some(arg) if !reads_response && arg.is_callback_template() => cx.error_spanned_by(
+                arg.ty,
+                format!(
+                    "the `{}` callback's target reads only the request, so it is resolved before the handler runs; take `Callback<T>` (or `Option<Callback<T>>`)",
+                    c.name
+                ),
+            ),
+            None if reads_response => cx.error_spanned_by(
+                &c.name,
+                format!(
+                    "the `{}` callback's target reads the response, so only the handler can resolve it; take an argument `{}: CallbackTemplate<T>` and call `.resolve(&body)` on it",
+                    c.name,
+                    case::snake_case(&c.name.to_string())
+                ),
+            ),
+            _ => {}
+        }
         if decl.callback_body(i).is_none() {
             cx.error_spanned_by(
                 &c.name,

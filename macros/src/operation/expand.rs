@@ -470,7 +470,10 @@ fn checks(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
         };
         let argument = decl.callback_argument(i);
         let required = match argument {
-            Some(a) if ty::is_option_of(a.ty, "Callback") => {
+            Some(a)
+                if ty::is_option_of(a.ty, "Callback")
+                    || ty::is_option_of(a.ty, "CallbackTemplate") =>
+            {
                 quote!(::ringback::__private::Some(false))
             }
             Some(_) => quote!(::ringback::__private::Some(true)),

@@ -103,8 +103,16 @@ pub struct Arg<'a> {
 /// ringback's own extractors, by name. Any other argument is an axum `FromRequestParts`
 /// extractor that ringback runs as axum would (an axum extractor named like one of these is
 /// written with its path: `axum::extract::State<T>`).
-const OWN_EXTRACTORS: [&str; 8] = [
-    "State", "Path", "Query", "Header", "Body", "Callback", "Auth", "Webhook",
+const OWN_EXTRACTORS: [&str; 9] = [
+    "State",
+    "Path",
+    "Query",
+    "Header",
+    "Body",
+    "Callback",
+    "CallbackTemplate",
+    "Auth",
+    "Webhook",
 ];
 
 /// axum extractors that consume the request body, which ringback reads itself.
@@ -168,6 +176,12 @@ impl<'a> Arg<'a> {
         plain.then(|| quote::ToTokens::to_token_stream(self.ty).to_string())
     }
 
+    /// Whether the argument is a callback template, `CallbackTemplate<T>` or
+    /// `Option<CallbackTemplate<T>>`: resolved by the handler once its response exists.
+    pub fn is_callback_template(&self) -> bool {
+        ty::is_named(self.ty, "CallbackTemplate") || ty::is_option_of(self.ty, "CallbackTemplate")
+    }
+
     /// Whether the argument is the authenticated principal, `Auth<P>`.
     pub fn is_auth(&self) -> bool {
         self.is_own() && ty::is_named(self.ty, "Auth")
@@ -189,7 +203,7 @@ impl<'a> Arg<'a> {
             let segment = ty::last_segment(ty)?;
             let argument = ty::first_type_argument(segment)?;
             match segment.ident.to_string().as_str() {
-                "Callback" => Some(argument),
+                "Callback" | "CallbackTemplate" => Some(argument),
                 "Option" => payload(argument),
                 _ => None,
             }

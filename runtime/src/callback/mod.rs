@@ -3,11 +3,15 @@
 //! delivers later.
 
 mod target;
+mod template;
 
 pub(crate) use target::{
     body_reads, parameter_reads, source_pointer, sparse_body, target_from_value, target_in,
     BodyReads, ParameterRead, TargetError,
 };
+
+pub(crate) use template::reads_response;
+pub use template::{CallbackTemplate, ResolveError};
 
 use std::marker::PhantomData;
 

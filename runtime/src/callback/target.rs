@@ -24,8 +24,15 @@ pub(crate) fn target_in(
     decl: &'static CallbackDecl,
     cx: &Context<'_>,
 ) -> Result<Option<String>, TargetError> {
-    match expr::expand(decl.expression, cx) {
-        Ok(target) => checked_target(decl, &target).map(Some),
+    // A target that reads the response is finished by the handler, from a `CallbackTemplate`:
+    // here it gets the request's values only, and is checked as a URL once it is whole.
+    let expanded = match super::reads_response(decl.expression) {
+        true => expr::expand_request(decl.expression, cx).map(|rest| (rest, false)),
+        false => expr::expand(decl.expression, cx).map(|target| (target, true)),
+    };
+    match expanded {
+        Ok((rest, false)) => Ok(Some(rest)),
+        Ok((target, _)) => checked_target(decl, &target).map(Some),
         Err(ExpandError::Missing(_)) => Ok(None),
         Err(ExpandError::Parse(e)) => Err(TargetError::Malformed(format!(
             "callback `{}` has a malformed expression: {}",

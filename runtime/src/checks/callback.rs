@@ -102,7 +102,9 @@ const fn check_expression(
             }
         }
         Expression::Response(Source::Body(pointer)) => match op.response_body {
-            Some(shape) => check_pointer(name, "$response.body", shape, pointer, single, argument),
+            // The handler resolves a response value itself (`CallbackTemplate::resolve`) and
+            // gets an error when it is absent, so its presence is not the declaration's concern.
+            Some(shape) => check_pointer(name, "$response.body", shape, pointer, single, None),
             None => {
                 Some(start(name).push("`").push(expression).push(
                     "` reads the response body, but the operation's success response has none (a response enum has one only when exactly one 2xx variant carries a JSON body)",

@@ -145,14 +145,18 @@ const QUERY: &AsciiSet = &PATH
     .add(b';')
     .remove(b'/')
     .remove(b'?');
-/// Characters encoded in a fragment.
+/// Characters encoded in a fragment. Braces are not fragment characters (RFC 3986); encoding
+/// them also keeps a value from reading as an expression when a template is expanded in two
+/// steps ([`expand_request`]).
 const FRAGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'"')
     .add(b'<')
     .add(b'>')
     .add(b'`')
-    .add(b'%');
+    .add(b'%')
+    .add(b'{')
+    .add(b'}');
 
 /// Where in a URL an expression's value lands, which decides how it is encoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -174,6 +178,36 @@ enum Position {
 /// assert_eq!(url, "https://h.test/hooks/a%2Fb?email=x%2By@z.test");
 /// ```
 pub fn expand(template: &str, cx: &Context<'_>) -> Result<String, ExpandError> {
+    expand_with(template, cx, false)
+}
+
+/// Expands what a template reads from the request, and leaves what it reads from the response
+/// (`$response.…`, `$statusCode`) as it is written: the rest of the template, which
+/// [`expand`] finishes once the response exists. Request values are encoded, braces
+/// included, so none of them can read as an expression in the second step.
+///
+/// ```
+/// use ringback::expr::{expand, expand_request, Context, ResponseContext};
+/// let headers = http::HeaderMap::new();
+/// let path = [("merchantId".to_owned(), "m 1".to_owned())];
+/// let cx = Context { url: "", method: "POST", headers: &headers, query: "", path: &path, body: None, response: None };
+/// let t = "https://ledger.test/{$request.path.merchantId}/payments/{$response.body#/id}";
+/// let rest = expand_request(t, &cx).unwrap();
+/// assert_eq!(rest, "https://ledger.test/m%201/payments/{$response.body#/id}");
+/// let body = serde_json::json!({"id": 7});
+/// let response = ResponseContext { status: 201, headers: &headers, body: Some(&body) };
+/// let cx = Context { response: Some(response), ..cx };
+/// assert_eq!(expand(&rest, &cx).unwrap(), "https://ledger.test/m%201/payments/7");
+/// ```
+pub fn expand_request(template: &str, cx: &Context<'_>) -> Result<String, ExpandError> {
+    expand_with(template, cx, true)
+}
+
+fn expand_with(
+    template: &str,
+    cx: &Context<'_>,
+    keep_response: bool,
+) -> Result<String, ExpandError> {
     let mut out = String::new();
     let mut at = 0;
     let mut position = Position::Path;
@@ -187,6 +221,11 @@ pub fn expand(template: &str, cx: &Context<'_>) -> Result<String, ExpandError> {
                     position = Position::Query;
                 }
                 out.push_str(text);
+            }
+            Piece::Expression(Expression::Response(_) | Expression::StatusCode, start, end)
+                if keep_response =>
+            {
+                out.push_str(&template[start..end]);
             }
             Piece::Expression(expression, start, end) => {
                 let value = evaluate(&expression, cx)

@@ -4,7 +4,7 @@
 mod evaluate;
 mod parse;
 
-pub use evaluate::{evaluate, expand, Context, ExpandError, ResponseContext};
+pub use evaluate::{evaluate, expand, expand_request, Context, ExpandError, ResponseContext};
 pub use parse::{
     check_template, is_single_expression, next_piece, parse_expression, ErrorKind, Expression,
     ParseError, Piece, Source,

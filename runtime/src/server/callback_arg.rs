@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 use super::{ArgInfo, Extractor, ExtractorKind, FromRequest, Problem, RequestParts};
-use crate::callback::{parameter_reads, Callback, CallbackDecl, ParameterRead, TargetError};
+use crate::callback::{
+    parameter_reads, Callback, CallbackDecl, CallbackTemplate, ParameterRead, TargetError,
+};
 use crate::openapi::{Components, Operation, Parameter, ParameterLocation, SchemaObject};
 use crate::schema::shape::Shape;
 use crate::{Schema, Violation};
@@ -84,6 +86,60 @@ pub(super) fn document_reads(
             deprecated: false,
         });
     }
+}
+
+impl<T: Schema> Extractor for CallbackTemplate<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+impl<T: Schema> Extractor for Option<CallbackTemplate<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+    const SHAPE: &'static Shape = T::SHAPE;
+}
+
+// A template is bound to what the request holds; the handler finishes it with its response.
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for CallbackTemplate<T> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+        document_reads(declaration(arg), true, operation);
+    }
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        let decl = declaration(arg);
+        template(decl, request)?.ok_or_else(|| missing(decl))
+    }
+}
+
+impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<CallbackTemplate<T>> {
+    const KIND: ExtractorKind = ExtractorKind::Callback;
+
+    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+        document_reads(declaration(arg), false, operation);
+    }
+
+    async fn from_request(
+        arg: &'static ArgInfo,
+        request: &mut RequestParts<S>,
+    ) -> Result<Self, Problem> {
+        template(declaration(arg), request)
+    }
+}
+
+/// The template the request binds, `None` when what it reads from the request is absent.
+fn template<S, T>(
+    decl: &'static CallbackDecl,
+    request: &RequestParts<S>,
+) -> Result<Option<CallbackTemplate<T>>, Problem> {
+    let rest = match request.resolved_callback(decl.name) {
+        Some(resolved) => resolved.clone(),
+        None => target(decl, request, None),
+    }?;
+    Ok(rest.map(|rest| CallbackTemplate::new(decl.name, decl.method.as_key(), rest)))
 }
 
 fn missing(decl: &'static CallbackDecl) -> Problem {

@@ -108,7 +108,7 @@ pub struct ArgInfo {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a handler argument",
     label = "not a ringback extractor",
-    note = "an argument named like one of ringback's extractors must be that extractor: `State<T>`, `Path<T>`, `Query<T>`, `Header<T>`, `Body<T>`, `Option<Body<T>>`, `Callback<T>`, `Option<Callback<T>>`, `Auth<P>`",
+    note = "an argument named like one of ringback's extractors must be that extractor: `State<T>`, `Path<T>`, `Query<T>`, `Header<T>`, `Body<T>`, `Option<Body<T>>`, `Callback<T>`, `Option<Callback<T>>`, `CallbackTemplate<T>`, `Auth<P>`",
     note = "to take axum's extractor of that name, write its path (`axum::extract::State<T>`); any other axum `FromRequestParts` extractor may be taken as it is"
 )]
 pub trait Extractor {
