@@ -463,25 +463,29 @@ fn route<S: Clone + Send + Sync + 'static>(
                 )])),
             };
             let (parts, body) = request.into_parts();
-            let future: HandlerFuture = match params {
-                Ok(params) => {
-                    let mut parts =
-                        RequestParts::new(parts, body, state, params, settings, meta, body_reads);
-                    match guard.clone() {
-                        None => handler(parts),
-                        // Authentication comes before any extractor reads the request.
-                        Some(guard) => Box::pin(async move {
-                            match guard.admit(&parts.parts).await {
-                                Ok(principal) => {
-                                    parts.principal = Some(principal);
-                                    handler(parts).await
-                                }
-                                Err(refused) => refused,
-                            }
-                        }),
+            let future: HandlerFuture = match (params, guard.clone()) {
+                (Ok(params), None) => handler(RequestParts::new(
+                    parts, body, state, params, settings, meta, body_reads,
+                )),
+                // Authentication comes first: before any extractor reads the request, and
+                // before a malformed path is reported.
+                (params, Some(guard)) => Box::pin(async move {
+                    let principal = match guard.admit(&parts).await {
+                        Ok(principal) => principal,
+                        Err(refused) => return refused,
+                    };
+                    match params {
+                        Ok(params) => {
+                            let mut parts = RequestParts::new(
+                                parts, body, state, params, settings, meta, body_reads,
+                            );
+                            parts.principal = Some(principal);
+                            handler(parts).await
+                        }
+                        Err(problem) => problem.into_response(),
                     }
-                }
-                Err(problem) => Box::pin(async move { problem.into_response() }),
+                }),
+                (Err(problem), None) => Box::pin(async move { problem.into_response() }),
             };
             panic::CatchPanic::new(future, meta.operation_id)
         },
