@@ -17,7 +17,7 @@ use serde_json::json;
 use crate::server::{Reply, Server};
 
 /// The tenant a request is for, from `X-Tenant`: the application's own extractor.
-struct Tenant(String);
+pub(crate) struct Tenant(pub(crate) String);
 
 impl<S: Sync> FromRequestParts<S> for Tenant {
     type Rejection = ApiError;

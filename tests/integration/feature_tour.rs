@@ -5,15 +5,14 @@
 //! application's own that documents itself, and summaries from doc comments. `.ci/validate-openapi`
 //! runs the three external validators on it; Spectral must not even warn.
 
-use axum::extract::FromRequestParts;
 use ringback::auth::{
     ApiKey, Auth, Credential, Grant, HttpBasic, HttpBearer, OAuth2, OpenIdConnect, Refusal,
     Requirement, Secrets,
 };
-use ringback::openapi::{
-    Components, OpenApiVersion, Operation, Parameter, ParameterLocation, SchemaObject,
-};
-use ringback::server::{BytesMediaType, Documented};
+use ringback::openapi::OpenApiVersion;
+use ringback::server::BytesMediaType;
+
+use crate::extractors::Tenant;
 use ringback::{Api, ApiError, Body, Bytes, Callback, Path, Schema, Text};
 use serde::{Deserialize, Serialize};
 
@@ -57,34 +56,6 @@ enum GetTicket {
 struct Png;
 impl BytesMediaType for Png {
     const MEDIA_TYPE: &'static str = "image/png";
-}
-
-/// The tenant a request is for, from `X-Tenant`.
-struct Tenant(String);
-
-impl<S: Sync> FromRequestParts<S> for Tenant {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut http::request::Parts, _: &S) -> Result<Self, ApiError> {
-        parts
-            .headers
-            .get("x-tenant")
-            .and_then(|v| v.to_str().ok())
-            .map(|t| Tenant(t.to_owned()))
-            .ok_or_else(|| ApiError::bad_request("send the X-Tenant header"))
-    }
-}
-
-impl Documented for Tenant {
-    fn document(operation: &mut Operation, _: &mut Components) {
-        operation.parameters.push(Parameter {
-            name: "X-Tenant".to_owned(),
-            location: ParameterLocation::Header,
-            required: true,
-            description: Some("The tenant the request is for.".to_owned()),
-            schema: SchemaObject::string(None),
-            deprecated: false,
-        });
-    }
 }
 
 /// File a ticket

@@ -10,48 +10,74 @@ use crate::openapi::{Components, Operation, Parameter, ParameterLocation, Schema
 use crate::schema::shape::Shape;
 use crate::{Schema, Violation};
 
-impl<T: Schema> Extractor for Callback<T> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-    const SHAPE: &'static Shape = T::SHAPE;
+/// What a callback argument becomes once its declaration's target is known: a `Callback<T>`,
+/// or a `CallbackTemplate<T>` whose response values are still to come.
+trait FromTarget: Sized {
+    fn from_target(decl: &'static CallbackDecl, target: String) -> Self;
 }
 
-impl<T: Schema> Extractor for Option<Callback<T>> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-    const SHAPE: &'static Shape = T::SHAPE;
-}
-
-// The callback itself is documented from the operation's declaration; the argument adds the
-// headers and query parameters its expression reads, required when the argument is.
-impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Callback<T> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
-        document_reads(declaration(arg), true, operation);
-    }
-
-    async fn from_request(
-        arg: &'static ArgInfo,
-        request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        let decl = declaration(arg);
-        resolve(decl, request)?.ok_or_else(|| missing(decl))
+impl<T> FromTarget for Callback<T> {
+    fn from_target(decl: &'static CallbackDecl, target: String) -> Self {
+        Callback::with_method(decl.name, target, decl.method.as_key())
     }
 }
 
-impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<Callback<T>> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
-        document_reads(declaration(arg), false, operation);
-    }
-
-    async fn from_request(
-        arg: &'static ArgInfo,
-        request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        resolve(declaration(arg), request)
+impl<T> FromTarget for CallbackTemplate<T> {
+    fn from_target(decl: &'static CallbackDecl, rest: String) -> Self {
+        CallbackTemplate::new(decl.name, decl.method.as_key(), rest)
     }
 }
+
+/// The four impls each of `Callback<T>` and `CallbackTemplate<T>` needs, required and optional:
+/// the callback itself is documented from the operation's declaration; the argument adds the
+/// headers and query parameters its expression reads, required when the argument is.
+macro_rules! callback_argument {
+    ($ty:ident) => {
+        impl<T: Schema> Extractor for $ty<T> {
+            const KIND: ExtractorKind = ExtractorKind::Callback;
+            const SHAPE: &'static Shape = T::SHAPE;
+        }
+
+        impl<T: Schema> Extractor for Option<$ty<T>> {
+            const KIND: ExtractorKind = ExtractorKind::Callback;
+            const SHAPE: &'static Shape = T::SHAPE;
+        }
+
+        impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for $ty<T> {
+            const KIND: ExtractorKind = ExtractorKind::Callback;
+
+            fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+                document_reads(declaration(arg), true, operation);
+            }
+
+            async fn from_request(
+                arg: &'static ArgInfo,
+                request: &mut RequestParts<S>,
+            ) -> Result<Self, Problem> {
+                let decl = declaration(arg);
+                resolve(decl, request)?.ok_or_else(|| missing(decl))
+            }
+        }
+
+        impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<$ty<T>> {
+            const KIND: ExtractorKind = ExtractorKind::Callback;
+
+            fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
+                document_reads(declaration(arg), false, operation);
+            }
+
+            async fn from_request(
+                arg: &'static ArgInfo,
+                request: &mut RequestParts<S>,
+            ) -> Result<Self, Problem> {
+                resolve(declaration(arg), request)
+            }
+        }
+    };
+}
+
+callback_argument!(Callback);
+callback_argument!(CallbackTemplate);
 
 /// Documents, as parameters of the operation, the headers and query parameters the callback's
 /// expression reads, unless an argument already documents them. A client reading the document
@@ -88,60 +114,6 @@ pub(super) fn document_reads(
     }
 }
 
-impl<T: Schema> Extractor for CallbackTemplate<T> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-    const SHAPE: &'static Shape = T::SHAPE;
-}
-
-impl<T: Schema> Extractor for Option<CallbackTemplate<T>> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-    const SHAPE: &'static Shape = T::SHAPE;
-}
-
-// A template is bound to what the request holds; the handler finishes it with its response.
-impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for CallbackTemplate<T> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
-        document_reads(declaration(arg), true, operation);
-    }
-
-    async fn from_request(
-        arg: &'static ArgInfo,
-        request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        let decl = declaration(arg);
-        template(decl, request)?.ok_or_else(|| missing(decl))
-    }
-}
-
-impl<S: Send + Sync, T: Schema + Serialize + Send> FromRequest<S> for Option<CallbackTemplate<T>> {
-    const KIND: ExtractorKind = ExtractorKind::Callback;
-
-    fn document(arg: &ArgInfo, operation: &mut Operation, _: &mut Components) {
-        document_reads(declaration(arg), false, operation);
-    }
-
-    async fn from_request(
-        arg: &'static ArgInfo,
-        request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        template(declaration(arg), request)
-    }
-}
-
-/// The template the request binds, `None` when what it reads from the request is absent.
-fn template<S, T>(
-    decl: &'static CallbackDecl,
-    request: &RequestParts<S>,
-) -> Result<Option<CallbackTemplate<T>>, Problem> {
-    let rest = match request.resolved_callback(decl.name) {
-        Some(resolved) => resolved.clone(),
-        None => target(decl, request, None),
-    }?;
-    Ok(rest.map(|rest| CallbackTemplate::new(decl.name, decl.method.as_key(), rest)))
-}
-
 fn missing(decl: &'static CallbackDecl) -> Problem {
     Problem::invalid(vec![Violation::new(
         crate::callback::source_pointer(decl),
@@ -156,15 +128,15 @@ fn declaration(arg: &ArgInfo) -> &'static CallbackDecl {
 
 /// The callback the request names, `None` when what it names is absent: resolved earlier, from
 /// the body as sent, when the body was read; from the rest of the request otherwise.
-fn resolve<S, T>(
+fn resolve<S, C: FromTarget>(
     decl: &'static CallbackDecl,
     request: &RequestParts<S>,
-) -> Result<Option<Callback<T>>, Problem> {
+) -> Result<Option<C>, Problem> {
     let target = match request.resolved_callback(decl.name) {
         Some(resolved) => resolved.clone(),
         None => target(decl, request, None),
     }?;
-    Ok(target.map(|url| Callback::with_method(decl.name, url, decl.method.as_key())))
+    Ok(target.map(|target| C::from_target(decl, target)))
 }
 
 /// Where the callback goes for this request, read from `body` (the JSON as sent) and the rest

@@ -18,11 +18,16 @@ pub trait Scheme: sealed::Sealed + Send + Sync + 'static {
     /// A description for the document.
     fn description(&self) -> Option<&str>;
 
-    /// The credential the request carries for this scheme.
-    fn credential(&self, head: &Parts) -> Result<Credential, Refusal>;
+    /// The credential the request carries for this scheme: by default a bearer token, which
+    /// HTTP bearer, OAuth 2.0 and OpenID Connect all send.
+    fn credential(&self, head: &Parts) -> Result<Credential, Refusal> {
+        bearer_token(head).map(Credential::Bearer)
+    }
 
-    /// The `WWW-Authenticate` challenge for a refusal (none for a missing credential).
-    fn challenge(&self, realm: &str, refusal: &Refusal) -> String;
+    /// The `WWW-Authenticate` challenge for a refusal: by default RFC 6750's.
+    fn challenge(&self, realm: &str, refusal: &Refusal) -> String {
+        bearer_challenge(realm, refusal)
+    }
 
     /// Whether requirements may name scopes of this scheme (OAuth 2.0 and OpenID Connect).
     fn has_scopes(&self) -> bool {
@@ -80,12 +85,6 @@ impl Scheme for HttpBearer {
     }
     fn description(&self) -> Option<&str> {
         self.description.as_deref()
-    }
-    fn credential(&self, head: &Parts) -> Result<Credential, Refusal> {
-        bearer_token(head).map(Credential::Bearer)
-    }
-    fn challenge(&self, realm: &str, refusal: &Refusal) -> String {
-        bearer_challenge(realm, refusal)
     }
 }
 
@@ -348,12 +347,6 @@ impl Scheme for OAuth2 {
     fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
-    fn credential(&self, head: &Parts) -> Result<Credential, Refusal> {
-        bearer_token(head).map(Credential::Bearer)
-    }
-    fn challenge(&self, realm: &str, refusal: &Refusal) -> String {
-        bearer_challenge(realm, refusal)
-    }
     fn has_scopes(&self) -> bool {
         true
     }
@@ -396,12 +389,6 @@ impl Scheme for OpenIdConnect {
     }
     fn description(&self) -> Option<&str> {
         self.description.as_deref()
-    }
-    fn credential(&self, head: &Parts) -> Result<Credential, Refusal> {
-        bearer_token(head).map(Credential::Bearer)
-    }
-    fn challenge(&self, realm: &str, refusal: &Refusal) -> String {
-        bearer_challenge(realm, refusal)
     }
     fn has_scopes(&self) -> bool {
         true
