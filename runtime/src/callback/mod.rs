@@ -3,11 +3,14 @@
 //! delivers later.
 
 mod target;
+mod webhook;
 
 pub(crate) use target::{
     body_reads, parameter_reads, source_pointer, sparse_body, target_from_value, target_in,
     BodyReads, ParameterRead, TargetError,
 };
+pub(crate) use webhook::WebhookDecl;
+pub use webhook::WebhookEvent;
 
 use std::marker::PhantomData;
 

@@ -116,6 +116,9 @@ impl Document {
         for (path, item) in &self.paths {
             walk.path_item(item, &format!("/paths/{}", escape(path)));
         }
+        for (name, item) in &self.webhooks {
+            walk.path_item(item, &format!("/x-webhooks/{}", escape(name)));
+        }
         for (name, schema) in self.components.schemas() {
             walk.schema(schema, &format!("/components/schemas/{}", escape(name)));
         }
