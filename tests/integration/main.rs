@@ -19,3 +19,4 @@ mod server;
 mod ssrf;
 mod support;
 mod ui;
+mod webhooks;
