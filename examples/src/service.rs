@@ -23,7 +23,9 @@ pub const DEMO_TOKEN: &str = "demo-token-0f3a9c";
 /// the operator chose to fulfil orders, each time an order is placed.
 pub static ORDER_PLACED: WebhookEvent<OrderPlaced> = WebhookEvent::new("orderPlaced")
     .summary("An order was placed")
-    .description("Sent to the order feed once for each order placed, before the client gets its 201.")
+    .description(
+        "Sent to the order feed once for each order placed, before the client gets its 201.",
+    )
     .tags(&["Order Service"])
     .responses(&[(200, "Okay")]);
 

@@ -12,8 +12,8 @@ use axum::extract::State as AxumState;
 use axum::http::HeaderMap;
 use axum::routing::post;
 use ringback::dispatch::{
-    AllowList, DeliveryState, Dispatcher, DispatcherConfig, MemoryStore, RetrySchedule, SendError,
-    Secret, SqliteStore,
+    AllowList, DeliveryState, Dispatcher, DispatcherConfig, MemoryStore, RetrySchedule, Secret,
+    SendError, SqliteStore,
 };
 use ringback::openapi::OpenApiVersion;
 use ringback::receiver::{Verifier, Webhook};
@@ -113,7 +113,10 @@ async fn an_event_is_delivered_signed_to_the_url_the_application_chose() {
         json!({"customerId": 42, "email": "ada@example.com", "referrer": null})
     );
     // What arrives is what the document promises.
-    assert_eq!(schema_errors::<CustomerCreated>(&arrived.body), [] as [String; 0]);
+    assert_eq!(
+        schema_errors::<CustomerCreated>(&arrived.body),
+        [] as [String; 0]
+    );
 
     // The delivery is an ordinary one of the outbox, named after the event.
     let delivery = dispatcher.store().get(&id).await.unwrap().unwrap();
@@ -158,7 +161,10 @@ async fn an_event_the_subscriber_cannot_verify_is_retried_then_dead_lettered_for
     assert_eq!(dead.attempts, 2);
     assert!(seen.try_recv().is_err(), "nothing unverified was accepted");
     let attempts = dispatcher.store().attempts(&id).await.unwrap();
-    assert!(attempts.iter().all(|a| a.status == Some(401)), "{attempts:?}");
+    assert!(
+        attempts.iter().all(|a| a.status == Some(401)),
+        "{attempts:?}"
+    );
     worker.shutdown(Duration::from_secs(1)).await;
     // Once the subscriber has the right secret, the operator sends it again.
     assert!(dispatcher.replay(&id).await.unwrap());
@@ -310,8 +316,8 @@ async fn both_documents_are_served_with_the_webhooks_where_each_version_allows()
     assert_eq!(v30["openapi"], "3.0.3");
     assert!(v30.get("webhooks").is_none(), "3.0.3 has no webhooks field");
     assert_eq!(
-        v30["x-webhooks"]["customerCreated"]["post"]["requestBody"]["content"]
-            ["application/json"]["schema"]["$ref"],
+        v30["x-webhooks"]["customerCreated"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"]["$ref"],
         "#/components/schemas/CustomerCreated"
     );
     assert_eq!(
@@ -359,4 +365,70 @@ fn an_event_name_is_registered_once() {
     let _ = Api::<()>::new("CRM feed", "1")
         .webhook(&CUSTOMER_CREATED)
         .webhook(&AGAIN);
+}
+
+/// README's webhook example, as written there: it compiles, records a delivery, and documents
+/// the event.
+mod readme {
+    use ringback::dispatch::{DeliveryState, Dispatcher, DispatcherConfig, MemoryStore, Secret};
+    use ringback::openapi::OpenApiVersion;
+
+    // --- from README.md, "Webhooks (OpenAPI 3.1)" ---
+    use ringback::{Api, Schema, WebhookEvent};
+
+    #[derive(serde::Serialize, Schema)]
+    #[serde(rename_all = "camelCase")]
+    struct CustomerCreated {
+        customer_id: u64,
+        #[schema(format = "email")]
+        email: String,
+    }
+
+    static CUSTOMER_CREATED: WebhookEvent<CustomerCreated> = WebhookEvent::new("customerCreated")
+        .summary("A customer signed up")
+        .description("Sent to the CRM once per customer.")
+        .responses(&[(200, "Received"), (410, "Unsubscribe")]);
+    // --- end ---
+
+    async fn as_in_readme(dispatcher: &Dispatcher) -> Result<Api<()>, Box<dyn std::error::Error>> {
+        // --- from README.md ---
+        let api = Api::<()>::new("Shop", "1.0").webhook(&CUSTOMER_CREATED); // documented
+
+        // anywhere, with a Dispatcher: durable once it returns, like `send`
+        let created = CustomerCreated {
+            customer_id: 42,
+            email: "ada@example.com".into(),
+        };
+        dispatcher
+            .send_event(&CUSTOMER_CREATED, "https://crm.example/hooks", &created)
+            .await?;
+        // --- end ---
+        Ok(api)
+    }
+
+    #[tokio::test]
+    async fn the_readme_example_records_and_documents_the_event() {
+        let dispatcher = Dispatcher::new(
+            MemoryStore::default(),
+            DispatcherConfig::new(Secret::generate()),
+        );
+        let api = as_in_readme(&dispatcher).await.unwrap();
+        let pending = dispatcher
+            .store()
+            .list(DeliveryState::Pending, 10)
+            .await
+            .unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].callback, "customerCreated");
+        assert_eq!(pending[0].url, "https://crm.example/hooks");
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&pending[0].body).unwrap(),
+            serde_json::json!({"customerId": 42, "email": "ada@example.com"})
+        );
+        let doc = api.document().to_json(OpenApiVersion::V3_1_0);
+        assert_eq!(
+            doc["webhooks"]["customerCreated"]["post"]["responses"]["410"]["description"],
+            "Unsubscribe"
+        );
+    }
 }

@@ -294,7 +294,10 @@ mod tests {
         );
         // The payload is a component as any other, in 3.1's own dialect.
         let shipped = &json["components"]["schemas"]["Shipped"];
-        assert_eq!(shipped["properties"]["note"]["type"], json!(["string", "null"]));
+        assert_eq!(
+            shipped["properties"]["note"]["type"],
+            json!(["string", "null"])
+        );
     }
 
     #[test]
