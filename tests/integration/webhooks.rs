@@ -53,6 +53,21 @@ async fn within_10s<T>(arrivals: &mut mpsc::UnboundedReceiver<T>) -> T {
         .expect("the receiver is running")
 }
 
+/// The delivery `id` once the worker has recorded how it ended (delivered or dead).
+async fn settled(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delivery {
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let d = dispatcher.store().get(id).await.unwrap().unwrap();
+            if matches!(d.state, DeliveryState::Delivered | DeliveryState::Dead) {
+                break d;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("settled within 10 s")
+}
+
 /// What a subscriber saw: the headers, and the body once its signature was verified.
 struct Seen {
     headers: HeaderMap,
@@ -118,8 +133,9 @@ async fn an_event_is_delivered_signed_to_the_url_the_application_chose() {
         [] as [String; 0]
     );
 
-    // The delivery is an ordinary one of the outbox, named after the event.
-    let delivery = dispatcher.store().get(&id).await.unwrap().unwrap();
+    // The delivery is an ordinary one of the outbox, named after the event. The subscriber saw
+    // it before it answered, so the worker may still be recording the answer.
+    let delivery = settled(&dispatcher, &id).await;
     assert_eq!(delivery.callback, "customerCreated");
     assert_eq!(delivery.method, "POST");
     assert_eq!(delivery.url, url);
@@ -147,17 +163,8 @@ async fn an_event_the_subscriber_cannot_verify_is_retried_then_dead_lettered_for
         .await
         .unwrap();
     // One schedule step of 50 ms: the first attempt and the retry are refused, then it is dead.
-    let dead = tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let d = dispatcher.store().get(&id).await.unwrap().unwrap();
-            if d.state == DeliveryState::Dead {
-                break d;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .expect("dead-lettered within 10 s");
+    let dead = settled(&dispatcher, &id).await;
+    assert_eq!(dead.state, DeliveryState::Dead);
     assert_eq!(dead.attempts, 2);
     assert!(seen.try_recv().is_err(), "nothing unverified was accepted");
     let attempts = dispatcher.store().attempts(&id).await.unwrap();
