@@ -306,6 +306,8 @@ async fn both_documents_are_served_with_the_webhooks_where_each_version_allows()
     assert_eq!(post["summary"], "A customer signed up");
     assert_eq!(post["description"], "Sent to the CRM once per customer.");
     assert_eq!(post["requestBody"]["required"], true);
+    // No default requirement to opt out of.
+    assert!(post.get("security").is_none());
     assert_eq!(
         post["requestBody"]["content"]["application/json"]["schema"]["$ref"],
         "#/components/schemas/CustomerCreated"
@@ -344,6 +346,19 @@ fn the_order_service_documents_order_placed_in_both_versions() {
         assert_eq!(post["tags"], json!(["Order Service"]), "{version}");
         assert_eq!(post["summary"], "An order was placed");
         assert_eq!(post["responses"]["200"]["description"], "Okay");
+        // Sent by the service, signed: the customers' bearer requirement is not the webhook's.
+        assert_eq!(doc["security"], json!([{"bearer": []}]));
+        assert_eq!(post["security"], json!([]));
+        let headers: Vec<&str> = post["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            headers,
+            ["webhook-id", "webhook-timestamp", "webhook-signature"]
+        );
         let schema = &post["requestBody"]["content"]["application/json"]["schema"]["$ref"];
         assert_eq!(schema, "#/components/schemas/OrderPlaced");
         let placed = &doc["components"]["schemas"]["OrderPlaced"];

@@ -7,7 +7,8 @@ use std::marker::PhantomData;
 
 use super::Callback;
 use crate::openapi::{
-    Components, MediaType, Method, Operation, PathItem, RequestBody, Response, SchemaObject,
+    Components, MediaType, Method, Operation, Parameter, ParameterLocation, PathItem, RequestBody,
+    Response, SchemaObject,
 };
 use crate::Schema;
 
@@ -20,7 +21,8 @@ use crate::Schema;
 /// signing and retries as a callback, named after the event.
 ///
 /// The OpenAPI 3.1.0 document lists the event under `webhooks`: a path item whose `post`
-/// carries the payload's schema as its required JSON request body, and the responses. 3.0.3
+/// carries the payload's schema as its required JSON request body, the Standard Webhooks
+/// headers every delivery carries as header parameters, and the responses. 3.0.3
 /// has no `webhooks`; there the same path item is written under the `x-webhooks` extension,
 /// which 3.0.3 allows and Redoc reads, so the document stays valid and its components stay
 /// used.
@@ -180,12 +182,45 @@ impl<T> WebhookEvent<T> {
     }
 }
 
+/// The headers every delivery carries, documented so that a subscriber knows to verify them:
+/// the webhook is the contract with a party that did not write the request.
+const SIGNATURE_HEADERS: [(&str, &str, fn() -> SchemaObject); 3] = [
+    (
+        "webhook-id",
+        "The delivery's id (Standard Webhooks), the same on every retry: a receiver that has \
+         seen it may answer 2xx and do nothing.",
+        || SchemaObject::string(None),
+    ),
+    (
+        "webhook-timestamp",
+        "When this attempt was signed, in seconds since the Unix epoch.",
+        || SchemaObject::integer("int64"),
+    ),
+    (
+        "webhook-signature",
+        "Standard Webhooks signatures of `{webhook-id}.{webhook-timestamp}.{body}`, separated \
+         by spaces; one that verifies with a key of the subscriber's is enough.",
+        || SchemaObject::string(None),
+    ),
+];
+
 impl WebhookDecl {
     pub(crate) fn document(&self, components: &mut Components) -> PathItem {
         let mut operation = Operation {
             tags: self.tags.iter().map(|t| (*t).to_owned()).collect(),
             summary: self.summary.map(str::to_owned),
             description: self.description.map(str::to_owned),
+            parameters: SIGNATURE_HEADERS
+                .iter()
+                .map(|(name, description, schema)| Parameter {
+                    name: (*name).to_owned(),
+                    location: ParameterLocation::Header,
+                    required: true,
+                    description: Some((*description).to_owned()),
+                    schema: schema(),
+                    deprecated: false,
+                })
+                .collect(),
             request_body: Some(RequestBody {
                 description: None,
                 required: true,
@@ -244,7 +279,7 @@ impl<T> std::fmt::Debug for WebhookEvent<T> {
 mod tests {
     use super::*;
     use crate::openapi::{Document, OpenApiVersion};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     #[derive(serde::Serialize, crate::Schema)]
     #[serde(rename_all = "camelCase")]
@@ -276,8 +311,35 @@ mod tests {
     fn version_3_1_writes_each_event_under_webhooks_with_its_payload_and_responses() {
         let json = document(&[SHIPPED.decl()]).to_json(OpenApiVersion::V3_1_0);
         assert!(json.get("x-webhooks").is_none());
+        let mut hook = json["webhooks"]["orderShipped"].clone();
+        let parameters = hook["post"]
+            .as_object_mut()
+            .unwrap()
+            .remove("parameters")
+            .unwrap();
+        let headers: Vec<(&str, &str, &Value)> = parameters
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                assert_eq!(p["required"], true);
+                (
+                    p["name"].as_str().unwrap(),
+                    p["in"].as_str().unwrap(),
+                    &p["schema"]["type"],
+                )
+            })
+            .collect();
         assert_eq!(
-            json["webhooks"]["orderShipped"],
+            headers,
+            [
+                ("webhook-id", "header", &json!("string")),
+                ("webhook-timestamp", "header", &json!("integer")),
+                ("webhook-signature", "header", &json!("string")),
+            ]
+        );
+        assert_eq!(
+            hook,
             json!({"post": {
                 "tags": ["Shipping"],
                 "summary": "An order left the warehouse",

@@ -6,7 +6,10 @@ use crate::callback::{WebhookDecl, WebhookEvent};
 impl<S: Clone + Send + Sync + 'static> Api<S> {
     /// Documents a webhook event: the OpenAPI 3.1.0 document lists it under `webhooks`, and
     /// 3.0.3, which has no such field, under the `x-webhooks` extension. Its payload's schema
-    /// is registered in the components as any other; its tags join the document's tags. Send
+    /// is registered in the components as any other; its tags join the document's tags; the
+    /// Standard Webhooks headers every delivery carries are its header parameters; and when the
+    /// API has a default security requirement, the webhook says `security: []`, as it presents
+    /// none of the API's credentials (its signature authenticates it). Send
     /// it with [`Dispatcher::send_event`](crate::dispatch::Dispatcher::send_event).
     ///
     /// ```
@@ -27,6 +30,7 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     /// let v30 = doc.to_json(OpenApiVersion::V3_0_3);
     /// assert!(v30.get("webhooks").is_none());
     /// assert!(v30["x-webhooks"]["orderCancelled"]["post"].is_object());
+    /// assert_eq!(v30["x-webhooks"]["orderCancelled"]["post"]["parameters"][2]["name"], "webhook-signature");
     /// ```
     ///
     /// # Panics
@@ -54,7 +58,15 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     ) -> Vec<&'static str> {
         let mut tags = Vec::new();
         for event in &self.webhooks {
-            let item = event.document(&mut doc.components);
+            let mut item = event.document(&mut doc.components);
+            if !doc.security.is_empty() {
+                // The API's requirement is what its callers present. A webhook is sent by the
+                // API, authenticated by its signature headers, which no OpenAPI scheme
+                // describes: it presents none of the API's credentials.
+                for operation in item.operations.values_mut() {
+                    operation.security = Some(Vec::new());
+                }
+            }
             doc.webhooks.insert(event.name.to_owned(), item);
             tags.extend(event.tags.iter().copied());
         }
