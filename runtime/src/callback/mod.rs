@@ -1,6 +1,7 @@
 //! Callbacks: declared on an operation, documented, checked at compile time against the
 //! request types, and resolved from each request into a [`Callback<T>`] that the dispatcher
-//! delivers later.
+//! delivers later; and webhooks ([`WebhookEvent<T>`]), the events an API sends to subscribers
+//! it chooses, as callbacks to the URL it gives.
 
 mod target;
 mod webhook;
