@@ -182,9 +182,12 @@ impl<T> WebhookEvent<T> {
     }
 }
 
+/// A header's name, description and schema.
+type HeaderDoc = (&'static str, &'static str, fn() -> SchemaObject);
+
 /// The headers every delivery carries, documented so that a subscriber knows to verify them:
 /// the webhook is the contract with a party that did not write the request.
-const SIGNATURE_HEADERS: [(&str, &str, fn() -> SchemaObject); 3] = [
+const SIGNATURE_HEADERS: [HeaderDoc; 3] = [
     (
         "webhook-id",
         "The delivery's id (Standard Webhooks), the same on every retry: a receiver that has \
