@@ -44,3 +44,14 @@ pub struct OrderStatusChange {
     pub order_id: Uuid,
     pub order_status: String,
 }
+
+/// The body of the `orderPlaced` webhook: an order as the service recorded it, for the
+/// subscriber that fulfils orders (the client's callback URL is the client's, and stays out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Schema)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPlaced {
+    pub order_id: Uuid,
+    pub customer_id: Uuid,
+    pub customer_ref: Option<String>,
+    pub beer_order_lines: Vec<BeerOrderLine>,
+}

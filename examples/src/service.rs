@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use ringback::auth::{Auth, HttpBearer, Requirement, Secrets};
 use ringback::dispatch::Dispatcher;
-use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
+use ringback::{Api, ApiError, Body, Callback, Created, Path, State, WebhookEvent};
 use uuid::Uuid;
 
-use crate::model::{BeerOrder, OrderStatusChange};
+use crate::model::{BeerOrder, OrderPlaced, OrderStatusChange};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
@@ -18,6 +18,16 @@ pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_
 /// The demo customer's bearer token: every operation needs `Authorization: Bearer <token>`,
 /// and this one acts for [`DEMO_CUSTOMER`].
 pub const DEMO_TOKEN: &str = "demo-token-0f3a9c";
+
+/// The webhook the service sends to its order feed (`Shop::with_order_feed`), the subscriber
+/// the operator chose to fulfil orders, each time an order is placed.
+pub static ORDER_PLACED: WebhookEvent<OrderPlaced> = WebhookEvent::new("orderPlaced")
+    .summary("An order was placed")
+    .description(
+        "Sent to the order feed once for each order placed, before the client gets its 201.",
+    )
+    .tags(&["Order Service"])
+    .responses(&[(200, "Okay")]);
 
 /// The statuses an order goes through after it is placed.
 pub const STATUSES: [&str; 4] = ["NEW", "ALLOCATED", "READY", "PICKED_UP"];
@@ -33,6 +43,8 @@ pub struct Shop {
     pub callbacks: Dispatcher,
     /// How long each status lasts before the next.
     status_interval: Duration,
+    /// Where `orderPlaced` goes, if anywhere.
+    order_feed: Option<Arc<str>>,
 }
 
 #[derive(Default)]
@@ -66,7 +78,14 @@ impl Shop {
             public_url: public_url.trim_end_matches('/').into(),
             callbacks,
             status_interval,
+            order_feed: None,
         }
+    }
+
+    /// Sends the `orderPlaced` webhook to `url` for every order placed.
+    pub fn with_order_feed(mut self, url: &str) -> Self {
+        self.order_feed = Some(url.into());
+        self
     }
 
     /// Stores a new order, giving it and its lines their ids; refuses an unknown customer and
@@ -196,6 +215,18 @@ pub async fn place_order(
             .map_err(ApiError::internal)?;
         shop.advance(order_id, on_status);
     }
+    if let Some(feed) = &shop.order_feed {
+        let placed = OrderPlaced {
+            order_id,
+            customer_id,
+            customer_ref: order.customer_ref.clone(),
+            beer_order_lines: order.beer_order_lines.clone(),
+        };
+        shop.callbacks
+            .send_event(&ORDER_PLACED, feed, &placed)
+            .await
+            .map_err(ApiError::internal)?;
+    }
     let location = format!(
         "{}/v1/customers/{customer_id}/orders/{order_id}",
         shop.public_url
@@ -263,4 +294,5 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
         .default_security(Requirement::scheme("bearer"))
         .operation(place_order)
         .operation(get_order)
+        .webhook(&ORDER_PLACED)
 }

@@ -28,6 +28,7 @@ const ROOT_ITEMS: &[(&str, &str)] = &[
     ("shape", "schema"),
     ("validate", "schema"),
     ("Callback", "callback"),
+    ("WebhookEvent", "callback"),
     ("Api", "server"),
     ("ApiError", "server"),
     ("Body", "server"),

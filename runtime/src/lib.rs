@@ -62,7 +62,7 @@ pub mod receiver;
 pub mod schema;
 pub mod server;
 
-pub use callback::Callback;
+pub use callback::{Callback, WebhookEvent};
 pub use schema::{shape, validate, Schema, Shape, Validator, Violation};
 pub use server::auth;
 pub use server::{

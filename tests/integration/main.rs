@@ -21,3 +21,4 @@ mod server;
 mod ssrf;
 mod support;
 mod ui;
+mod webhooks;

@@ -3,7 +3,7 @@
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID=TOKEN]...
 //!             [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
-//!             [--status-interval SECS]
+//!             [--status-interval SECS] [--order-feed URL]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
 //! ```
@@ -20,7 +20,7 @@ use ringback_examples::DEMO_SECRET;
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
               [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
-              [--status-interval SECS] [--attempt-timeout SECS]
+              [--status-interval SECS] [--attempt-timeout SECS] [--order-feed URL]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists, with the bearer token
       demo-token-0f3a9c, and each --customer acts with its own token; callbacks wait in the SQLite
@@ -28,7 +28,8 @@ const USAGE: &str = "usage:
       postgres:// URL (several instances then share it; TLS as its sslmode says, the server
       vouched for by the public roots or by the CA file its sslrootcert names), until
       delivered, signed with --secret
-      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
+      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1;
+      --order-feed sends the orderPlaced webhook to URL for every order placed
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
   beer-orders demo
@@ -89,6 +90,7 @@ struct Options {
     allow_loopback: bool,
     status_interval: Duration,
     attempt_timeout: Option<Duration>,
+    order_feed: Option<String>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -103,6 +105,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
         attempt_timeout: None,
+        order_feed: None,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -126,6 +129,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .map_err(|e| format!("--secret: {e}"))?
             }
             "--allow-loopback" => o.allow_loopback = true,
+            "--order-feed" => o.order_feed = Some(value("--order-feed")?),
             "--status-interval" => {
                 let v = value("--status-interval")?;
                 let secs: f64 = v
@@ -183,12 +187,20 @@ fn serve(args: &[String]) -> Result<(), String> {
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
         let metrics = callbacks.clone();
-        let shop = Shop::new(
+        let mut shop = Shop::new(
             &public_url,
             o.customers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
             callbacks,
             o.status_interval,
         );
+        if let Some(feed) = &o.order_feed {
+            // Refused now rather than at the first order, when the operator is not watching.
+            shop.callbacks
+                .check_target(feed)
+                .map_err(|refused| format!("--order-feed {feed}: {}", refused.reason))?;
+            shop = shop.with_order_feed(feed);
+            eprintln!("  orderPlaced webhooks go to {feed}");
+        }
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
         eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
@@ -253,6 +265,7 @@ fn demo() -> Result<(), String> {
             allow_loopback: true,
             status_interval: Duration::from_secs(1),
             attempt_timeout: None,
+            order_feed: None,
         };
         let callbacks = dispatcher(&o).await?;
         let worker = callbacks.start();

@@ -4,5 +4,6 @@
 //! `tests/data/`.
 
 mod crash;
+mod order_feed;
 mod postgres;
 mod support;

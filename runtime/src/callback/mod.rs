@@ -1,14 +1,18 @@
 //! Callbacks: declared on an operation, documented, checked at compile time against the
 //! request types, and resolved from each request into a [`Callback<T>`] that the dispatcher
-//! delivers later.
+//! delivers later; and webhooks ([`WebhookEvent<T>`]), the events an API sends to subscribers
+//! it chooses, as callbacks to the URL it gives.
 
 mod target;
 mod template;
+mod webhook;
 
 pub(crate) use target::{
     body_reads, parameter_reads, source_pointer, sparse_body, target_from_value, target_in,
     BodyReads, ParameterRead, TargetError,
 };
+pub(crate) use webhook::WebhookDecl;
+pub use webhook::WebhookEvent;
 
 pub(crate) use template::reads_response;
 pub use template::{CallbackTemplate, ResolveError};

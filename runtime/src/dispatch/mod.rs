@@ -14,6 +14,7 @@ mod ssrf;
 mod store;
 #[cfg(test)]
 mod store_contract;
+mod webhook;
 mod worker;
 
 use std::path::Path;

@@ -131,6 +131,9 @@ impl Document {
         for (path, item) in &self.paths {
             walk.path_item(item, &format!("/paths/{}", escape(path)));
         }
+        for (name, item) in &self.webhooks {
+            walk.path_item(item, &format!("/x-webhooks/{}", escape(name)));
+        }
         for (name, schema) in self.components.schemas() {
             let at = format!("/components/schemas/{}", escape(name));
             if !is_component_name(name) {

@@ -30,6 +30,10 @@ pub struct Document {
     pub servers: Vec<Server>,
     /// Operations by path template.
     pub paths: BTreeMap<String, PathItem>,
+    /// Webhooks by event name: what the API sends to subscribers it chooses. OpenAPI 3.1.0
+    /// writes them under `webhooks`; 3.0.3 has no such field, so they are written under the
+    /// `x-webhooks` extension (the name Redoc reads), which keeps the document valid.
+    pub webhooks: BTreeMap<String, PathItem>,
     /// Named schemas.
     pub components: Components,
     /// Security schemes by name (`components.securitySchemes`).

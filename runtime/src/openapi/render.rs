@@ -21,7 +21,7 @@ impl Document {
     }
 
     /// The document as pretty-printed JSON for `version`, in reading order: `openapi`, `info`,
-    /// `servers`, `tags`, `paths`, `components`.
+    /// `servers`, `tags`, `paths`, `webhooks` (`x-webhooks` in 3.0.3), `components`.
     ///
     /// ```
     /// use ringback::openapi::{Document, OpenApiVersion};
@@ -98,6 +98,14 @@ impl Document {
             .map(|(path, item)| (path.as_str(), item.render(version)))
             .collect();
         doc.insert("paths", paths);
+        if !self.webhooks.is_empty() {
+            let webhooks: Object = self
+                .webhooks
+                .iter()
+                .map(|(name, item)| (name.as_str(), item.render(version)))
+                .collect();
+            doc.insert(webhooks_key(version), webhooks);
+        }
         let schemas: Object = self
             .components
             .schemas()
@@ -261,6 +269,15 @@ fn content(content: &BTreeMap<String, MediaType>, version: OpenApiVersion) -> Ob
             (media.as_str(), media_type)
         })
         .collect()
+}
+
+/// Where a version writes the webhooks: 3.0.3 has no `webhooks`, and an `x-` extension is
+/// the one place it allows a field of its own.
+pub(crate) fn webhooks_key(version: OpenApiVersion) -> &'static str {
+    match version {
+        OpenApiVersion::V3_0_3 => "x-webhooks",
+        _ => "webhooks",
+    }
 }
 
 fn strings(list: &[String]) -> Vec<Json> {

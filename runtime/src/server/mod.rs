@@ -11,6 +11,7 @@ mod operation;
 mod panic;
 mod problem;
 mod response;
+mod webhooks;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -98,6 +99,7 @@ pub struct Api<S> {
     document: Document,
     security: auth::Registry,
     operations: Vec<OperationDef<S>>,
+    webhooks: Vec<crate::callback::WebhookDecl>,
     settings: Settings,
     version: OpenApiVersion,
 }
@@ -109,6 +111,7 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
             document: Document::new(title, version),
             security: auth::Registry::default(),
             operations: Vec::new(),
+            webhooks: Vec::new(),
             settings: Settings::default(),
             version: OpenApiVersion::default(),
         }
@@ -283,6 +286,7 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
                 .insert(op.meta.method, operation);
             used_tags.extend(op.meta.tags.iter().copied());
         }
+        used_tags.extend(self.document_webhooks(&mut doc));
         for tag in used_tags {
             if !doc.tags.iter().any(|t| t.name == tag) {
                 doc.tags.push(Tag {
