@@ -13,7 +13,6 @@
     docExpansion: "list",
     defaultModelsExpandDepth: 1,
     defaultModelExpandDepth: 3,
-    displayOperationId: true,
     showCommonExtensions: true
   });
   var select = document.getElementById("ringback-version");

@@ -43,7 +43,9 @@ pub(super) static ASSETS: [Asset; 4] = [
         name: "swagger-ui.css",
         content_type: CSS,
         plain: include_bytes!("../../../assets/swagger-ui/swagger-ui.css"),
-        gzip: Some(include_bytes!("../../../assets/swagger-ui/swagger-ui.css.gz")),
+        gzip: Some(include_bytes!(
+            "../../../assets/swagger-ui/swagger-ui.css.gz"
+        )),
     },
     Asset {
         name: "docs.js",
@@ -162,7 +164,10 @@ mod tests {
         let names = served_names();
         assert!(names[SWAGGER_UI_JS].starts_with("swagger-ui-bundle."));
         assert!(names[SWAGGER_UI_JS].ends_with(".js"));
-        assert_eq!(names[SWAGGER_UI_JS].len(), "swagger-ui-bundle..js".len() + 12);
+        assert_eq!(
+            names[SWAGGER_UI_JS].len(),
+            "swagger-ui-bundle..js".len() + 12
+        );
         assert!(names[DOCS_CSS].starts_with("docs.") && names[DOCS_CSS].ends_with(".css"));
         let mut unique = names.to_vec();
         unique.dedup();

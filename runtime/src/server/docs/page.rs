@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 
 use super::super::problem::Problem;
-use super::assets::{served_names, SWAGGER_UI_VERSION, DOCS_CSS, DOCS_JS, SWAGGER_UI_CSS, SWAGGER_UI_JS};
+use super::assets::{
+    served_names, DOCS_CSS, DOCS_JS, SWAGGER_UI_CSS, SWAGGER_UI_JS, SWAGGER_UI_VERSION,
+};
 use crate::openapi::OpenApiVersion;
 
 /// Everything comes from this origin. The two allowances beyond `'self'`:
@@ -175,6 +177,9 @@ mod tests {
         assert!(page.contains(r#"data-openapi="openapi.json?version=3.1.0""#));
         assert!(page.contains(r#"<option value="3.1.0" selected>"#));
         assert!(!page.contains(r#"<option value="3.0.3" selected>"#));
-        assert!(!page.contains("<script>"), "no inline script: CSP forbids it");
+        assert!(
+            !page.contains("<script>"),
+            "no inline script: CSP forbids it"
+        );
     }
 }
