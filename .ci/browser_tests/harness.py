@@ -105,6 +105,13 @@ class ServiceTest(unittest.TestCase):
         self.requested = []
         self.console = []
 
+    def authenticate(self, token=DEMO_TOKEN):
+        """Sends `Authorization: Bearer <token>` with every request the browser makes from now
+        on, for pages behind the service's authentication."""
+        self.browser.execute_cdp_cmd("Network.enable", {})
+        self.browser.execute_cdp_cmd(
+            "Network.setExtraHTTPHeaders", {"headers": {"Authorization": "Bearer " + token}})
+
     def url(self, path):
         return self.service.base + path
 

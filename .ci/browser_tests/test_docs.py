@@ -2,6 +2,10 @@
 operation, its orderStatusChange callback (name, runtime expression, method, body fields), the
 choice of OpenAPI version, and nothing fetched from off the machine."""
 
+import json
+import sys
+import urllib.request
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -97,4 +101,25 @@ class DocsPage(ServiceTest):
         self.screenshot("docs-3.1")
         requested = self.assert_stayed_on_the_machine()
         self.assertIn(self.url("/openapi.json?version=3.1.0"), requested)
+        self.assert_no_console_errors()
+
+    def test_3_1_webhooks_are_shown_by_name_and_method(self):
+        with urllib.request.urlopen(self.url("/openapi.json?version=3.1")) as response:
+            webhooks = json.load(response).get("webhooks", {})
+        if not webhooks:
+            message = "SKIPPED: the order service's 3.1 document declares no webhooks yet"
+            print("\n" + message, file=sys.stderr)
+            self.skipTest(message)
+        self.open_docs("?version=3.1")
+        section = self.wait(
+            lambda: self.browser.find_elements(By.CSS_SELECTOR, ".webhooks"),
+            "the page has no Webhooks section")[0]
+        for name, item in webhooks.items():
+            for method in item:
+                if method in ("get", "put", "post", "delete", "patch", "options", "head", "trace"):
+                    self.assertIn(name, section.text)
+                    self.assertIn(method.upper(), section.text)
+        self.browser.execute_script("arguments[0].scrollIntoView()", section)
+        self.screenshot("docs-webhooks")
+        self.assert_stayed_on_the_machine()
         self.assert_no_console_errors()
