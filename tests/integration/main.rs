@@ -5,6 +5,7 @@
 
 mod auth;
 mod callbacks;
+mod docs_page;
 mod extractors;
 mod feature_tour;
 mod http;

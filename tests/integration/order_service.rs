@@ -249,3 +249,20 @@ async fn orders_need_the_customers_token() {
         "opaque"
     );
 }
+
+#[tokio::test]
+async fn the_docs_page_and_the_document_are_public() {
+    let server = start().await;
+    for path in ["/docs", "/docs?version=3.1", "/openapi.json", "/openapi.yaml"] {
+        let response = reqwest::get(server.url(path)).await.unwrap();
+        assert_eq!(response.status(), 200, "{path} without a token");
+    }
+    let page = reqwest::get(server.url("/docs"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<title>Beer Order Service</title>"), "{page}");
+    assert!(page.contains(r#"data-openapi="openapi.json?version=3.0.3""#));
+}

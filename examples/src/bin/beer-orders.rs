@@ -203,6 +203,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         }
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
+        eprintln!("  docs page: {public_url}/docs");
         eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
         eprintln!(
             "  callbacks wait in {}; counters at {public_url}/metrics",

@@ -5,6 +5,8 @@ pub mod auth;
 mod body;
 mod callback_arg;
 mod coerce;
+#[cfg(feature = "docs-page")]
+mod docs;
 pub mod extract;
 mod foreign;
 mod operation;
@@ -102,6 +104,8 @@ pub struct Api<S> {
     webhooks: Vec<crate::callback::WebhookDecl>,
     settings: Settings,
     version: OpenApiVersion,
+    #[cfg(feature = "docs-page")]
+    docs: docs::DocsPath,
 }
 
 impl<S: Clone + Send + Sync + 'static> Api<S> {
@@ -114,6 +118,8 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
             webhooks: Vec::new(),
             settings: Settings::default(),
             version: OpenApiVersion::default(),
+            #[cfg(feature = "docs-page")]
+            docs: docs::DocsPath::default(),
         }
     }
 
@@ -395,11 +401,19 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         let realm: Arc<str> = Arc::from(document.info.title.as_str());
         let documents = Arc::new(RenderedDocuments::new(&document));
         let settings = Arc::new(self.settings);
+        #[cfg(feature = "docs-page")]
+        let with_docs = |router| {
+            let paths = self.operations.iter().map(|op| op.meta.path);
+            docs::mount(router, &self.docs, &realm, self.version, paths)
+        };
+        #[cfg(not(feature = "docs-page"))]
+        let with_docs = |router| router;
+        let router = with_docs(Router::new());
         let mut by_path: BTreeMap<&'static str, Vec<OperationDef<S>>> = BTreeMap::new();
         for op in self.operations {
             by_path.entry(op.meta.path).or_default().push(op);
         }
-        let mut router = Router::new();
+        let mut router = router;
         for (path, operations) in by_path {
             let allow = allow_header(&operations);
             let mut methods: MethodRouter = MethodRouter::new();
