@@ -27,6 +27,14 @@ pub enum Shape {
     Boolean,
     /// A whole number.
     Integer,
+    /// A whole number between `min` and `max` inclusive: what a Rust integer type holds, so
+    /// that a body scan can say `300` does not fit a `u8` before serde is asked.
+    IntegerIn {
+        /// The least value.
+        min: i128,
+        /// The greatest value.
+        max: i128,
+    },
     /// Any number.
     Number,
     /// A string, with its OpenAPI `format` if it has one.

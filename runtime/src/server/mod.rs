@@ -2,6 +2,7 @@
 //! extracts, validates and answers every error as `application/problem+json`.
 
 mod body;
+mod body_report;
 mod callback_arg;
 mod coerce;
 pub mod extract;
