@@ -355,3 +355,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "body_paths.rs"]
+mod paths_agree;
