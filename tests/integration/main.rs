@@ -3,6 +3,7 @@
 //! Each module is what used to be a test target of its own; `support` and `server` are the
 //! helpers they share.
 
+mod body_mistakes;
 mod callbacks;
 mod http;
 // The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.

@@ -212,3 +212,59 @@ fn the_operation_matches_design() {
         assert_eq!(responses["409"]["description"], "Conflict");
     }
 }
+
+#[tokio::test]
+async fn text_that_is_not_json_in_an_unknown_property_is_refused_with_or_without_a_read_only_id() {
+    let server = start().await;
+    for tail in [&b"\"\xff\""[..], br#""\ud800""#] {
+        let mut answers = Vec::new();
+        // `"id": 5` is readOnly: a body with it may take the path through a JSON value.
+        for id in [&b""[..], br#""id": 5, "#] {
+            let mut body = b"{".to_vec();
+            body.extend_from_slice(id);
+            body.extend_from_slice(
+                format!("\"customerId\": \"{DEMO_CUSTOMER}\", \"x\": ").as_bytes(),
+            );
+            body.extend_from_slice(tail);
+            body.push(b'}');
+            let reply = Reply::from(
+                reqwest::Client::new()
+                    .post(orders_url(&server, DEMO_CUSTOMER))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            answers.push(reply.problem(400));
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0].len(), 1);
+        assert_eq!(answers[0][0].0, "/x");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_customer_id_is_reported_at_its_pointer() {
+    let server = start().await;
+    let reply = place(
+        &server,
+        DEMO_CUSTOMER,
+        json!({"beerOrderLines": [{"orderQuantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        reply.problem(400),
+        [
+            (
+                "/beerOrderLines/0/upc".to_owned(),
+                "is required: expected a string, found nothing".to_owned()
+            ),
+            (
+                "/customerId".to_owned(),
+                "is required: expected a string (uuid), found nothing".to_owned()
+            ),
+        ]
+    );
+}

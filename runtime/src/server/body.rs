@@ -7,8 +7,8 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{body_report, coerce};
 use super::extract::{ArgInfo, Extractor, ExtractorKind, FromRequest, RequestParts};
+use super::{body_report, coerce};
 use super::{Problem, ReadOnlyPolicy};
 use crate::openapi::{Components, MediaType, Operation, RequestBody};
 use crate::schema::scan::{scan, Sent};
@@ -242,7 +242,9 @@ fn refused<T: Schema + DeserializeOwned>(bytes: &[u8], sent: Sent) -> Problem {
 
 /// Reads JSON text as a `T` and validates it: what a refused body's report reads its repaired
 /// text with (the same slice reader every body path uses, so no new instantiation).
-fn read_and_validate<T: Schema + DeserializeOwned>(text: &[u8]) -> Result<Vec<Violation>, Violation> {
+fn read_and_validate<T: Schema + DeserializeOwned>(
+    text: &[u8],
+) -> Result<Vec<Violation>, Violation> {
     coerce::from_slice::<T>(text).map(|value| crate::validate(&value))
 }
 

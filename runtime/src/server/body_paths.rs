@@ -302,7 +302,9 @@ fn text_that_is_not_json_inside_an_unknown_property_is_refused_on_both_paths() {
             let problem = answer(body, direct, ReadOnlyPolicy::Strip).unwrap_err();
             assert_eq!(problem.violations.len(), 1, "{problem:?}");
             assert!(problem.violations[0].pointer.starts_with("/x"));
-            assert!(problem.violations[0].message.starts_with("is not valid JSON"));
+            assert!(problem.violations[0]
+                .message
+                .starts_with("is not valid JSON"));
         }
     }
 }
@@ -321,8 +323,14 @@ fn every_mistake_and_every_rule_come_in_one_problem() {
         assert_eq!(
             found,
             [
-                ("/beer", "expected one of \"ale\", \"lager\" or null, found \"stout\""),
-                ("/meta/k", "expected an integer between 0 and 255, found 300"),
+                (
+                    "/beer",
+                    "expected one of \"ale\", \"lager\" or null, found \"stout\""
+                ),
+                (
+                    "/meta/k",
+                    "expected an integer between 0 and 255, found 300"
+                ),
                 ("/lines/0/upc", "expected a string, found 7"),
                 (
                     "/lines/1/quantity",

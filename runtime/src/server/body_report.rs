@@ -51,7 +51,11 @@ pub(super) fn violations(bytes: &[u8], sent: Sent, ops: &TypeOps) -> Vec<Violati
         filled.push(mistake.pointer.clone());
         violations.push(Violation::new(mistake.pointer, mistake.message));
     }
-    violations.extend(sent.nulls.into_iter().map(|p| Violation::new(p, NULL_REFUSED)));
+    violations.extend(
+        sent.nulls
+            .into_iter()
+            .map(|p| Violation::new(p, NULL_REFUSED)),
+    );
     violations.extend(
         sent.read_only
             .into_iter()
@@ -141,13 +145,15 @@ fn fill(json: &mut Value, pointer: &str, shape: &'static Shape) -> bool {
             map.insert(last, value);
             true
         }
-        Some(Value::Array(items)) => match last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-            Some(item) => {
-                *item = value;
-                true
+        Some(Value::Array(items)) => {
+            match last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(item) => {
+                    *item = value;
+                    true
+                }
+                None => false,
             }
-            None => false,
-        },
+        }
         _ => false,
     }
 }
@@ -210,7 +216,11 @@ mod tests {
     #[test]
     fn stand_ins_fill_missing_and_wrong_values() {
         let mut json = serde_json::json!({"a": [1, "x"], "b": {}});
-        assert!(fill(&mut json, "/a/1", &Shape::IntegerIn { min: 1, max: 9 }));
+        assert!(fill(
+            &mut json,
+            "/a/1",
+            &Shape::IntegerIn { min: 1, max: 9 }
+        ));
         assert!(fill(&mut json, "/b/c~1d", &Shape::String { format: None }));
         assert!(!fill(&mut json, "/a/7", &Shape::Boolean));
         assert!(!fill(&mut json, "/x/y", &Shape::Boolean));

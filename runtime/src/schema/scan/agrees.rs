@@ -59,15 +59,16 @@ fn json_value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            proptest::collection::vec((proptest::sample::select(&KEYS[..]), inner), 0..6)
-                .prop_map(|pairs| {
+            proptest::collection::vec((proptest::sample::select(&KEYS[..]), inner), 0..6).prop_map(
+                |pairs| {
                     Value::Object(
                         pairs
                             .into_iter()
                             .map(|(k, v)| (k.to_owned(), v))
                             .collect::<Map<_, _>>(),
                     )
-                }),
+                }
+            ),
         ]
     })
 }
@@ -179,7 +180,10 @@ fn check(value: &Value, pretty: bool, escape_keys: bool) -> Result<bool, TestCas
             .iter()
             .map(|m| (m.pointer.as_str(), m.message.as_str()))
             .collect();
-        let fits = sent.mistakes.iter().all(|m| m.kind == MistakeKind::Duplicate);
+        let fits = sent
+            .mistakes
+            .iter()
+            .all(|m| m.kind == MistakeKind::Duplicate);
         // As the request path reads it: readOnly values (which the scan does not judge)
         // stripped, integral floats made integers.
         let mut readable = stripped.clone();

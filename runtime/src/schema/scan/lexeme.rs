@@ -33,7 +33,9 @@ pub(super) fn string(bytes: &[u8], at: usize) -> Result<(Str<'_>, usize, Option<
                 i = next;
             }
             b if b < 0x20 => {
-                fault = fault.or(Some("a string holds a control character that must be escaped"));
+                fault = fault.or(Some(
+                    "a string holds a control character that must be escaped",
+                ));
                 i += 1;
             }
             b => {

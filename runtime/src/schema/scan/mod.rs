@@ -414,7 +414,10 @@ impl<'b> Scanner<'b> {
         for (i, field) in object.fields.iter().enumerate().take(TRACKED) {
             if field.required && seen & 1 << i == 0 {
                 self.path.push(Step::Key(field.name.as_bytes()));
-                self.mistake(MistakeKind::Expected(field.shape), expect::missing(field.shape));
+                self.mistake(
+                    MistakeKind::Expected(field.shape),
+                    expect::missing(field.shape),
+                );
                 self.path.pop();
             }
         }

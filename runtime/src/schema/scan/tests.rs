@@ -124,7 +124,10 @@ fn wanted_values_are_captured_as_sent() {
 #[test]
 fn arrays_where_objects_belong_are_reported() {
     let sent = run(r#"[1, "x"]"#, &[]);
-    assert_eq!(mistakes(&sent), [("", "expected an object, found an array")]);
+    assert_eq!(
+        mistakes(&sent),
+        [("", "expected an object, found an array")]
+    );
     let sent = run(
         r#"{"lines": [["a"], {"children": [[]]}], "meta": {"k": []}}"#,
         &[],
@@ -158,7 +161,10 @@ fn json_that_does_not_match_the_shape_is_reported_and_bad_json_is_refused() {
         ]
     );
     let cut = scan::<String>(b"{\"id\": ", &ORDER, &[], true).unwrap_err();
-    assert_eq!(cut.message, "the body is not valid JSON: the body ends too soon");
+    assert_eq!(
+        cut.message,
+        "the body is not valid JSON: the body ends too soon"
+    );
     assert_eq!(cut.pointer, "/id");
     assert!(scan::<String>(b"{} {}", &ORDER, &[], true).is_err());
 }
@@ -194,14 +200,20 @@ fn strict(body: &str) -> Vec<(String, String)> {
 #[test]
 fn every_mistake_is_found_each_at_its_pointer() {
     assert_eq!(strict(r#"{"count": 3, "beer": "ale", "ok": null}"#), []);
-    assert_eq!(strict(r#"{"count": 3.0, "beer": "\u0061le", "ratio": 1}"#), []);
+    assert_eq!(
+        strict(r#"{"count": 3.0, "beer": "\u0061le", "ratio": 1}"#),
+        []
+    );
     let found = strict(
         r#"{"count": 300, "beer": "stout", "ratio": "x", "ok": 1,
             "lines": [{"upc": 5}, {"upc": "a", "children": [{"upc": null}]}]}"#,
     );
     let expected = [
         ("/count", "expected an integer between 0 and 255, found 300"),
-        ("/beer", "expected one of \"ale\", \"lager\", found \"stout\""),
+        (
+            "/beer",
+            "expected one of \"ale\", \"lager\", found \"stout\"",
+        ),
         ("/ratio", "expected a number, found \"x\""),
         ("/ok", "expected a boolean or null, found 1"),
         ("/lines/0/upc", "expected a string, found 5"),
@@ -214,16 +226,24 @@ fn every_mistake_is_found_each_at_its_pointer() {
     assert_eq!(found, expected);
     assert_eq!(
         strict(r#"{"count": -1}"#),
-        [(
-            "/beer".to_owned(),
-            "is required: expected one of \"ale\", \"lager\", found nothing".to_owned()
-        ),
-        ("/count".to_owned(), "expected an integer between 0 and 255, found -1".to_owned())]
+        [
+            (
+                "/beer".to_owned(),
+                "is required: expected one of \"ale\", \"lager\", found nothing".to_owned()
+            ),
+            (
+                "/count".to_owned(),
+                "expected an integer between 0 and 255, found -1".to_owned()
+            )
+        ]
         .into_iter()
         .rev()
         .collect::<Vec<_>>()
     );
-    assert_eq!(strict(r#"{"beer": "ale", "count": 1.5}"#)[0].1, "expected an integer between 0 and 255, found 1.5");
+    assert_eq!(
+        strict(r#"{"beer": "ale", "count": 1.5}"#)[0].1,
+        "expected an integer between 0 and 255, found 1.5"
+    );
 }
 
 #[test]
@@ -249,7 +269,12 @@ fn text_that_is_not_json_is_found_wherever_it_is() {
         (br#"{"x": 1e400}"#, "/x"),
     ] {
         let sent = scan::<String>(body, &ORDER, &[], false).expect("ends as JSON does");
-        assert_eq!(sent.mistakes.len(), 1, "{:?}", String::from_utf8_lossy(body));
+        assert_eq!(
+            sent.mistakes.len(),
+            1,
+            "{:?}",
+            String::from_utf8_lossy(body)
+        );
         assert_eq!(sent.mistakes[0].pointer, pointer);
         assert_eq!(sent.mistakes[0].kind, MistakeKind::NotText);
         assert!(serde_json::from_slice::<Value>(body).is_err());
