@@ -268,3 +268,42 @@ async fn a_missing_customer_id_is_reported_at_its_pointer() {
         ]
     );
 }
+
+/// The example README shows.
+#[tokio::test]
+async fn every_mistake_comes_back_at_once_as_readme_shows() {
+    let server = start().await;
+    let body = r#"{"customerId": "6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41", "customerRef": 7,
+        "beerOrderLines": [{"upc": "1", "orderQuantity": 0}, {"orderQuantity": 1000},
+                           {"upc": "3", "orderQuantity": 2.5}]}"#;
+    let reply = Reply::from(
+        reqwest::Client::new()
+            .post(orders_url(&server, DEMO_CUSTOMER))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let violations = reply.problem(400);
+    let expected = [
+        ("/customerRef", "expected a string or null, found 7"),
+        (
+            "/beerOrderLines/1/upc",
+            "is required: expected a string, found nothing",
+        ),
+        (
+            "/beerOrderLines/2/orderQuantity",
+            "expected an integer, found 2.5",
+        ),
+        ("/beerOrderLines/0/orderQuantity", "must be at least 1"),
+        ("/beerOrderLines/1/orderQuantity", "must be at most 999"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(p, m)| (p.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(violations, expected);
+    assert_eq!(reply.json["detail"], "the request has 5 invalid parts");
+}

@@ -332,10 +332,7 @@ fn every_mistake_and_every_rule_come_in_one_problem() {
                     "expected an integer between 0 and 255, found 300"
                 ),
                 ("/lines/0/upc", "expected a string, found 7"),
-                (
-                    "/lines/1/quantity",
-                    "expected an integer between -2147483648 and 2147483647, found 1.5"
-                ),
+                ("/lines/1/quantity", "expected an integer, found 1.5"),
                 (
                     "/lines/1/upc",
                     "is required: expected a string, found nothing"

@@ -53,11 +53,20 @@ fn integral_float(n: &Num<'_>) -> Option<i128> {
 
 /// The message for a value that does not fit its shape.
 pub(super) fn mismatch(shape: &Shape, nullable: bool, found: &Found<'_>) -> String {
+    // A fraction is wrong in any range: the range would only distract.
+    let shape = match (shape, found) {
+        (Shape::IntegerIn { .. }, Found::Number(n)) if has_fraction(n) => &Shape::Integer,
+        _ => shape,
+    };
     format!(
         "expected {}, found {}",
         expected(shape, nullable),
         describe(found)
     )
+}
+
+fn has_fraction(n: &Num<'_>) -> bool {
+    !n.integral && n.text.parse::<f64>().is_ok_and(|f| f.fract() != 0.0)
 }
 
 /// The message for a required property that was not sent.
@@ -177,6 +186,10 @@ mod tests {
                 &Found::String(&[b'x'; 50])
             ),
             format!("expected a string, found \"{}...\"", "x".repeat(40))
+        );
+        assert_eq!(
+            mismatch(&U8, false, &num("1.5")),
+            "expected an integer, found 1.5"
         );
         assert_eq!(
             missing(&Shape::String { format: None }),
