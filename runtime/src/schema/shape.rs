@@ -14,6 +14,7 @@ use crate::case::str_eq;
 /// ```
 /// use ringback::{Schema, Shape};
 /// assert!(matches!(<Option<String> as Schema>::SHAPE, Shape::Optional(Shape::String { .. })));
+/// assert!(matches!(<u8 as Schema>::SHAPE, Shape::IntegerIn { min: 0, max: 255 }));
 /// ```
 #[derive(Debug)]
 // New cases come as ringback grows: match with a `_` arm.

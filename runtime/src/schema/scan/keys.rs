@@ -86,6 +86,13 @@ mod tests {
         for name in &names {
             assert!(keys.insert(inner, key(name)));
         }
+        let deeper = keys.open();
+        assert_ne!(
+            deeper, inner,
+            "an object inside a hashed one has keys of its own"
+        );
+        assert!(keys.insert(deeper, key("k3")));
+        keys.close(deeper);
         assert!(!keys.insert(inner, key("k3")));
         assert!(!keys.insert(inner, key("k39")));
         assert!(!keys.insert(inner, key("\\u0061")));

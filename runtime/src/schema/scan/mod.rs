@@ -378,9 +378,14 @@ impl<'b> Scanner<'b> {
                     token.raw
                 };
                 self.path.push(Step::Key(token.raw));
-                let declared = object
-                    .and_then(|o| o.fields.iter().position(|f| f.name.as_bytes() == key))
-                    .filter(|&i| i < TRACKED);
+                // Looked up once: the bit for duplicates, the field for its value.
+                let (declared, found) = match object {
+                    Some(o) => match o.fields.iter().position(|f| f.name.as_bytes() == key) {
+                        Some(i) => (Some(i).filter(|&i| i < TRACKED), Some(&o.fields[i])),
+                        None => (None, field(o, key)),
+                    },
+                    None => (None, None),
+                };
                 let first = match declared {
                     Some(i) => {
                         let bit = 1 << i;
@@ -394,7 +399,7 @@ impl<'b> Scanner<'b> {
                     let message = "is sent twice: a property may appear only once in an object";
                     self.mistake(MistakeKind::Duplicate, message.to_owned());
                 }
-                self.property(shape, key, wanted)?;
+                self.property(shape, found, key, wanted)?;
                 self.path.pop();
                 if self.closed(b'}', "an object needs a `,` or `}` here")? {
                     break;
@@ -423,23 +428,22 @@ impl<'b> Scanner<'b> {
         }
     }
 
-    /// Scans the value of the property `key` of an object of `shape`.
+    /// Scans the value of the property `key` of an object of `shape`, which declares it as
+    /// `declared` (when it is an object that does).
     fn property<W: AsRef<str>>(
         &mut self,
         shape: Option<&'static Shape>,
+        declared: Option<&'static FieldShape>,
         key: &[u8],
         wanted: &[(usize, &[W])],
     ) -> Result<(), NotJson> {
-        let (field_shape, read_only, nullable) = match shape {
-            Some(Shape::Object(object)) => match field(object, key) {
-                Some(f) => (
-                    Some(f.shape),
-                    f.read_only,
-                    f.nullable || !is_optional(f.shape),
-                ),
-                None => (None, false, true),
-            },
-            Some(Shape::Map(value)) => (Some(*value), false, true),
+        let (field_shape, read_only, nullable) = match (shape, declared) {
+            (_, Some(f)) => (
+                Some(f.shape),
+                f.read_only,
+                f.nullable || !is_optional(f.shape),
+            ),
+            (Some(Shape::Map(value)), _) => (Some(*value), false, true),
             _ => (None, false, true),
         };
         if read_only {
