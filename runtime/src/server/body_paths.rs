@@ -4,7 +4,7 @@
 //! valid, cut short, with keys sent twice, invalid UTF-8, lone surrogates, wrong kinds, values
 //! out of range, deep nesting.
 //!
-//! The number of cases is `RINGBACK_BODY_PATHS_CASES` (default 1500, a few seconds); set it
+//! The number of cases is `RINGBACK_BODY_PATHS_CASES` (default 4000, a few seconds); set it
 //! to millions for a long run.
 
 use std::collections::BTreeMap;
@@ -264,7 +264,7 @@ fn cases() -> u32 {
     std::env::var("RINGBACK_BODY_PATHS_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(1500)
+        .unwrap_or(4000)
 }
 
 proptest! {
