@@ -1,7 +1,7 @@
 //! What a shape expects of a value, and the words for a value that is something else: the
 //! messages say both ("expected an integer between 0 and 255, found 300").
 
-use super::lexeme::Num;
+use super::lexeme::{float, int, Num};
 use crate::schema::shape::Shape;
 
 /// The kind of JSON value found, with the token where it says more than the kind.
@@ -38,7 +38,7 @@ pub(super) fn accepts(shape: &Shape, nullable: bool, found: &Found<'_>, key: &[u
 /// read it as an integer (JSON Schema counts `3.0` as one); `None` for any other number.
 fn integer(n: &Num<'_>) -> Option<i128> {
     if n.integral {
-        n.text.parse().ok()
+        int(n.text)
     } else {
         integral_float(n)
     }
@@ -46,7 +46,7 @@ fn integer(n: &Num<'_>) -> Option<i128> {
 
 /// A float with no fraction within `i64`/`u64`: what the body path rewrites as an integer.
 fn integral_float(n: &Num<'_>) -> Option<i128> {
-    let f: f64 = n.text.parse().ok()?;
+    let f = float(n.text)?;
     let whole = f.fract() == 0.0 && f >= i64::MIN as f64 && f < u64::MAX as f64;
     whole.then_some(f as i128)
 }
@@ -66,7 +66,7 @@ pub(super) fn mismatch(shape: &Shape, nullable: bool, found: &Found<'_>) -> Stri
 }
 
 fn has_fraction(n: &Num<'_>) -> bool {
-    !n.integral && n.text.parse::<f64>().is_ok_and(|f| f.fract() != 0.0)
+    !n.integral && float(n.text).is_some_and(|f| f.fract() != 0.0)
 }
 
 /// The message for a required property that was not sent.
@@ -130,7 +130,7 @@ fn describe(found: &Found<'_>) -> String {
         Found::Object => "an object".to_owned(),
         Found::Array => "an array".to_owned(),
         Found::Literal(word) => (*word).to_owned(),
-        Found::Number(n) => clip(n.text),
+        Found::Number(n) => clip(&String::from_utf8_lossy(n.text)),
         Found::String(raw) => format!("\"{}\"", clip(&String::from_utf8_lossy(raw))),
     }
 }
@@ -148,7 +148,7 @@ mod tests {
 
     fn num(text: &str) -> Found<'_> {
         Found::Number(Num {
-            text,
+            text: text.as_bytes(),
             integral: !text.contains(['.', 'e', 'E']),
         })
     }

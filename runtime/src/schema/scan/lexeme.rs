@@ -16,6 +16,7 @@ pub(super) type Fault = &'static str;
 /// Reads the string whose opening quote is at `at`. `Err` only when it never ends; a string
 /// that ends but whose contents are not JSON text comes back with the fault, so that the scan
 /// can go on and report it at its pointer.
+#[inline]
 pub(super) fn string(bytes: &[u8], at: usize) -> Result<(Str<'_>, usize, Option<Fault>), Fault> {
     const UNTERMINATED: Fault = "a string is not closed";
     let start = at + 1;
@@ -24,7 +25,13 @@ pub(super) fn string(bytes: &[u8], at: usize) -> Result<(Str<'_>, usize, Option<
     let mut ascii = true;
     let mut fault = None;
     loop {
-        match *bytes.get(i).ok_or(UNTERMINATED)? {
+        let byte = *bytes.get(i).ok_or(UNTERMINATED)?;
+        // Most bytes of a body are plain ASCII in strings: one table look-up each.
+        if PLAIN[usize::from(byte)] {
+            i += 1;
+            continue;
+        }
+        match byte {
             b'"' => break,
             b'\\' => {
                 escaped = true;
@@ -53,6 +60,17 @@ pub(super) fn string(bytes: &[u8], at: usize) -> Result<(Str<'_>, usize, Option<
     };
     Ok((token, i + 1, fault))
 }
+
+/// The bytes a string holds as they are: printable ASCII but `"` and `\\`.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0x20;
+    while b < 0x80 {
+        table[b] = b != b'"' as usize && b != b'\\' as usize;
+        b += 1;
+    }
+    table
+};
 
 /// Reads the escape whose letter is at `at` (just after the `\`); returns where reading goes
 /// on and what is wrong with it, if anything.
@@ -93,14 +111,15 @@ fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
 /// A number token.
 #[derive(Clone, Copy)]
 pub(super) struct Num<'b> {
-    /// As sent (ASCII: the grammar allows nothing else).
-    pub text: &'b str,
+    /// As sent (ASCII digits, sign, point and exponent: the grammar allows nothing else).
+    pub text: &'b [u8],
     /// Written with no fraction and no exponent.
     pub integral: bool,
 }
 
 /// Reads the number that starts at `at`; returns it and where it ends. The fault comes with
 /// the token when its grammar holds but serde_json would not read it (it overflows `f64`).
+#[inline]
 pub(super) fn number(bytes: &[u8], at: usize) -> Result<(Num<'_>, usize, Option<Fault>), Fault> {
     const MALFORMED: Fault = "a number is malformed";
     let digits = |mut i: usize| {
@@ -139,15 +158,36 @@ pub(super) fn number(bytes: &[u8], at: usize) -> Result<(Num<'_>, usize, Option<
         }
         i = end;
     }
-    let text = std::str::from_utf8(&bytes[at..i]).map_err(|_| MALFORMED)?;
+    let text = &bytes[at..i];
     // Only an exponent or some three hundred digits can pass f64's range; parse only then.
-    let fault = ((exponent || text.len() > 300) && !text.parse::<f64>().is_ok_and(f64::is_finite))
+    let fault = ((exponent || text.len() > 300) && !float(text).is_some_and(f64::is_finite))
         .then_some("a number is too large to be read");
     let token = Num {
         text,
         integral: i == int_end,
     };
     Ok((token, i, fault))
+}
+
+/// A number token's value as an `f64`.
+pub(super) fn float(text: &[u8]) -> Option<f64> {
+    std::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// A number token written with no fraction or exponent, as an `i128` if it is one.
+pub(super) fn int(text: &[u8]) -> Option<i128> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', digits)) => (true, digits),
+        _ => (false, text),
+    };
+    // 38 digits always fit an i128; more are out of range for every Rust integer but u128.
+    if digits.is_empty() || digits.len() > 38 {
+        return None;
+    }
+    let value = digits
+        .iter()
+        .fold(0i128, |n, d| n * 10 + i128::from(d - b'0'));
+    Some(if negative { -value } else { value })
 }
 
 /// Reads `true`, `false` or `null` at `at`; returns the literal and where it ends.
@@ -198,7 +238,7 @@ mod tests {
     fn numbers_follow_the_grammar_and_fit_f64() {
         for ok in ["0", "-0", "12", "1.5", "-1e3", "2E+2", "3e-400", "0e99999"] {
             let (num, end, fault) = number(ok.as_bytes(), 0).expect(ok);
-            assert_eq!((num.text, end, fault), (ok, ok.len(), None));
+            assert_eq!((num.text, end, fault), (ok.as_bytes(), ok.len(), None));
         }
         assert!(number(b"12", 0).unwrap().0.integral);
         assert!(!number(b"1.0", 0).unwrap().0.integral);
@@ -207,6 +247,9 @@ mod tests {
             assert!(read.is_err() || read.unwrap().1 < bad.len(), "{bad}");
         }
         assert!(number(b"1e400", 0).unwrap().2.is_some());
+        assert_eq!(int(b"-0"), Some(0));
+        assert_eq!(int(b"-170141183460469231731687303715884105728"), None);
+        assert_eq!(int(b"18446744073709551615"), Some(u64::MAX.into()));
         assert!(number("9".repeat(400).as_bytes(), 0).unwrap().2.is_some());
     }
 }

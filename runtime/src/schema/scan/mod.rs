@@ -207,6 +207,7 @@ impl<'b> Scanner<'b> {
     }
 
     /// Reads the string whose opening quote is at `at`, reporting contents that are not text.
+    #[inline]
     fn string(&mut self) -> Result<Str<'b>, NotJson> {
         let (token, end, fault) =
             lexeme::string(self.bytes, self.at).map_err(|f| self.not_json(f))?;
