@@ -4,6 +4,7 @@
 //! helpers they share.
 
 mod auth;
+mod body_mistakes;
 mod callbacks;
 mod docs_page;
 mod extractors;

@@ -266,3 +266,100 @@ async fn the_docs_page_and_the_document_are_public() {
     assert!(page.contains("<title>Beer Order Service</title>"), "{page}");
     assert!(page.contains(r#"data-openapi="openapi.json?version=3.0.3""#));
 }
+
+#[tokio::test]
+async fn text_that_is_not_json_in_an_unknown_property_is_refused_with_or_without_a_read_only_id() {
+    let server = start().await;
+    for tail in [&b"\"\xff\""[..], br#""\ud800""#] {
+        let mut answers = Vec::new();
+        // `"id": 5` is readOnly: a body with it may take the path through a JSON value.
+        for id in [&b""[..], br#""id": 5, "#] {
+            let mut body = b"{".to_vec();
+            body.extend_from_slice(id);
+            body.extend_from_slice(
+                format!("\"customerId\": \"{DEMO_CUSTOMER}\", \"x\": ").as_bytes(),
+            );
+            body.extend_from_slice(tail);
+            body.push(b'}');
+            let reply = Reply::from(
+                reqwest::Client::new()
+                    .post(orders_url(&server, DEMO_CUSTOMER))
+                    .bearer_auth(DEMO_TOKEN)
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            answers.push(reply.problem(400));
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0].len(), 1);
+        assert_eq!(answers[0][0].0, "/x");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_customer_id_is_reported_at_its_pointer() {
+    let server = start().await;
+    let reply = place(
+        &server,
+        DEMO_CUSTOMER,
+        json!({"beerOrderLines": [{"orderQuantity": 1}]}),
+    )
+    .await;
+    assert_eq!(
+        reply.problem(400),
+        [
+            (
+                "/beerOrderLines/0/upc".to_owned(),
+                "is required: expected a string, found nothing".to_owned()
+            ),
+            (
+                "/customerId".to_owned(),
+                "is required: expected a string (uuid), found nothing".to_owned()
+            ),
+        ]
+    );
+}
+
+/// The example README shows.
+#[tokio::test]
+async fn every_mistake_comes_back_at_once_as_readme_shows() {
+    let server = start().await;
+    let body = r#"{"customerId": "6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41", "customerRef": 7,
+        "beerOrderLines": [{"upc": "1", "orderQuantity": 0}, {"orderQuantity": 1000},
+                           {"upc": "3", "orderQuantity": 2.5}]}"#;
+    let reply = Reply::from(
+        reqwest::Client::new()
+            .post(orders_url(&server, DEMO_CUSTOMER))
+            .bearer_auth(DEMO_TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let violations = reply.problem(400);
+    let expected = [
+        ("/customerRef", "expected a string or null, found 7"),
+        (
+            "/beerOrderLines/1/upc",
+            "is required: expected a string, found nothing",
+        ),
+        (
+            "/beerOrderLines/2/orderQuantity",
+            "expected an integer, found 2.5",
+        ),
+        ("/beerOrderLines/0/orderQuantity", "must be at least 1"),
+        ("/beerOrderLines/1/orderQuantity", "must be at most 999"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(p, m)| (p.to_string(), m.to_string()))
+        .collect();
+    assert_eq!(violations, expected);
+    assert_eq!(reply.json["detail"], "the request has 5 invalid parts");
+}

@@ -626,7 +626,10 @@ fn the_const_shape_walks_nested_properties() {
     assert!(matches!(
         FLAT,
         Found::Value {
-            shape: Shape::Integer,
+            shape: Shape::IntegerIn {
+                min: 0,
+                max: 0xffff_ffff
+            },
             optional: true
         }
     ));

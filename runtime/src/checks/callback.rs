@@ -313,7 +313,7 @@ const fn kind_name(shape: &'static Shape) -> &'static str {
         Shape::Any => "any JSON value",
         Shape::Null => "null",
         Shape::Boolean => "a boolean",
-        Shape::Integer => "an integer",
+        Shape::Integer | Shape::IntegerIn { .. } => "an integer",
         Shape::Number => "a number",
         Shape::String { .. } | Shape::StringEnum(_) => "a string",
         Shape::Array(_) => "an array",

@@ -14,7 +14,10 @@ use crate::openapi::{Components, SchemaObject, Type};
 macro_rules! integer {
     ($($ty:ty => $format:literal, $min:expr;)*) => {$(
         impl Schema for $ty {
-            const SHAPE: &'static Shape = &Shape::Integer;
+            const SHAPE: &'static Shape = &Shape::IntegerIn {
+                min: <$ty>::MIN as i128,
+                max: <$ty>::MAX as i128,
+            };
             fn schema(_: &mut Components) -> SchemaObject {
                 SchemaObject { minimum: $min, ..SchemaObject::integer($format) }
             }
@@ -37,7 +40,11 @@ integer! {
 macro_rules! nonzero {
     ($($ty:ty => $format:literal, $positive:expr;)*) => {$(
         impl Schema for $ty {
-            const SHAPE: &'static Shape = &Shape::Integer;
+            // Zero, which a signed one also refuses, is left to serde to report.
+            const SHAPE: &'static Shape = &Shape::IntegerIn {
+                min: if $positive { 1 } else { <$ty>::MIN.get() as i128 },
+                max: <$ty>::MAX.get() as i128,
+            };
             fn schema(_: &mut Components) -> SchemaObject {
                 if $positive {
                     SchemaObject { minimum: Some(1.into()), ..SchemaObject::integer($format) }

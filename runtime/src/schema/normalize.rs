@@ -31,7 +31,7 @@ fn walk(
         return;
     }
     match (shape, value) {
-        (Shape::Integer, Value::Number(n)) => {
+        (Shape::Integer | Shape::IntegerIn { .. }, Value::Number(n)) => {
             if let Some(i) = integral(n) {
                 *n = i;
             }

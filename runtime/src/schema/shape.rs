@@ -14,6 +14,7 @@ use crate::case::str_eq;
 /// ```
 /// use ringback::{Schema, Shape};
 /// assert!(matches!(<Option<String> as Schema>::SHAPE, Shape::Optional(Shape::String { .. })));
+/// assert!(matches!(<u8 as Schema>::SHAPE, Shape::IntegerIn { min: 0, max: 255 }));
 /// ```
 #[derive(Debug)]
 // New cases come as ringback grows: match with a `_` arm.
@@ -27,6 +28,14 @@ pub enum Shape {
     Boolean,
     /// A whole number.
     Integer,
+    /// A whole number between `min` and `max` inclusive: what a Rust integer type holds, so
+    /// that a body scan can say `300` does not fit a `u8` before serde is asked.
+    IntegerIn {
+        /// The least value.
+        min: i128,
+        /// The greatest value.
+        max: i128,
+    },
     /// Any number.
     Number,
     /// A string, with its OpenAPI `format` if it has one.

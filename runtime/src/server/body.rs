@@ -7,8 +7,8 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::coerce;
 use super::extract::{ArgInfo, Extractor, ExtractorKind, FromRequest, RequestParts};
+use super::{body_report, coerce};
 use super::{Problem, ReadOnlyPolicy};
 use crate::openapi::{Components, MediaType, Operation, RequestBody};
 use crate::schema::scan::{scan, Sent};
@@ -177,11 +177,13 @@ fn is_json(value: &http::HeaderValue) -> bool {
 
 /// readOnly handling, deserialization and validation, collecting every violation found.
 ///
-/// Most bodies deserialize straight from their bytes: a scan against the type's shape first
-/// finds the readOnly properties sent, the nulls the schema refuses and the values callbacks
-/// read, and the readOnly fields are then reset on the typed value. A body that does not
-/// deserialize that way, or whose type cannot reset its readOnly fields, is read as JSON,
-/// stripped, and deserialized from that; so are types with a `oneOf`, where normalising
+/// A scan against the type's shape comes first, on every body: it refuses what is not JSON,
+/// finds every place the body does not fit the type, the readOnly properties sent, the nulls
+/// the schema refuses and the values callbacks read. A body it refuses is answered with all
+/// of that at once ([`body_report`](super::body_report)). Most others deserialize straight
+/// from their bytes, and the readOnly fields are then reset on the typed value. A body that
+/// does not deserialize that way, or whose type cannot reset its readOnly fields, is read as
+/// JSON, stripped, and deserialized from that; so are types with a `oneOf`, where normalising
 /// integral floats first can change the variant chosen.
 ///
 /// This function is instantiated for every body type of an API, so it holds only what needs
@@ -193,21 +195,20 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     let policy = read_only_policy(request);
     // Known at compile time for each type, so it costs the request nothing.
     let one_of = const { crate::schema::shape::contains_one_of(T::SHAPE) };
-    if let Some(sent) = scan_body(bytes, T::SHAPE, one_of, policy, request)? {
+    let sent = scan_body(bytes, T::SHAPE, policy, request)?;
+    if body_report::any_refused(&sent) {
+        return Err(refused::<T>(bytes, sent));
+    }
+    if direct_allowed(&sent, one_of, request) {
         if let Ok(mut value) = serde_json::from_slice::<T>(bytes) {
             if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only() {
-                finish_direct(request, policy, sent)?;
+                finish_direct(request, sent);
                 return validated(value);
             }
         }
     }
     let mut json = json_body(bytes, request)?;
-    let mut removed = match policy {
-        ReadOnlyPolicy::Reject => Removed::new(),
-        _ => Removed::without_list(),
-    };
-    T::strip_read_only(&mut json, &mut removed);
-    refuse_removed(policy, &removed)?;
+    T::strip_read_only(&mut json, &mut Removed::without_list());
     if one_of {
         crate::schema::normalize::integers(&mut json, T::SHAPE);
     }
@@ -215,15 +216,36 @@ fn parse_body<S, T: Schema + DeserializeOwned>(
     // instantiated for one reader, where reading the `Value` itself would add two more (plain
     // and tracked), each as large as the type. Most bodies deserialize as they are; only one
     // that fails is normalised (to accept `3.0` for an integer, as JSON Schema does) and read
-    // again with the position tracked, to say where it failed.
+    // again; one that still fails is refused with everything wrong with it.
     let value = match serde_json::from_slice::<T>(&json_text(&json)) {
         Ok(value) => value,
         Err(_) => {
             crate::schema::normalize::integers(&mut json, T::SHAPE);
-            coerce::from_slice(&json_text(&json)).map_err(|v| Problem::invalid(vec![v]))?
+            match serde_json::from_slice::<T>(&json_text(&json)) {
+                Ok(value) => value,
+                Err(_) => return Err(refused::<T>(bytes, sent)),
+            }
         }
     };
     validated(value)
+}
+
+/// The problem for a body refused: every mistake in it and every rule it breaks.
+fn refused<T: Schema + DeserializeOwned>(bytes: &[u8], sent: Sent) -> Problem {
+    let ops = body_report::TypeOps {
+        shape: T::SHAPE,
+        strip_read_only: T::strip_read_only,
+        read: read_and_validate::<T>,
+    };
+    Problem::invalid(body_report::violations(bytes, sent, &ops))
+}
+
+/// Reads JSON text as a `T` and validates it: what a refused body's report reads its repaired
+/// text with (the same slice reader every body path uses, so no new instantiation).
+fn read_and_validate<T: Schema + DeserializeOwned>(
+    text: &[u8],
+) -> Result<Vec<Violation>, Violation> {
+    coerce::from_slice::<T>(text).map(|value| crate::validate(&value))
 }
 
 fn json_text(json: &Value) -> Vec<u8> {
@@ -237,46 +259,34 @@ fn read_only_policy<S>(request: &RequestParts<S>) -> ReadOnlyPolicy {
         .unwrap_or(request.settings.read_only)
 }
 
-/// Scans the body against its type's shape. `Some` when the body may be deserialized straight
-/// from its bytes: it is JSON, no callback reads it in a way the scan cannot answer, and the
-/// type has no `oneOf`.
+/// Scans the body against its type's shape; refuses it when it is not JSON.
 fn scan_body<S>(
     bytes: &[u8],
     shape: &'static Shape,
-    one_of: bool,
     policy: ReadOnlyPolicy,
     request: &RequestParts<S>,
-) -> Result<Option<Sent>, Problem> {
+) -> Result<Sent, Problem> {
     let no_pointers = Vec::new();
     let reads = request.body_reads.as_ref().as_ref();
     let pointers = reads.map_or(&no_pointers, |r| &r.pointers);
-    let Some(sent) = scan(bytes, shape, pointers, policy == ReadOnlyPolicy::Reject) else {
-        return Ok(None);
-    };
-    if !sent.arrays_for_objects.is_empty() {
-        return Err(Problem::invalid(
-            sent.arrays_for_objects
-                .iter()
-                .map(|p| Violation::new(p.clone(), "must be an object, not an array"))
-                .collect(),
-        ));
-    }
-    let direct = reads.is_some() && !sent.through_array && !one_of;
-    Ok(direct.then_some(sent))
+    scan(bytes, shape, pointers, policy == ReadOnlyPolicy::Reject)
+        .map_err(|e| Problem::invalid(vec![Violation::new(e.pointer, e.message)]))
+}
+
+/// Whether the body may be deserialized straight from its bytes: no callback reads it in a
+/// way the scan cannot answer, and the type has no `oneOf`.
+fn direct_allowed<S>(sent: &Sent, one_of: bool, request: &RequestParts<S>) -> bool {
+    request.body_reads.is_some() && !sent.through_array && !one_of
 }
 
 /// What a body deserialized from its bytes still needs: its callbacks resolved from the values
-/// the scan found, and the nulls (and, by policy, the readOnly properties) it sent refused.
-fn finish_direct<S>(
-    request: &mut RequestParts<S>,
-    policy: ReadOnlyPolicy,
-    sent: Sent,
-) -> Result<(), Problem> {
+/// the scan found.
+fn finish_direct<S>(request: &mut RequestParts<S>, sent: Sent) {
     let reads = request.body_reads.clone();
     let reads = reads
         .as_ref()
         .as_ref()
-        .expect("scan_body allows the direct path only when the callbacks' reads are known");
+        .expect("direct_allowed allows the direct path only when the callbacks' reads are known");
     let mut sparse = None;
     for (decl, whole_target) in request.operation.callbacks.iter().zip(&reads.whole_target) {
         let resolved = match whole_target {
@@ -291,24 +301,12 @@ fn finish_direct<S>(
         };
         request.resolved_callbacks.push((decl.name, resolved));
     }
-    let mut violations: Vec<Violation> = sent
-        .nulls
-        .into_iter()
-        .map(|p| Violation::new(p, NULL_REFUSED))
-        .collect();
-    if policy == ReadOnlyPolicy::Reject {
-        violations.extend(
-            sent.read_only
-                .into_iter()
-                .map(|p| Violation::new(p, READ_ONLY_REFUSED)),
-        );
-    }
-    refuse(violations)
 }
 
 /// The body as JSON, with the operation's callbacks resolved from it as the client sent it:
 /// now, before readOnly stripping, rather than from a copy of the whole body kept for later.
 fn json_body<S>(bytes: &[u8], request: &mut RequestParts<S>) -> Result<Value, Problem> {
+    // The scan has read it as JSON already: this is not expected to fail.
     let json: Value = serde_json::from_slice(bytes).map_err(|e| {
         Problem::invalid(vec![Violation::new(
             "",
@@ -322,27 +320,6 @@ fn json_body<S>(bytes: &[u8], request: &mut RequestParts<S>) -> Result<Value, Pr
     }
     Ok(json)
 }
-
-/// The nulls stripped from a body, and by policy the readOnly properties, refused.
-fn refuse_removed(policy: ReadOnlyPolicy, removed: &Removed) -> Result<(), Problem> {
-    let mut violations: Vec<Violation> = removed
-        .nulls()
-        .iter()
-        .map(|p| Violation::new(p.clone(), NULL_REFUSED))
-        .collect();
-    if policy == ReadOnlyPolicy::Reject {
-        violations.extend(
-            removed
-                .pointers()
-                .iter()
-                .map(|p| Violation::new(p.clone(), READ_ONLY_REFUSED)),
-        );
-    }
-    refuse(violations)
-}
-
-const NULL_REFUSED: &str = "must not be null; leave the property out instead";
-const READ_ONLY_REFUSED: &str = "is read-only and must not be sent";
 
 fn refuse(violations: Vec<Violation>) -> Result<(), Problem> {
     if violations.is_empty() {
@@ -380,3 +357,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "body_paths.rs"]
+mod paths_agree;

@@ -10,7 +10,7 @@ use crate::Violation;
 /// a string, so that deserializing it reports the mismatch in serde's words.
 pub fn coerce(text: &str, shape: &'static Shape) -> Value {
     match unwrap(shape) {
-        Shape::Integer => text
+        Shape::Integer | Shape::IntegerIn { .. } => text
             .parse::<i64>()
             .map(Value::from)
             .or_else(|_| text.parse::<u64>().map(Value::from))

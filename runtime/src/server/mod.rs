@@ -3,6 +3,7 @@
 
 pub mod auth;
 mod body;
+mod body_report;
 mod callback_arg;
 mod coerce;
 #[cfg(feature = "docs-page")]
