@@ -15,6 +15,7 @@ mod readme_main;
 mod responses;
 mod schema_crate_path;
 mod schema_derive;
+mod scheduled;
 mod server;
 mod ssrf;
 mod support;
