@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
 use ringback::openapi::OpenApiVersion;
+use ringback_examples::orders::OrderBook;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use serde_json::json;
 
@@ -19,6 +20,7 @@ async fn start() -> Server {
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
+        OrderBook::in_memory(),
         callbacks,
         Duration::from_secs(3600),
     );
