@@ -4,5 +4,6 @@
 //! `tests/data/`.
 
 mod crash;
+mod memory;
 mod postgres;
 mod support;
