@@ -35,7 +35,9 @@ pub async fn scheduled(n: usize) {
             ("send, SQLite", Due::Now),
             ("send_after, SQLite", Due::After(DELAY)),
         ] {
-            let file = dir.path().join(format!("{}-{round}.db", name.replace([',', ' '], "")));
+            let file = dir
+                .path()
+                .join(format!("{}-{round}.db", name.replace([',', ' '], "")));
             let store = Arc::new(SqliteStore::open(file).unwrap());
             table.record(name, dispatcher_run(store, &r, n, load, due).await, round);
         }

@@ -43,7 +43,10 @@ pub struct OrderBookError {
 }
 
 impl OrderBookError {
-    fn new(doing: &'static str, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    fn new(
+        doing: &'static str,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         OrderBookError {
             doing,
             source: source.into(),
@@ -70,7 +73,9 @@ impl OrderBook {
         let connection =
             Connection::open(path).map_err(|e| OrderBookError::new("opening the file", e))?;
         connection
-            .query_row("PRAGMA journal_mode = WAL", [], |row| row.get::<_, String>(0))
+            .query_row("PRAGMA journal_mode = WAL", [], |row| {
+                row.get::<_, String>(0)
+            })
             .map_err(|e| OrderBookError::new("switching to a write-ahead log", e))?;
         // FULL: a confirmed order survives a power cut, not only a crash of the process.
         connection
@@ -141,8 +146,8 @@ impl OrderBook {
         let id = order
             .id
             .ok_or_else(|| OrderBookError::new("recording an order", "the order has no id"))?;
-        let body = serde_json::to_vec(order)
-            .map_err(|e| OrderBookError::new("recording an order", e))?;
+        let body =
+            serde_json::to_vec(order).map_err(|e| OrderBookError::new("recording an order", e))?;
         let reference = order.customer_ref.clone();
         let placed_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)

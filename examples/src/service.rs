@@ -234,7 +234,10 @@ pub async fn get_order(
         )));
     }
     if !shop.customers.contains(&customer_id.0) {
-        return Err(ApiError::not_found(format!("no customer {}", customer_id.0)));
+        return Err(ApiError::not_found(format!(
+            "no customer {}",
+            customer_id.0
+        )));
     }
     shop.orders
         .get(customer_id.0, order_id.0)

@@ -16,8 +16,8 @@ use ringback::dispatch::{
 };
 use ringback::receiver::Verifier;
 use ringback::{Api, Body, Callback, Header, Query, Schema};
-use ringback_examples::receiver::{self, Received};
 use ringback_examples::orders::OrderBook;
+use ringback_examples::receiver::{self, Received};
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;

@@ -79,7 +79,10 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
         .await
         .unwrap()
         .expect("recorded");
-    assert_eq!((waiting.state, waiting.attempts), (DeliveryState::Pending, 0));
+    assert_eq!(
+        (waiting.state, waiting.attempts),
+        (DeliveryState::Pending, 0)
+    );
     assert!(waiting.next_attempt_at > SystemTime::now() + Duration::from_secs(23 * 3600));
     let scheduled: Vec<String> = callbacks
         .store()
@@ -91,7 +94,10 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
         .collect();
     assert!(scheduled.contains(&tomorrow), "{scheduled:?}");
     assert!(!scheduled.contains(&past), "a time passed sends at once");
-    assert!(!scheduled.contains(&cancelled), "a cancelled one is not scheduled");
+    assert!(
+        !scheduled.contains(&cancelled),
+        "a cancelled one is not scheduled"
+    );
 
     let mut arrived = Vec::new();
     for _ in 0..2 {
@@ -101,7 +107,10 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
     arrived.sort_by(|a, b| a.1.cmp(&b.1));
     assert_eq!(
         arrived,
-        [(past.clone(), "PAST".to_owned()), (soon.clone(), "SOON".to_owned())]
+        [
+            (past.clone(), "PAST".to_owned()),
+            (soon.clone(), "SOON".to_owned())
+        ]
     );
     assert!(
         arrivals.try_recv().is_err(),
@@ -110,7 +119,12 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
 
     let kept = callbacks.store().get(&cancelled).await.unwrap().unwrap();
     assert_eq!((kept.state, kept.attempts), (DeliveryState::Cancelled, 0));
-    assert!(callbacks.store().attempts(&cancelled).await.unwrap().is_empty());
+    assert!(callbacks
+        .store()
+        .attempts(&cancelled)
+        .await
+        .unwrap()
+        .is_empty());
 
     // Cancelling what cannot be cancelled says why.
     let e = callbacks.cancel(&soon).await.unwrap_err();
@@ -125,10 +139,19 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
     callbacks.cancel(&tomorrow).await.unwrap();
 
     let m = callbacks.metrics();
-    assert_eq!((m.enqueued, m.scheduled, m.cancelled, m.delivered), (4, 3, 2, 2));
+    assert_eq!(
+        (m.enqueued, m.scheduled, m.cancelled, m.delivered),
+        (4, 3, 2, 2)
+    );
     let text = m.to_prometheus();
-    assert!(text.contains("ringback_callbacks_scheduled_total 3"), "{text}");
-    assert!(text.contains("ringback_callbacks_cancelled_total 2"), "{text}");
+    assert!(
+        text.contains("ringback_callbacks_scheduled_total 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ringback_callbacks_cancelled_total 2"),
+        "{text}"
+    );
     worker.shutdown(Duration::from_secs(1)).await;
 }
 
@@ -153,6 +176,9 @@ async fn a_scheduled_callback_survives_closing_the_outbox() {
     let after = Dispatcher::sqlite(&file, config(secret)).unwrap();
     let worker = after.start();
     let arrived = next(&mut arrivals).await;
-    assert_eq!((arrived.id.as_str(), arrived.change.order_status.as_str()), (id.as_str(), "LATER"));
+    assert_eq!(
+        (arrived.id.as_str(), arrived.change.order_status.as_str()),
+        (id.as_str(), "LATER")
+    );
     worker.shutdown(Duration::from_secs(1)).await;
 }

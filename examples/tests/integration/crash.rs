@@ -157,7 +157,12 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
         .flat_map(|order| STATUSES.iter().map(move |status| (*order, *status)))
         .filter(|(order, status)| !arrived.get(order).is_some_and(|got| got.contains(status)))
         .collect();
-    let complete = confirmed.len() - statuses_lost.iter().map(|(o, _)| o).collect::<HashSet<_>>().len();
+    let complete = confirmed.len()
+        - statuses_lost
+            .iter()
+            .map(|(o, _)| o)
+            .collect::<HashSet<_>>()
+            .len();
     println!(
         "crash test: {ROUNDS} SIGKILLs, {} orders confirmed ({complete} with all {} statuses), {} deliveries recorded, {} received ({} ids more than once), lost {}",
         confirmed.len(),

@@ -421,9 +421,7 @@ async fn three_instances_share_one_outbox_and_survive_losing_one() {
     let dir = tempfile::tempdir().unwrap();
     let orders = dir.path().join("orders.db");
     let mut instances: Vec<(Child, String)> = (0..3)
-        .map(|_| {
-            support::spawn_service_with(url.as_ref(), &["--orders".as_ref(), orders.as_ref()])
-        })
+        .map(|_| support::spawn_service_with(url.as_ref(), &["--orders".as_ref(), orders.as_ref()]))
         .collect();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))

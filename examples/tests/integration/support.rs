@@ -10,10 +10,7 @@ pub fn spawn_service(outbox: &std::ffi::OsStr) -> (Child, String) {
 }
 
 /// As [`spawn_service`], with more arguments (`--orders FILE`, say).
-pub fn spawn_service_with(
-    outbox: &std::ffi::OsStr,
-    more: &[&std::ffi::OsStr],
-) -> (Child, String) {
+pub fn spawn_service_with(outbox: &std::ffi::OsStr, more: &[&std::ffi::OsStr]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
         .args([
             "--listen",

@@ -163,7 +163,11 @@ async fn scheduling_and_cancelling(store: &dyn DeliveryStore) {
     store.enqueue(elsewhere("s-later", 5_000)).await.unwrap();
     let mut due = ids(store, 0, 10).await;
     due.sort();
-    assert_eq!(due, ["s-now", "s-retry"], "the scheduled one is not due yet");
+    assert_eq!(
+        due,
+        ["s-now", "s-retry"],
+        "the scheduled one is not due yet"
+    );
     store
         .retry_at("s-retry", attempt(1, Some(503)), at(5_000))
         .await
@@ -211,7 +215,10 @@ async fn scheduling_and_cancelling(store: &dyn DeliveryStore) {
         ["s-retry"],
         "the cancelled one is never claimed"
     );
-    store.delivered("s-now", attempt(1, Some(200))).await.unwrap();
+    store
+        .delivered("s-now", attempt(1, Some(200)))
+        .await
+        .unwrap();
     assert_eq!(
         store.cancel("s-now").await.unwrap(),
         Some(DeliveryState::Delivered)
@@ -236,7 +243,10 @@ async fn scheduling_and_cancelling(store: &dyn DeliveryStore) {
             .unwrap(),
         0
     );
-    assert!(ids(store, 1_000_000, 10).await.iter().all(|id| id != "s-later"));
+    assert!(ids(store, 1_000_000, 10)
+        .await
+        .iter()
+        .all(|id| id != "s-later"));
 }
 
 #[tokio::test]
