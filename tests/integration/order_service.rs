@@ -251,3 +251,34 @@ async fn orders_need_the_customers_token() {
         "opaque"
     );
 }
+
+#[tokio::test]
+async fn what_a_client_can_make_the_service_keep_is_bounded() {
+    let server = start().await;
+    let mut long_ref = order(json!([]));
+    long_ref["customerRef"] = json!("r".repeat(101));
+    let violations = place(&server, DEMO_CUSTOMER, long_ref).await.problem(400);
+    assert_eq!(violations[0].0, "/customerRef", "{violations:?}");
+
+    let lines: Vec<serde_json::Value> = (0..101)
+        .map(|_| json!({"upc": "0631234200036", "orderQuantity": 1}))
+        .collect();
+    let violations = place(&server, DEMO_CUSTOMER, order(json!(lines)))
+        .await
+        .problem(400);
+    assert_eq!(violations[0].0, "/beerOrderLines", "{violations:?}");
+
+    let mut huge = order(json!([]));
+    huge["customerRef"] = json!("r".repeat(ringback_examples::service::BODY_LIMIT));
+    place(&server, DEMO_CUSTOMER, huge).await.problem(413);
+
+    // The largest order the schema accepts fits well under the body limit.
+    let lines: Vec<serde_json::Value> = (0..100)
+        .map(|i| json!({"upc": format!("{i:032}"), "orderQuantity": 999}))
+        .collect();
+    let mut largest = order(json!(lines));
+    largest["customerRef"] = json!("r".repeat(100));
+    largest["orderStatusCallbackUrl"] =
+        json!(format!("https://client.example/{}", "h".repeat(2000)));
+    assert_eq!(place(&server, DEMO_CUSTOMER, largest).await.status, 201);
+}
