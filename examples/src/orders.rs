@@ -1,7 +1,10 @@
 //! Where the order service keeps its orders: a SQLite file beside the outbox, so that an order
 //! confirmed with 201 is still there after a crash, and the service's memory does not grow with
-//! the orders it holds (SQLite keeps a bounded page cache; the rows live on disk).
+//! the orders it holds (SQLite keeps a bounded page cache; the rows live on disk). Tests and
+//! the request benchmark may keep them in a map instead, as the hand-written services the
+//! benchmark compares with do.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -21,7 +24,14 @@ use crate::model::BeerOrder;
 /// ```
 #[derive(Clone)]
 pub struct OrderBook {
-    connection: Arc<Mutex<Connection>>,
+    kept: Kept,
+}
+
+#[derive(Clone)]
+enum Kept {
+    InSqlite(Arc<Mutex<Connection>>),
+    /// Each customer's orders, in the order they were placed.
+    InMemory(Arc<Mutex<HashMap<Uuid, Vec<BeerOrder>>>>),
 }
 
 /// What [`OrderBook::insert`] did.
@@ -82,37 +92,31 @@ impl OrderBook {
             .execute_batch("PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;")
             .and_then(|()| connection.execute_batch(SCHEMA))
             .map_err(|e| OrderBookError::new("creating the orders table", e))?;
-        Ok(Self::with(connection))
+        Ok(OrderBook {
+            kept: Kept::InSqlite(Arc::new(Mutex::new(connection))),
+        })
     }
 
-    /// An order book in memory, for tests and benchmarks: **not durable**, and it grows with
-    /// every order. The service itself always uses a file.
+    /// An order book in a map in memory, for tests and the request benchmark: **not
+    /// durable**, and it grows with every order. The service itself always uses a file.
     ///
     /// ```
     /// let orders = ringback_examples::orders::OrderBook::in_memory();
     /// # drop(orders);
     /// ```
     pub fn in_memory() -> Self {
-        let connection = Connection::open_in_memory().expect("SQLite opens a database in memory");
-        connection
-            .execute_batch(SCHEMA)
-            .expect("the orders table is valid SQL");
-        Self::with(connection)
-    }
-
-    fn with(connection: Connection) -> Self {
         OrderBook {
-            connection: Arc::new(Mutex::new(connection)),
+            kept: Kept::InMemory(Arc::default()),
         }
     }
 
-    /// Runs `f` on the connection on a blocking thread: SQLite waits on the disk.
+    /// Runs `f` on the SQLite connection on a blocking thread: SQLite waits on the disk.
     async fn run<T: Send + 'static>(
-        &self,
+        connection: &Arc<Mutex<Connection>>,
         doing: &'static str,
         f: impl FnOnce(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> Result<T, OrderBookError> {
-        let connection = self.connection.clone();
+        let connection = connection.clone();
         tokio::task::spawn_blocking(move || {
             // A panic while holding the lock leaves no half-made change: each is one statement.
             let c = connection.lock().unwrap_or_else(|e| e.into_inner());
@@ -123,18 +127,36 @@ impl OrderBook {
         .map_err(|e| OrderBookError::new(doing, e))
     }
 
+    /// The map of an order book in memory, locked. A panic while holding the lock leaves the
+    /// map whole: each change is one push.
+    fn locked(
+        map: &Mutex<HashMap<Uuid, Vec<BeerOrder>>>,
+    ) -> std::sync::MutexGuard<'_, HashMap<Uuid, Vec<BeerOrder>>> {
+        map.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// Whether `customer` already has an order with `reference` as its `customerRef`.
     pub async fn reference_taken(
         &self,
         customer: Uuid,
         reference: &str,
     ) -> Result<bool, OrderBookError> {
-        let reference = reference.to_owned();
-        self.run("looking up a customerRef", move |c| {
-            c.prepare_cached("SELECT 1 FROM orders WHERE customer_id = ?1 AND customer_ref = ?2")?
-                .exists(params![customer.to_string(), reference])
-        })
-        .await
+        let map = match &self.kept {
+            Kept::InMemory(map) => map,
+            Kept::InSqlite(connection) => {
+                let reference = reference.to_owned();
+                return Self::run(connection, "looking up a customerRef", move |c| {
+                    c.prepare_cached(
+                        "SELECT 1 FROM orders WHERE customer_id = ?1 AND customer_ref = ?2",
+                    )?
+                    .exists(params![customer.to_string(), reference])
+                })
+                .await;
+            }
+        };
+        Ok(Self::locked(map)
+            .get(&customer)
+            .is_some_and(|orders| taken(orders, reference)))
     }
 
     /// Records `order` (which has its id) for `customer`, unless its `customerRef` is taken.
@@ -143,17 +165,31 @@ impl OrderBook {
         customer: Uuid,
         order: &BeerOrder,
     ) -> Result<Inserted, OrderBookError> {
+        const DOING: &str = "recording an order";
         let id = order
             .id
-            .ok_or_else(|| OrderBookError::new("recording an order", "the order has no id"))?;
-        let body =
-            serde_json::to_vec(order).map_err(|e| OrderBookError::new("recording an order", e))?;
+            .ok_or_else(|| OrderBookError::new(DOING, "the order has no id"))?;
+        let connection = match &self.kept {
+            Kept::InSqlite(connection) => connection,
+            Kept::InMemory(map) => {
+                let mut map = Self::locked(map);
+                let orders = map.entry(customer).or_default();
+                if let Some(reference) = &order.customer_ref {
+                    if taken(orders, reference) {
+                        return Ok(Inserted::ReferenceTaken);
+                    }
+                }
+                orders.push(order.clone());
+                return Ok(Inserted::Recorded);
+            }
+        };
+        let body = serde_json::to_vec(order).map_err(|e| OrderBookError::new(DOING, e))?;
         let reference = order.customer_ref.clone();
         let placed_at = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
-        self.run("recording an order", move |c| {
+        Self::run(connection, DOING, move |c| {
             let inserted = c
                 .prepare_cached(
                     "INSERT INTO orders (id, customer_id, customer_ref, placed_at, body)
@@ -177,17 +213,105 @@ impl OrderBook {
 
     /// The order `id` of `customer`, if there is one.
     pub async fn get(&self, customer: Uuid, id: Uuid) -> Result<Option<BeerOrder>, OrderBookError> {
-        let body: Option<Vec<u8>> = self
-            .run("reading an order", move |c| {
-                c.prepare_cached("SELECT body FROM orders WHERE id = ?1 AND customer_id = ?2")?
-                    .query_row(params![id.to_string(), customer.to_string()], |row| {
-                        row.get(0)
-                    })
-                    .optional()
-            })
-            .await?;
+        const DOING: &str = "reading an order";
+        let connection = match &self.kept {
+            Kept::InSqlite(connection) => connection,
+            Kept::InMemory(map) => {
+                let map = Self::locked(map);
+                let orders = map.get(&customer).map(Vec::as_slice).unwrap_or_default();
+                return Ok(orders.iter().find(|o| o.id == Some(id)).cloned());
+            }
+        };
+        let body: Option<Vec<u8>> = Self::run(connection, DOING, move |c| {
+            c.prepare_cached("SELECT body FROM orders WHERE id = ?1 AND customer_id = ?2")?
+                .query_row(params![id.to_string(), customer.to_string()], |row| {
+                    row.get(0)
+                })
+                .optional()
+        })
+        .await?;
         body.map(|b| serde_json::from_slice(&b))
             .transpose()
-            .map_err(|e| OrderBookError::new("reading an order", e))
+            .map_err(|e| OrderBookError::new(DOING, e))
+    }
+}
+
+/// Whether one of `orders` has `reference` as its `customerRef`.
+fn taken(orders: &[BeerOrder], reference: &str) -> bool {
+    orders
+        .iter()
+        .any(|o| o.customer_ref.as_deref() == Some(reference))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(reference: Option<&str>) -> BeerOrder {
+        BeerOrder {
+            id: Some(Uuid::new_v4()),
+            customer_id: Uuid::nil(),
+            customer_ref: reference.map(str::to_owned),
+            beer_order_lines: Vec::new(),
+            order_status_callback_url: None,
+        }
+    }
+
+    /// Both ways of keeping orders answer alike: one order per customerRef and customer, any
+    /// number without one, each read back by its customer only.
+    async fn keeps_orders(book: &OrderBook) {
+        let (alice, bob) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = order(Some("R-1"));
+        assert_eq!(
+            book.insert(alice, &first).await.unwrap(),
+            Inserted::Recorded
+        );
+        assert!(book.reference_taken(alice, "R-1").await.unwrap());
+        assert!(!book.reference_taken(bob, "R-1").await.unwrap());
+        assert_eq!(
+            book.insert(alice, &order(Some("R-1"))).await.unwrap(),
+            Inserted::ReferenceTaken
+        );
+        assert_eq!(
+            book.insert(bob, &order(Some("R-1"))).await.unwrap(),
+            Inserted::Recorded
+        );
+        for _ in 0..2 {
+            assert_eq!(
+                book.insert(alice, &order(None)).await.unwrap(),
+                Inserted::Recorded
+            );
+        }
+        let id = first.id.unwrap();
+        assert_eq!(book.get(alice, id).await.unwrap(), Some(first));
+        assert_eq!(book.get(bob, id).await.unwrap(), None);
+        assert_eq!(book.get(alice, Uuid::new_v4()).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_order_book_in_sqlite_keeps_orders() {
+        let dir = tempfile::tempdir().unwrap();
+        keeps_orders(&OrderBook::open(dir.path().join("orders.db")).unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn an_order_book_in_memory_keeps_orders_alike() {
+        keeps_orders(&OrderBook::in_memory()).await;
+    }
+
+    #[tokio::test]
+    async fn an_order_survives_reopening_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let placed = order(Some("R-9"));
+        let customer = Uuid::new_v4();
+        {
+            let book = OrderBook::open(dir.path().join("orders.db")).unwrap();
+            book.insert(customer, &placed).await.unwrap();
+        }
+        let book = OrderBook::open(dir.path().join("orders.db")).unwrap();
+        assert_eq!(
+            book.get(customer, placed.id.unwrap()).await.unwrap(),
+            Some(placed)
+        );
     }
 }

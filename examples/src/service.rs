@@ -78,8 +78,11 @@ impl Shop {
             order_status: status.to_owned(),
         });
         let at = |i: usize| {
-            self.callbacks
-                .send_after(self.status_interval * i as u32, on_status, &changes[i])
+            self.callbacks.send_after(
+                self.status_interval.saturating_mul(i as u32),
+                on_status,
+                &changes[i],
+            )
         };
         let recorded: [Result<String, SendError>; 4] = {
             let (a, b, c, d) = tokio::join!(at(0), at(1), at(2), at(3));

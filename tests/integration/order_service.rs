@@ -10,7 +10,8 @@ use ringback_examples::orders::OrderBook;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use serde_json::json;
 
-async fn start() -> Server {
+/// The service, with its orders in a SQLite file in `dir` as `beer-orders` keeps them.
+async fn start_in(dir: &std::path::Path) -> Server {
     // The Location header needs the public URL, which is only known once bound; the tests
     // check its shape against a fixed one. Callbacks go to a store nobody delivers from.
     let callbacks = Dispatcher::new(
@@ -20,7 +21,7 @@ async fn start() -> Server {
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
-        OrderBook::in_memory(),
+        OrderBook::open(dir.join("orders.db")).unwrap(),
         callbacks,
         Duration::from_secs(3600),
     );
@@ -72,7 +73,8 @@ fn order(lines: serde_json::Value) -> serde_json::Value {
 
 #[tokio::test]
 async fn an_order_is_placed_and_read_back() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let mut body = order(
         json!([{"upc": "0631234200036", "orderQuantity": 12, "beerId": "00000000-0000-0000-0000-00000000beef", "quantityAllocated": 12}]),
     );
@@ -103,7 +105,8 @@ async fn an_order_is_placed_and_read_back() {
 
 #[tokio::test]
 async fn an_integral_float_is_an_integer_and_a_malformed_read_only_value_is_ignored() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     // JSON Schema calls 12.0 an integer; serde alone would refuse it for an i32. A readOnly
     // property is ignored whatever its value, even one that would not deserialize.
     let lines =
@@ -124,7 +127,8 @@ async fn an_integral_float_is_an_integer_and_a_malformed_read_only_value_is_igno
 
 #[tokio::test]
 async fn the_service_answers_its_documented_errors() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let unknown = uuid::Uuid::new_v4();
     let mut body = order(json!([]));
     body["customerId"] = json!(unknown);
@@ -182,7 +186,8 @@ async fn the_service_answers_its_documented_errors() {
 
 #[tokio::test]
 async fn a_post_without_a_body_places_an_empty_order() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let reply = Reply::from(
         reqwest::Client::new()
             .post(orders_url(&server, DEMO_CUSTOMER))
@@ -226,7 +231,8 @@ fn the_operation_matches_design() {
 
 #[tokio::test]
 async fn orders_need_the_customers_token() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let refused = Reply::from(
         reqwest::Client::new()
             .post(orders_url(&server, DEMO_CUSTOMER))
@@ -254,7 +260,8 @@ async fn orders_need_the_customers_token() {
 
 #[tokio::test]
 async fn what_a_client_can_make_the_service_keep_is_bounded() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let mut long_ref = order(json!([]));
     long_ref["customerRef"] = json!("r".repeat(101));
     let violations = place(&server, DEMO_CUSTOMER, long_ref).await.problem(400);
