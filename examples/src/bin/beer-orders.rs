@@ -31,7 +31,8 @@ const USAGE: &str = "usage:
       delivered, signed with --secret
       (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1;
       orders are kept in the SQLite file --orders (default: beside a file outbox, named
-      after it with .orders.db; beer-orders-orders.db beside a PostgreSQL one), and each
+      after it with .orders.db; with a PostgreSQL outbox, beer-orders-orders.db in the
+      working directory), and each
       order's status callbacks are recorded in the outbox when it is placed, so a crash
       loses none
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]

@@ -158,6 +158,7 @@ impl Dispatcher {
         match self.inner.store.cancel(id).await {
             Ok(Some(DeliveryState::Pending)) => {
                 metrics::Counters::add(&self.inner.counters.cancelled);
+                tracing::info!(id, "delivery cancelled");
                 Ok(())
             }
             Ok(Some(state)) => Err(CancelError::NotPending {
