@@ -6,6 +6,8 @@
 //!                               (RINGBACK_BENCH_ROUNDS changes it)
 //! ringback-bench paced [N]      only the delivery benchmark's paced part: N sends at 2,000/s
 //!                               (a durable `send`'s latency against the disk's floor)
+//! ringback-bench scheduled [N] a scheduled send against an immediate one: N `send`s and N
+//!                               `send_after`s to SQLite at 2,000/s, with the floor, side by side
 //! ringback-bench memory [N]     peak RSS with N pending deliveries in the SQLite outbox
 //! ringback-bench request        the order service's POST by ringback and by hand in plain
 //!                               axum, under wrk, side by side (needs `wrk`)
@@ -22,6 +24,7 @@ mod compile;
 mod compile_scale;
 mod floor;
 mod request;
+mod scheduled;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -59,6 +62,7 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("delivery") => runtime.block_on(delivery(n(20_000))),
         Some("paced") => runtime.block_on(async { paced(&receiver().await, n(10_000)).await }),
+        Some("scheduled") => runtime.block_on(scheduled::scheduled(n(10_000))),
         Some("memory") => runtime.block_on(memory(n(100_000))),
         Some("request") => request::request(),
         Some("compile") => compile::compile(),
@@ -78,7 +82,7 @@ fn main() {
         }
         Some(other) => {
             eprintln!(
-                "unknown benchmark {other:?}; use request, delivery, paced, memory, compile, compile-scale or all"
+                "unknown benchmark {other:?}; use request, delivery, paced, scheduled, memory, compile, compile-scale or all"
             );
             std::process::exit(2);
         }
@@ -194,7 +198,22 @@ enum Load {
     Paced(u32),
 }
 
-async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize, load: Load) -> Run {
+/// When the deliveries of a run fall due.
+#[derive(Clone, Copy)]
+enum Due {
+    /// At once: `send`.
+    Now,
+    /// This long after they are recorded: `send_after`.
+    After(Duration),
+}
+
+async fn dispatcher_run(
+    store: Arc<dyn DeliveryStore>,
+    r: &Receiver,
+    n: usize,
+    load: Load,
+    due: Due,
+) -> Run {
     let secret = Secret::generate();
     let config = DispatcherConfig::new(secret)
         .allow(AllowList::none().loopback())
@@ -209,7 +228,11 @@ async fn dispatcher_run(store: Arc<dyn DeliveryStore>, r: &Receiver, n: usize, l
     let sends = produce(n, load, move |i| {
         let (dispatcher, cb) = (sender.clone(), cb.clone());
         async move {
-            dispatcher.send(&cb, &payload(i)).await.expect("send");
+            match due {
+                Due::Now => dispatcher.send(&cb, &payload(i)).await,
+                Due::After(delay) => dispatcher.send_after(delay, &cb, &payload(i)).await,
+            }
+            .expect("send");
         }
     })
     .await;
@@ -370,55 +393,73 @@ async fn stores(
     stores
 }
 
-/// Side-by-side rounds of the bare loop (when `bare`) and each store under `load`; prints
-/// every run and the medians.
-async fn compare(r: &Receiver, n: usize, load: Load, bare: bool) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut runs: Vec<(&'static str, Vec<Run>)> = Vec::new();
-    let mut record = |name: &'static str, run: Run, round: usize| {
+/// The runs of side-by-side rounds, by contender, printed as they come and summed up as
+/// medians.
+#[derive(Default)]
+struct Table {
+    runs: Vec<(&'static str, Vec<Run>)>,
+}
+
+impl Table {
+    fn record(&mut self, name: &'static str, run: Run, round: usize) {
         println!(
             "round {round} {name:<22} {:>9.0}/s  receipt p50 {:>8.1?} p99 {:>8.1?}  send p50 {:>8.1?} p99 {:>8.1?}",
             run.rate, run.receipt_p50, run.receipt_p99, run.send_p50, run.send_p99
         );
-        match runs.iter_mut().find(|(n, _)| *n == name) {
+        match self.runs.iter_mut().find(|(n, _)| *n == name) {
             Some((_, list)) => list.push(run),
-            None => runs.push((name, vec![run])),
+            None => self.runs.push((name, vec![run])),
         }
-    };
+    }
+
+    /// The medians of every contender; dispatchers' rates also as a ratio to the bare loop's,
+    /// when it ran.
+    fn print_medians(&self) {
+        let ceiling = self
+            .runs
+            .iter()
+            .find(|(name, _)| *name == "bare reqwest")
+            .map(|(_, runs)| median(runs.iter().map(|r| r.rate).collect()));
+        println!("median of {} rounds:", rounds());
+        for (name, runs) in &self.runs {
+            let rate = median(runs.iter().map(|r| r.rate).collect());
+            let ms = |f: fn(&Run) -> Duration| {
+                median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
+            };
+            let ratio = ceiling
+                .filter(|_| name.starts_with("dispatcher"))
+                .map_or(String::new(), |c| format!("{:.2}x bare  ", rate / c));
+            println!(
+                "  {name:<22} {rate:>9.0}/s  {ratio}send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
+                ms(|r| r.send_p50),
+                ms(|r| r.send_p99),
+                ms(|r| r.receipt_p50),
+                ms(|r| r.receipt_p99),
+            );
+        }
+    }
+}
+
+/// Side-by-side rounds of the bare loop (when `bare`) and each store under `load`; prints
+/// every run and the medians.
+async fn compare(r: &Receiver, n: usize, load: Load, bare: bool) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut table = Table::default();
     for round in 0..rounds() {
         if bare {
-            record("bare reqwest", bare_run(r, n).await, round);
+            table.record("bare reqwest", bare_run(r, n).await, round);
         }
-        record(
+        table.record(
             "floor: write + fsync",
             floor_run(dir.path(), n, load).await,
             round,
         );
         for (name, store) in stores(dir.path(), round).await {
-            record(name, dispatcher_run(store, r, n, load).await, round);
+            let run = dispatcher_run(store, r, n, load, Due::Now).await;
+            table.record(name, run, round);
         }
     }
-    let ceiling = runs
-        .iter()
-        .find(|(name, _)| *name == "bare reqwest")
-        .map(|(_, runs)| median(runs.iter().map(|r| r.rate).collect()));
-    println!("median of {} rounds:", rounds());
-    for (name, runs) in &runs {
-        let rate = median(runs.iter().map(|r| r.rate).collect());
-        let ms = |f: fn(&Run) -> Duration| {
-            median(runs.iter().map(|r| f(r).as_secs_f64() * 1000.0).collect())
-        };
-        let ratio = ceiling
-            .filter(|_| name.starts_with("dispatcher"))
-            .map_or(String::new(), |c| format!("{:.2}x bare  ", rate / c));
-        println!(
-            "  {name:<22} {rate:>9.0}/s  {ratio}send p50 {:.3} ms p99 {:.3} ms  receipt p50 {:.1} ms p99 {:.1} ms",
-            ms(|r| r.send_p50),
-            ms(|r| r.send_p99),
-            ms(|r| r.receipt_p50),
-            ms(|r| r.receipt_p99),
-        );
-    }
+    table.print_medians();
 }
 
 /// `send`s per second in the paced part of the delivery benchmark.

@@ -32,6 +32,8 @@ pub fn serve(args: &[String]) {
                 let shop = ringback_examples::service::Shop::new(
                     "http://127.0.0.1",
                     [customer],
+                    // In memory, as the hand-written services keep theirs.
+                    ringback_examples::orders::OrderBook::in_memory(),
                     callbacks,
                     Duration::from_secs(3600),
                 );

@@ -1,6 +1,7 @@
 //! The order service of DESIGN.md and its callback receiver.
 
 pub mod model;
+pub mod orders;
 pub mod receiver;
 pub mod service;
 

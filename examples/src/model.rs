@@ -1,4 +1,6 @@
-//! The order service's types, exactly as DESIGN.md describes them.
+//! The order service's types, as DESIGN.md describes them, with bounds it leaves open (the
+//! length of `customerRef`, `upc` and the callback URL, the number of lines): what a client
+//! can make the service keep is bounded.
 
 use ringback::Schema;
 use serde::{Deserialize, Serialize};
@@ -12,11 +14,14 @@ pub struct BeerOrder {
     #[schema(read_only)]
     pub id: Option<Uuid>,
     pub customer_id: Uuid,
+    /// The customer's own reference, unique among its orders.
+    #[schema(max_length = 100)]
     pub customer_ref: Option<String>,
     #[serde(default)]
+    #[schema(max_items = 100)]
     pub beer_order_lines: Vec<BeerOrderLine>,
     /// Where the service calls back when the order's status changes.
-    #[schema(format = "uri")]
+    #[schema(format = "uri", max_length = 2048)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order_status_callback_url: Option<String>,
 }
@@ -30,6 +35,7 @@ pub struct BeerOrderLine {
     #[schema(read_only)]
     #[serde(default)]
     pub beer_id: Uuid,
+    #[schema(max_length = 32)]
     pub upc: String,
     #[schema(minimum = 1, maximum = 999)]
     pub order_quantity: i32,

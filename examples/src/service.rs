@@ -1,16 +1,17 @@
 //! The order service: DESIGN.md's `POST /v1/customers/{customerId}/orders`, and around it
 //! what a real service needs (reading an order back, a customer check).
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::collections::HashSet;
+use std::sync::Arc;
 use std::time::Duration;
 
 use ringback::auth::{Auth, HttpBearer, Requirement, Secrets};
-use ringback::dispatch::Dispatcher;
+use ringback::dispatch::{Dispatcher, SendError};
 use ringback::{Api, ApiError, Body, Callback, Created, Path, State, WebhookEvent};
 use uuid::Uuid;
 
 use crate::model::{BeerOrder, OrderPlaced, OrderStatusChange};
+use crate::orders::{Inserted, OrderBook};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
@@ -18,6 +19,13 @@ pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_
 /// The demo customer's bearer token: every operation needs `Authorization: Bearer <token>`,
 /// and this one acts for [`DEMO_CUSTOMER`].
 pub const DEMO_TOKEN: &str = "demo-token-0f3a9c";
+
+/// The statuses an order goes through after it is placed.
+pub const STATUSES: [&str; 4] = ["NEW", "ALLOCATED", "READY", "PICKED_UP"];
+
+/// The largest request body the service reads. The largest order its schema accepts (100 lines,
+/// a 100-character `customerRef`, a 2,048-character callback URL) is well under it.
+pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// The webhook the service sends to its order feed (`Shop::with_order_feed`), the subscriber
 /// the operator chose to fulfil orders, each time an order is placed.
@@ -29,14 +37,12 @@ pub static ORDER_PLACED: WebhookEvent<OrderPlaced> = WebhookEvent::new("orderPla
     .tags(&["Order Service"])
     .responses(&[(200, "Okay")]);
 
-/// The statuses an order goes through after it is placed.
-pub const STATUSES: [&str; 4] = ["NEW", "ALLOCATED", "READY", "PICKED_UP"];
-
-/// The service's state: customers and their orders in memory, and the dispatcher that calls
-/// clients back.
+/// The service's state: the customers it knows, their orders (in SQLite), and the dispatcher
+/// that calls clients back.
 #[derive(Clone)]
 pub struct Shop {
-    inner: Arc<Mutex<Orders>>,
+    customers: Arc<HashSet<Uuid>>,
+    orders: OrderBook,
     /// The URL clients reach the service at, for `Location` headers.
     public_url: Arc<str>,
     /// Sends the callbacks.
@@ -47,34 +53,20 @@ pub struct Shop {
     order_feed: Option<Arc<str>>,
 }
 
-#[derive(Default)]
-struct Orders {
-    customers: HashMap<Uuid, Vec<StoredOrder>>,
-}
-
-/// An order and where to call back about it: `Callback` serializes, so it is kept with the
-/// order it concerns.
-struct StoredOrder {
-    order: BeerOrder,
-    #[allow(dead_code)]
-    on_status: Option<Callback<OrderStatusChange>>,
-}
-
 impl Shop {
-    /// A shop that knows `customers`, answers at `public_url` (such as
-    /// `http://127.0.0.1:8080`), sends callbacks through `callbacks`, and moves each order to
-    /// its next status every `status_interval`.
+    /// A shop that knows `customers`, keeps their orders in `orders`, answers at `public_url`
+    /// (such as `http://127.0.0.1:8080`), sends callbacks through `callbacks`, and moves each
+    /// order to its next status every `status_interval`.
     pub fn new(
         public_url: &str,
         customers: impl IntoIterator<Item = Uuid>,
+        orders: OrderBook,
         callbacks: Dispatcher,
         status_interval: Duration,
     ) -> Self {
-        let orders = Orders {
-            customers: customers.into_iter().map(|c| (c, Vec::new())).collect(),
-        };
         Shop {
-            inner: Arc::new(Mutex::new(orders)),
+            customers: Arc::new(customers.into_iter().collect()),
+            orders,
             public_url: public_url.trim_end_matches('/').into(),
             callbacks,
             status_interval,
@@ -88,62 +80,52 @@ impl Shop {
         self
     }
 
-    /// Stores a new order, giving it and its lines their ids; refuses an unknown customer and
-    /// a `customerRef` the customer already used.
-    fn record(
+    /// Records every status change of an order at placing time, durably: `NEW` due now, each
+    /// later one `status_interval` after the one before. Once this returns, a crash loses
+    /// none of them; nothing waits in memory. All four are recorded at once (one group commit
+    /// in SQLite) rather than each when the one before is sent: the times are known now, and
+    /// a chain would hang each status on the delivery of the one before it.
+    ///
+    /// If one is not recorded, those that were are cancelled and the error is returned.
+    async fn schedule_statuses(
         &self,
-        customer_id: Uuid,
-        order: &mut BeerOrder,
-        on_status: Option<Callback<OrderStatusChange>>,
-    ) -> Result<Uuid, ApiError> {
-        let mut orders = self.lock();
-        let Some(existing) = orders.customers.get_mut(&customer_id) else {
-            return Err(ApiError::not_found(format!("no customer {customer_id}")));
+        order_id: Uuid,
+        on_status: &Callback<OrderStatusChange>,
+    ) -> Result<Vec<String>, SendError> {
+        let changes = STATUSES.map(|status| OrderStatusChange {
+            order_id,
+            order_status: status.to_owned(),
+        });
+        let at = |i: usize| {
+            self.callbacks.send_after(
+                self.status_interval.saturating_mul(i as u32),
+                on_status,
+                &changes[i],
+            )
         };
-        if let Some(reference) = &order.customer_ref {
-            if existing
-                .iter()
-                .any(|o| o.order.customer_ref.as_ref() == Some(reference))
-            {
-                return Err(ApiError::conflict(format!(
-                    "customer {customer_id} already has an order with customerRef {reference:?}"
-                )));
+        let recorded: [Result<String, SendError>; 4] = {
+            let (a, b, c, d) = tokio::join!(at(0), at(1), at(2), at(3));
+            [a, b, c, d]
+        };
+        if recorded.iter().all(Result::is_ok) {
+            return Ok(recorded.into_iter().flatten().collect());
+        }
+        let mut failure = None;
+        for r in recorded {
+            match r {
+                Ok(id) => self.cancel_quietly(order_id, &id).await,
+                Err(e) => failure = failure.or(Some(e)),
             }
         }
-        let order_id = Uuid::new_v4();
-        order.id = Some(order_id);
-        for line in &mut order.beer_order_lines {
-            line.id = Some(Uuid::new_v4());
-            line.quantity_allocated = Some(0);
+        Err(failure.expect("one of them failed"))
+    }
+
+    /// Cancels a status callback of an order that was not placed after all. `NEW` may already
+    /// be on its way, and cannot be cancelled then: that is said, not hidden.
+    async fn cancel_quietly(&self, order_id: Uuid, delivery: &str) {
+        if let Err(e) = self.callbacks.cancel(delivery).await {
+            eprintln!("order {order_id} was not placed, but its callback {delivery} stays: {e}");
         }
-        existing.push(StoredOrder {
-            order: order.clone(),
-            on_status,
-        });
-        Ok(order_id)
-    }
-
-    /// Sends `orderStatusChange` for each status after the first, `status_interval` apart.
-    fn advance(&self, order_id: Uuid, on_status: Callback<OrderStatusChange>) {
-        let shop = self.clone();
-        tokio::spawn(async move {
-            for status in &STATUSES[1..] {
-                tokio::time::sleep(shop.status_interval).await;
-                let change = OrderStatusChange {
-                    order_id,
-                    order_status: (*status).to_owned(),
-                };
-                if let Err(e) = shop.callbacks.send(&on_status, &change).await {
-                    eprintln!("order {order_id}: the {status} callback was not recorded: {e:#}");
-                }
-            }
-        });
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, Orders> {
-        // A panic while holding the lock leaves the map consistent (every change is one
-        // insert), so a poisoned lock is still safe to use.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -201,19 +183,50 @@ pub async fn place_order(
             )]));
         }
     }
-    let order_id = shop.record(customer_id, &mut order, on_status.clone())?;
-    if let Some(on_status) = on_status {
-        // NEW is recorded before the order is confirmed: once the client has its 201, the
-        // callback is durable and will reach it.
-        let change = OrderStatusChange {
-            order_id,
-            order_status: STATUSES[0].to_owned(),
-        };
-        shop.callbacks
-            .send(&on_status, &change)
+    if !shop.customers.contains(&customer_id) {
+        return Err(ApiError::not_found(format!("no customer {customer_id}")));
+    }
+    if let Some(reference) = &order.customer_ref {
+        // Asked first, so that a conflict records no callbacks; the insert checks again.
+        if shop
+            .orders
+            .reference_taken(customer_id, reference)
             .await
-            .map_err(ApiError::internal)?;
-        shop.advance(order_id, on_status);
+            .map_err(ApiError::internal)?
+        {
+            return Err(reference_taken(customer_id, reference));
+        }
+    }
+    let order_id = Uuid::new_v4();
+    order.id = Some(order_id);
+    for line in &mut order.beer_order_lines {
+        line.id = Some(Uuid::new_v4());
+        line.quantity_allocated = Some(0);
+    }
+    // The callbacks are recorded before the order: once the client has its 201, every status
+    // will reach it. A crash between the two leaves callbacks for an order the client was
+    // never told of, rather than an order it cannot place again under the same customerRef.
+    let scheduled = match &on_status {
+        Some(on_status) => shop
+            .schedule_statuses(order_id, on_status)
+            .await
+            .map_err(ApiError::internal)?,
+        None => Vec::new(),
+    };
+    let inserted = shop.orders.insert(customer_id, &order).await;
+    if !matches!(inserted, Ok(Inserted::Recorded)) {
+        // Another request took the customerRef meanwhile, or the order book failed: the
+        // statuses of an order that does not exist are not sent.
+        for id in &scheduled {
+            shop.cancel_quietly(order_id, id).await;
+        }
+    }
+    match inserted.map_err(ApiError::internal)? {
+        Inserted::Recorded => {}
+        Inserted::ReferenceTaken => {
+            let reference = order.customer_ref.as_deref().unwrap_or_default();
+            return Err(reference_taken(customer_id, reference));
+        }
     }
     if let Some(feed) = &shop.order_feed {
         let placed = OrderPlaced {
@@ -254,15 +267,24 @@ pub async fn get_order(
             customer_id.0
         )));
     }
-    let orders = shop.lock();
-    orders
-        .customers
-        .get(&customer_id)
-        .ok_or_else(|| ApiError::not_found(format!("no customer {}", customer_id.0)))?
-        .iter()
-        .find(|o| o.order.id == Some(order_id.0))
-        .map(|o| o.order.clone())
+    if !shop.customers.contains(&customer_id.0) {
+        return Err(ApiError::not_found(format!(
+            "no customer {}",
+            customer_id.0
+        )));
+    }
+    shop.orders
+        .get(customer_id.0, order_id.0)
+        .await
+        .map_err(ApiError::internal)?
         .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
+}
+
+/// 409 for a `customerRef` the customer already used.
+fn reference_taken(customer_id: Uuid, reference: &str) -> ApiError {
+    ApiError::conflict(format!(
+        "customer {customer_id} already has an order with customerRef {reference:?}"
+    ))
 }
 
 /// The order service's API, knowing the demo customer's token only.
@@ -292,7 +314,9 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
             tokens,
         )
         .default_security(Requirement::scheme("bearer"))
+        // Bounded: what one request can make the service hold.
+        .body_limit(BODY_LIMIT)
+        .webhook(&ORDER_PLACED)
         .operation(place_order)
         .operation(get_order)
-        .webhook(&ORDER_PLACED)
 }

@@ -16,6 +16,7 @@ use ringback::dispatch::{
 };
 use ringback::receiver::Verifier;
 use ringback::{Api, Body, Callback, Header, Query, Schema};
+use ringback_examples::orders::OrderBook;
 use ringback_examples::receiver::{self, Received};
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,7 @@ async fn every_status_change_arrives_signed_once_each_in_order() {
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
+        OrderBook::open(dir.path().join("orders.db")).unwrap(),
         callbacks.clone(),
         Duration::from_millis(100),
     );
@@ -102,6 +104,7 @@ async fn an_order_without_a_callback_url_sends_nothing_and_a_refused_one_is_400(
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
+        OrderBook::in_memory(),
         callbacks.clone(),
         Duration::from_secs(3600),
     );

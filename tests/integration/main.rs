@@ -16,6 +16,7 @@ mod order_schemas;
 mod order_service;
 mod readme_main;
 mod responses;
+mod scheduled;
 mod schema_crate_path;
 mod schema_derive;
 mod schema_names;

@@ -1,5 +1,6 @@
 //! The order service's components match DESIGN.md property for property (names, types,
-//! formats, readOnly, nullable, required, minimum/maximum) in OpenAPI 3.0.3 and 3.1.0.
+//! formats, readOnly, nullable, required, minimum/maximum) in OpenAPI 3.0.3 and 3.1.0, with the
+//! bounds the service adds where DESIGN.md leaves them open (maxLength, maxItems).
 
 use crate::support;
 
@@ -40,9 +41,9 @@ fn components_match_design_in_3_0_3() {
                 "properties": {
                     "id": {"type": "string", "format": "uuid", "nullable": true, "readOnly": true},
                     "customerId": {"type": "string", "format": "uuid"},
-                    "customerRef": {"type": "string", "nullable": true},
-                    "beerOrderLines": {"type": "array", "items": {"$ref": "#/components/schemas/BeerOrderLine"}},
-                    "orderStatusCallbackUrl": {"type": "string", "format": "uri"}
+                    "customerRef": {"type": "string", "nullable": true, "maxLength": 100},
+                    "beerOrderLines": {"type": "array", "items": {"$ref": "#/components/schemas/BeerOrderLine"}, "maxItems": 100},
+                    "orderStatusCallbackUrl": {"type": "string", "format": "uri", "maxLength": 2048}
                 }
             },
             "BeerOrderLine": {
@@ -51,7 +52,7 @@ fn components_match_design_in_3_0_3() {
                 "properties": {
                     "id": {"type": "string", "format": "uuid", "nullable": true, "readOnly": true},
                     "beerId": {"type": "string", "format": "uuid", "readOnly": true},
-                    "upc": {"type": "string"},
+                    "upc": {"type": "string", "maxLength": 32},
                     "orderQuantity": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 999},
                     "quantityAllocated": {"type": "integer", "format": "int32", "nullable": true, "readOnly": true}
                 }
@@ -79,9 +80,9 @@ fn components_match_design_in_3_1_0() {
                 "properties": {
                     "id": {"type": ["string", "null"], "format": "uuid", "readOnly": true},
                     "customerId": {"type": "string", "format": "uuid"},
-                    "customerRef": {"type": ["string", "null"]},
-                    "beerOrderLines": {"type": "array", "items": {"$ref": "#/components/schemas/BeerOrderLine"}},
-                    "orderStatusCallbackUrl": {"type": "string", "format": "uri"}
+                    "customerRef": {"type": ["string", "null"], "maxLength": 100},
+                    "beerOrderLines": {"type": "array", "items": {"$ref": "#/components/schemas/BeerOrderLine"}, "maxItems": 100},
+                    "orderStatusCallbackUrl": {"type": "string", "format": "uri", "maxLength": 2048}
                 }
             },
             "BeerOrderLine": {
@@ -90,7 +91,7 @@ fn components_match_design_in_3_1_0() {
                 "properties": {
                     "id": {"type": ["string", "null"], "format": "uuid", "readOnly": true},
                     "beerId": {"type": "string", "format": "uuid", "readOnly": true},
-                    "upc": {"type": "string"},
+                    "upc": {"type": "string", "maxLength": 32},
                     "orderQuantity": {"type": "integer", "format": "int32", "minimum": 1, "maximum": 999},
                     "quantityAllocated": {"type": ["integer", "null"], "format": "int32", "readOnly": true}
                 }

@@ -6,10 +6,12 @@ use std::time::Duration;
 
 use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
 use ringback::openapi::OpenApiVersion;
+use ringback_examples::orders::OrderBook;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use serde_json::json;
 
-async fn start() -> Server {
+/// The service, with its orders in a SQLite file in `dir` as `beer-orders` keeps them.
+async fn start_in(dir: &std::path::Path) -> Server {
     // The Location header needs the public URL, which is only known once bound; the tests
     // check its shape against a fixed one. Callbacks go to a store nobody delivers from.
     let callbacks = Dispatcher::new(
@@ -19,6 +21,23 @@ async fn start() -> Server {
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
+        OrderBook::open(dir.join("orders.db")).unwrap(),
+        callbacks,
+        Duration::from_secs(3600),
+    );
+    Server::start(api().router(shop)).await
+}
+
+/// The service, with its orders in memory: for tests that do not read them back.
+async fn start() -> Server {
+    let callbacks = Dispatcher::new(
+        MemoryStore::default(),
+        DispatcherConfig::new(Secret::generate()),
+    );
+    let shop = Shop::new(
+        "http://orders.test",
+        [DEMO_CUSTOMER],
+        OrderBook::in_memory(),
         callbacks,
         Duration::from_secs(3600),
     );
@@ -70,7 +89,8 @@ fn order(lines: serde_json::Value) -> serde_json::Value {
 
 #[tokio::test]
 async fn an_order_is_placed_and_read_back() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let mut body = order(
         json!([{"upc": "0631234200036", "orderQuantity": 12, "beerId": "00000000-0000-0000-0000-00000000beef", "quantityAllocated": 12}]),
     );
@@ -101,7 +121,8 @@ async fn an_order_is_placed_and_read_back() {
 
 #[tokio::test]
 async fn an_integral_float_is_an_integer_and_a_malformed_read_only_value_is_ignored() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     // JSON Schema calls 12.0 an integer; serde alone would refuse it for an i32. A readOnly
     // property is ignored whatever its value, even one that would not deserialize.
     let lines =
@@ -122,7 +143,8 @@ async fn an_integral_float_is_an_integer_and_a_malformed_read_only_value_is_igno
 
 #[tokio::test]
 async fn the_service_answers_its_documented_errors() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let unknown = uuid::Uuid::new_v4();
     let mut body = order(json!([]));
     body["customerId"] = json!(unknown);
@@ -180,7 +202,8 @@ async fn the_service_answers_its_documented_errors() {
 
 #[tokio::test]
 async fn a_post_without_a_body_places_an_empty_order() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let reply = Reply::from(
         reqwest::Client::new()
             .post(orders_url(&server, DEMO_CUSTOMER))
@@ -224,7 +247,8 @@ fn the_operation_matches_design() {
 
 #[tokio::test]
 async fn orders_need_the_customers_token() {
-    let server = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
     let refused = Reply::from(
         reqwest::Client::new()
             .post(orders_url(&server, DEMO_CUSTOMER))
@@ -253,7 +277,12 @@ async fn orders_need_the_customers_token() {
 #[tokio::test]
 async fn the_docs_page_and_the_document_are_public() {
     let server = start().await;
-    for path in ["/docs", "/docs?version=3.1", "/openapi.json", "/openapi.yaml"] {
+    for path in [
+        "/docs",
+        "/docs?version=3.1",
+        "/openapi.json",
+        "/openapi.yaml",
+    ] {
         let response = reqwest::get(server.url(path)).await.unwrap();
         assert_eq!(response.status(), 200, "{path} without a token");
     }
@@ -362,4 +391,36 @@ async fn every_mistake_comes_back_at_once_as_readme_shows() {
         .collect();
     assert_eq!(violations, expected);
     assert_eq!(reply.json["detail"], "the request has 5 invalid parts");
+}
+
+#[tokio::test]
+async fn what_a_client_can_make_the_service_keep_is_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_in(dir.path()).await;
+    let mut long_ref = order(json!([]));
+    long_ref["customerRef"] = json!("r".repeat(101));
+    let violations = place(&server, DEMO_CUSTOMER, long_ref).await.problem(400);
+    assert_eq!(violations[0].0, "/customerRef", "{violations:?}");
+
+    let lines: Vec<serde_json::Value> = (0..101)
+        .map(|_| json!({"upc": "0631234200036", "orderQuantity": 1}))
+        .collect();
+    let violations = place(&server, DEMO_CUSTOMER, order(json!(lines)))
+        .await
+        .problem(400);
+    assert_eq!(violations[0].0, "/beerOrderLines", "{violations:?}");
+
+    let mut huge = order(json!([]));
+    huge["customerRef"] = json!("r".repeat(ringback_examples::service::BODY_LIMIT));
+    place(&server, DEMO_CUSTOMER, huge).await.problem(413);
+
+    // The largest order the schema accepts fits well under the body limit.
+    let lines: Vec<serde_json::Value> = (0..100)
+        .map(|i| json!({"upc": format!("{i:032}"), "orderQuantity": 999}))
+        .collect();
+    let mut largest = order(json!(lines));
+    largest["customerRef"] = json!("r".repeat(100));
+    largest["orderStatusCallbackUrl"] =
+        json!(format!("https://client.example/{}", "h".repeat(2000)));
+    assert_eq!(place(&server, DEMO_CUSTOMER, largest).await.status, 201);
 }

@@ -254,6 +254,7 @@ async fn the_order_service_sends_order_placed_to_its_feed() {
     let shop = Shop::new(
         "http://orders.test",
         [DEMO_CUSTOMER],
+        ringback_examples::orders::OrderBook::in_memory(),
         callbacks.clone(),
         Duration::from_secs(3600),
     )

@@ -3,7 +3,7 @@
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID=TOKEN]...
 //!             [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
-//!             [--status-interval SECS] [--order-feed URL]
+//!             [--status-interval SECS] [--order-feed URL] [--orders FILE]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
 //! ```
@@ -14,6 +14,7 @@ use std::time::Duration;
 use ringback::auth::Secrets;
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
 use ringback::openapi::OpenApiVersion;
+use ringback_examples::orders::OrderBook;
 use ringback_examples::service::{api, api_with_tokens, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
@@ -21,6 +22,7 @@ const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
               [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
               [--status-interval SECS] [--attempt-timeout SECS] [--order-feed URL]
+              [--orders FILE]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists, with the bearer token
       demo-token-0f3a9c, and each --customer acts with its own token; callbacks wait in the SQLite
@@ -30,6 +32,11 @@ const USAGE: &str = "usage:
       delivered, signed with --secret
       (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1;
       --order-feed sends the orderPlaced webhook to URL for every order placed
+      orders are kept in the SQLite file --orders (default: beside a file outbox, named
+      after it with .orders.db; with a PostgreSQL outbox, beer-orders-orders.db in the
+      working directory), and each
+      order's status callbacks are recorded in the outbox when it is placed, so a crash
+      loses none
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
   beer-orders demo
@@ -91,6 +98,7 @@ struct Options {
     status_interval: Duration,
     attempt_timeout: Option<Duration>,
     order_feed: Option<String>,
+    orders: Option<String>,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -106,6 +114,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         status_interval: Duration::from_secs(3),
         attempt_timeout: None,
         order_feed: None,
+        orders: None,
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -123,6 +132,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                 o.customers.push((id, token.to_owned()));
             }
             "--outbox" => o.outbox = value("--outbox")?,
+            "--orders" => o.orders = Some(value("--orders")?),
             "--secret" => {
                 o.secret = value("--secret")?
                     .parse()
@@ -160,13 +170,35 @@ async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
         config = config.attempt_timeout(timeout);
     }
     // The one line that picks the store: a PostgreSQL URL shares the outbox between instances.
-    if o.outbox.starts_with("postgres://") || o.outbox.starts_with("postgresql://") {
+    if in_postgres(&o.outbox) {
         Dispatcher::postgres(&o.outbox, config).await
     } else {
         Dispatcher::sqlite(&o.outbox, config)
     }
     // `{:#}`: what the store was doing, then each cause (a refused certificate, say).
     .map_err(|e| format!("--outbox {}: {e:#}", o.outbox))
+}
+
+/// Whether the outbox is in PostgreSQL rather than a SQLite file.
+fn in_postgres(outbox: &str) -> bool {
+    outbox.starts_with("postgres://") || outbox.starts_with("postgresql://")
+}
+
+/// The order book: the file `--orders` names, or one beside a file outbox.
+fn order_book(o: &Options) -> Result<(OrderBook, String), String> {
+    let path = match &o.orders {
+        Some(path) => path.clone(),
+        None if in_postgres(&o.outbox) => "beer-orders-orders.db".to_owned(),
+        None => std::path::Path::new(&o.outbox)
+            .with_extension("orders.db")
+            .display()
+            .to_string(),
+    };
+    let orders = OrderBook::open(&path).map_err(|e| {
+        let cause = std::error::Error::source(&e).map(|c| format!(": {c}"));
+        format!("--orders {path}: {e}{}", cause.unwrap_or_default())
+    })?;
+    Ok((orders, path))
 }
 
 fn serve(args: &[String]) -> Result<(), String> {
@@ -177,6 +209,7 @@ fn serve(args: &[String]) -> Result<(), String> {
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let callbacks = dispatcher(&o).await?;
+        let (orders, orders_path) = order_book(&o)?;
         let worker = callbacks.start();
         let listener = tokio::net::TcpListener::bind(&o.listen)
             .await
@@ -190,6 +223,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         let mut shop = Shop::new(
             &public_url,
             o.customers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
+            orders,
             callbacks,
             o.status_interval,
         );
@@ -209,6 +243,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             "  callbacks wait in {}; counters at {public_url}/metrics",
             o.outbox
         );
+        eprintln!("  orders are kept in {orders_path}");
         // Delivery counters, for Prometheus or a curious human.
         let tokens = o
             .customers
@@ -267,8 +302,10 @@ fn demo() -> Result<(), String> {
             status_interval: Duration::from_secs(1),
             attempt_timeout: None,
             order_feed: None,
+            orders: None,
         };
         let callbacks = dispatcher(&o).await?;
+        let (orders, orders_path) = order_book(&o)?;
         let worker = callbacks.start();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -277,7 +314,7 @@ fn demo() -> Result<(), String> {
             "http://{}",
             listener.local_addr().map_err(|e| e.to_string())?
         );
-        let shop = Shop::new(&base, [DEMO_CUSTOMER], callbacks, o.status_interval);
+        let shop = Shop::new(&base, [DEMO_CUSTOMER], orders, callbacks, o.status_interval);
         tokio::spawn(async move {
             let _ = axum::serve(listener, api().router(shop)).await;
         });
@@ -318,9 +355,10 @@ fn demo() -> Result<(), String> {
             }
         }
         worker.shutdown(Duration::from_secs(2)).await;
-        let _ = std::fs::remove_file(&outbox);
-        for suffix in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", outbox.display()));
+        for file in [outbox.display().to_string(), orders_path] {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{file}{suffix}"));
+            }
         }
         Ok(())
     })

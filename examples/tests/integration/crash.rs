@@ -1,12 +1,13 @@
 //! Crash safety: the order service, a real process on the SQLite outbox, is killed with
 //! SIGKILL at random moments while orders come in, several times, and restarted each time.
 //! Afterwards every delivery it recorded has reached the receiver, and every order it
-//! confirmed with 201 has its NEW callback there: nothing accepted is lost. Duplicates
+//! confirmed with 201 has all four status callbacks there (NEW, and the ALLOCATED, READY and
+//! PICKED_UP it scheduled when the order was placed): nothing accepted is lost. Duplicates
 //! (same `webhook-id` twice, allowed by at-least-once) are counted and reported.
 
 use crate::support;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,7 @@ use axum::routing::post;
 use ringback::dispatch::{DeliveryState, DeliveryStore, Secret, SqliteStore};
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
-use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use ringback_examples::DEMO_SECRET;
 
 const ROUNDS: usize = 5;
@@ -131,6 +132,11 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
         .unwrap();
     let dead = store.list(DeliveryState::Dead, usize::MAX).await.unwrap();
     assert!(dead.is_empty(), "dead-lettered: {dead:?}");
+    let cancelled = store
+        .list(DeliveryState::Cancelled, usize::MAX)
+        .await
+        .unwrap();
+    assert!(cancelled.is_empty(), "cancelled: {cancelled:?}");
     let ids = seen.ids.lock().unwrap().clone();
     let lost: Vec<&String> = delivered
         .iter()
@@ -138,22 +144,33 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
         .filter(|id| !ids.contains_key(*id))
         .collect();
     let duplicated = ids.values().filter(|(n, _)| *n > 1).count();
-    let new_arrived: std::collections::HashSet<uuid::Uuid> = ids
-        .values()
-        .filter(|(_, c)| c.order_status == "NEW")
-        .map(|(_, c)| c.order_id)
-        .collect();
-    let confirmed_without_new: Vec<&uuid::Uuid> = confirmed
+    let mut arrived: HashMap<uuid::Uuid, HashSet<&str>> = HashMap::new();
+    for (_, change) in ids.values() {
+        arrived
+            .entry(change.order_id)
+            .or_default()
+            .insert(change.order_status.as_str());
+    }
+    // Every status a confirmed order is missing.
+    let statuses_lost: Vec<(uuid::Uuid, &str)> = confirmed
         .iter()
-        .filter(|o| !new_arrived.contains(o))
+        .flat_map(|order| STATUSES.iter().map(move |status| (*order, *status)))
+        .filter(|(order, status)| !arrived.get(order).is_some_and(|got| got.contains(status)))
         .collect();
+    let complete = confirmed.len()
+        - statuses_lost
+            .iter()
+            .map(|(o, _)| o)
+            .collect::<HashSet<_>>()
+            .len();
     println!(
-        "crash test: {ROUNDS} SIGKILLs, {} orders confirmed, {} deliveries recorded, {} received ({} ids more than once), lost {}",
+        "crash test: {ROUNDS} SIGKILLs, {} orders confirmed ({complete} with all {} statuses), {} deliveries recorded, {} received ({} ids more than once), lost {}",
         confirmed.len(),
+        STATUSES.len(),
         delivered.len(),
         ids.len(),
         duplicated,
-        lost.len() + confirmed_without_new.len()
+        lost.len() + statuses_lost.len()
     );
     assert!(
         confirmed.len() >= ROUNDS,
@@ -161,7 +178,7 @@ async fn no_accepted_callback_is_lost_across_sigkill() {
     );
     assert!(lost.is_empty(), "recorded but never received: {lost:?}");
     assert!(
-        confirmed_without_new.is_empty(),
-        "confirmed orders without their NEW callback: {confirmed_without_new:?}"
+        statuses_lost.is_empty(),
+        "status callbacks of confirmed orders that never arrived: {statuses_lost:?}"
     );
 }

@@ -1,9 +1,11 @@
 //! The example service's process tests, in one test binary so that they link once.
 //!
-//! `support` starts `beer-orders` as a real process for both; files the tests read are in
-//! `tests/data/`.
+//! `support` starts `beer-orders` as a real process for the process tests (`orders` tests the
+//! order book alone); files the tests read are in `tests/data/`.
 
 mod crash;
+mod memory;
 mod order_feed;
+mod orders;
 mod postgres;
 mod support;

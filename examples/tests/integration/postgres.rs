@@ -22,7 +22,7 @@ use ringback::dispatch::{
 };
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
-use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use ringback_examples::DEMO_SECRET;
 
 /// A fresh database on the test server, or `None` (said loudly) when there is no server.
@@ -367,8 +367,8 @@ type Spans = HashMap<String, Vec<(Instant, Instant)>>;
 struct Arrivals {
     /// webhook-id -> (start, end) of every request for it
     spans: Arc<Mutex<Spans>>,
-    /// order ids whose NEW arrived
-    new: Arc<Mutex<HashSet<uuid::Uuid>>>,
+    /// (order id, status) of every status change that arrived
+    statuses: Arc<Mutex<HashSet<(uuid::Uuid, String)>>>,
 }
 
 async fn receive(
@@ -384,9 +384,11 @@ async fn receive(
     // Slow enough that two instances attempting one delivery at once would overlap here.
     tokio::time::sleep(Duration::from_millis(25)).await;
     if let Ok(change) = verified.decode::<OrderStatusChange>() {
-        if change.order_status == "NEW" {
-            arrivals.new.lock().unwrap().insert(change.order_id);
-        }
+        arrivals
+            .statuses
+            .lock()
+            .unwrap()
+            .insert((change.order_id, change.order_status));
     }
     arrivals
         .spans
@@ -415,8 +417,16 @@ async fn three_instances_share_one_outbox_and_survive_losing_one() {
         .with_state(arrivals.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
+    // The three share one order book too, a SQLite file on this machine.
+    let dir = tempfile::tempdir().unwrap();
+    let orders = dir.path().join("orders.db");
     let mut instances: Vec<(Child, String)> = (0..3)
-        .map(|_| support::spawn_service(url.as_ref()))
+        .map(|_| {
+            support::spawn_service_with::<&std::ffi::OsStr>(
+                url.as_ref(),
+                &["--orders".as_ref(), orders.as_ref()],
+            )
+        })
         .collect();
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
@@ -484,10 +494,16 @@ async fn three_instances_share_one_outbox_and_survive_losing_one() {
         missing.is_empty(),
         "recorded but never received: {missing:?}"
     );
-    let new = arrivals.new.lock().unwrap().clone();
+    // Including the statuses the killed instance scheduled: the others send them.
+    let statuses = arrivals.statuses.lock().unwrap().clone();
+    let missing: Vec<(uuid::Uuid, &str)> = confirmed
+        .iter()
+        .flat_map(|o| STATUSES.iter().map(move |s| (*o, *s)))
+        .filter(|(o, s)| !statuses.contains(&(*o, (*s).to_owned())))
+        .collect();
     assert!(
-        confirmed.iter().all(|o| new.contains(o)),
-        "a confirmed order's NEW callback is missing"
+        missing.is_empty(),
+        "status callbacks of confirmed orders are missing: {missing:?}"
     );
     let mut overlapping = 0;
     for list in spans.values() {

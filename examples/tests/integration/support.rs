@@ -6,11 +6,14 @@ use std::process::{Child, Command, Stdio};
 /// Starts `beer-orders` on a free loopback port with fast statuses and short attempts,
 /// delivering from `outbox` (a file or a PostgreSQL URL), and returns it with its base URL.
 pub fn spawn_service(outbox: &std::ffi::OsStr) -> (Child, String) {
-    spawn_service_with(outbox, &[])
+    spawn_service_with::<&str>(outbox, &[])
 }
 
-/// [`spawn_service`], with `extra` arguments after the others.
-pub fn spawn_service_with(outbox: &std::ffi::OsStr, extra: &[&str]) -> (Child, String) {
+/// [`spawn_service`], with `extra` arguments after the others (`--orders FILE`, say).
+pub fn spawn_service_with<A: AsRef<std::ffi::OsStr>>(
+    outbox: &std::ffi::OsStr,
+    extra: &[A],
+) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
         .args([
             "--listen",

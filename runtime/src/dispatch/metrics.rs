@@ -9,6 +9,8 @@ pub(super) struct Counters {
     pub retried: AtomicU64,
     pub dead: AtomicU64,
     pub in_flight: AtomicU64,
+    pub scheduled: AtomicU64,
+    pub cancelled: AtomicU64,
 }
 
 impl Counters {
@@ -23,6 +25,8 @@ impl Counters {
             retried: self.retried.load(Ordering::Relaxed),
             dead_lettered: self.dead.load(Ordering::Relaxed),
             in_flight: self.in_flight.load(Ordering::Relaxed),
+            scheduled: self.scheduled.load(Ordering::Relaxed),
+            cancelled: self.cancelled.load(Ordering::Relaxed),
         }
     }
 }
@@ -41,7 +45,7 @@ impl Counters {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Metrics {
-    /// Deliveries recorded by `send`.
+    /// Deliveries recorded by `send`, `send_at` and `send_after`.
     pub enqueued: u64,
     /// Deliveries the receiver accepted.
     pub delivered: u64,
@@ -51,6 +55,11 @@ pub struct Metrics {
     pub dead_lettered: u64,
     /// Attempts running now.
     pub in_flight: u64,
+    /// Of the deliveries enqueued, those recorded for later (`send_at` or `send_after` with a
+    /// time still to come).
+    pub scheduled: u64,
+    /// Pending deliveries cancelled (`Dispatcher::cancel`).
+    pub cancelled: u64,
 }
 
 impl Metrics {
@@ -81,6 +90,18 @@ impl Metrics {
                 "Callback deliveries dead-lettered.",
                 "counter",
                 self.dead_lettered,
+            ),
+            (
+                "ringback_callbacks_scheduled_total",
+                "Callback deliveries recorded to be first attempted later.",
+                "counter",
+                self.scheduled,
+            ),
+            (
+                "ringback_callbacks_cancelled_total",
+                "Pending callback deliveries cancelled.",
+                "counter",
+                self.cancelled,
             ),
             (
                 "ringback_callbacks_in_flight",

@@ -8,6 +8,7 @@ mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_tls;
 mod retry;
+mod scheduled;
 mod signing;
 mod sqlite;
 mod ssrf;
@@ -28,6 +29,7 @@ pub use metrics::Metrics;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use retry::{parse_retry_after, RetrySchedule};
+pub use scheduled::CancelError;
 pub use signing::{signature_header, Secret, SecretError};
 pub use sqlite::SqliteStore;
 pub use ssrf::{
@@ -294,15 +296,29 @@ impl Dispatcher {
     /// Records a delivery of `payload` to `callback` and returns its id (the `webhook-id`)
     /// once the store has it durably. A target that can be refused now (not http or https,
     /// or an IP literal that is not public) is refused here, and nothing is recorded.
+    ///
+    /// To send it later instead, see [`send_at`](Self::send_at) and
+    /// [`send_after`](Self::send_after).
     pub async fn send<T: Schema + Serialize>(
         &self,
         callback: &Callback<T>,
         payload: &T,
     ) -> Result<String, SendError> {
+        self.record(callback, payload, None).await
+    }
+
+    /// Records a delivery whose first attempt is due at `due` (now when `None`).
+    async fn record<T: Schema + Serialize>(
+        &self,
+        callback: &Callback<T>,
+        payload: &T,
+        due: Option<SystemTime>,
+    ) -> Result<String, SendError> {
         let config = &self.inner.config;
         check_url(callback.url(), &config.allow).map_err(SendError::Refused)?;
         let body = crate::schema::visibility::to_json_bytes(payload).map_err(SendError::Payload)?;
         let now = SystemTime::now();
+        let later = due.filter(|due| *due > now);
         let id = delivery_id();
         let delivery = Delivery {
             id: id.clone(),
@@ -312,7 +328,7 @@ impl Dispatcher {
             body,
             created_at: now,
             attempts: 0,
-            next_attempt_at: now,
+            next_attempt_at: later.unwrap_or(now),
             state: DeliveryState::Pending,
             last_error: None,
         };
@@ -322,7 +338,12 @@ impl Dispatcher {
             .await
             .map_err(SendError::Store)?;
         metrics::Counters::add(&self.inner.counters.enqueued);
-        self.inner.wake.notify_one();
+        if later.is_some() {
+            // Nothing to wake the worker for: its poll finds the delivery when it falls due.
+            metrics::Counters::add(&self.inner.counters.scheduled);
+        } else {
+            self.inner.wake.notify_one();
+        }
         Ok(id)
     }
 

@@ -376,6 +376,7 @@ impl DeliveryStore for PostgresStore {
                     "SELECT * FROM ringback_deliveries
                      WHERE ($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR starts_with(url, $2))
                        AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+                       AND ($6::BIGINT IS NULL OR next_attempt_at > $6) AND (NOT $7 OR attempts = 0)
                      ORDER BY created_at LIMIT $5",
                     &[
                         &filter.state.map(DeliveryState::as_str),
@@ -383,6 +384,8 @@ impl DeliveryStore for PostgresStore {
                         &filter.since.map(millis),
                         &filter.until.map(millis),
                         &limit(n),
+                        &filter.due_after.map(millis),
+                        &filter.not_attempted,
                     ],
                 )
                 .await?;
@@ -396,8 +399,16 @@ impl DeliveryStore for PostgresStore {
                 "replaying dead deliveries",
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0
                  WHERE state = 'dead' AND ($2::TEXT IS NULL OR starts_with(url, $2))
-                   AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)",
-                &[&millis(now), &filter.target, &filter.since.map(millis), &filter.until.map(millis)],
+                   AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+                   AND ($5::BIGINT IS NULL OR next_attempt_at > $5) AND (NOT $6 OR attempts = 0)",
+                &[
+                    &millis(now),
+                    &filter.target,
+                    &filter.since.map(millis),
+                    &filter.until.map(millis),
+                    &filter.due_after.map(millis),
+                    &filter.not_attempted,
+                ],
             )
             .await
         })
@@ -415,6 +426,37 @@ impl DeliveryStore for PostgresStore {
                 )
                 .await?;
             Ok(n == 1)
+        })
+    }
+
+    fn cancel(&self, id: &str) -> StoreFuture<'_, Option<DeliveryState>> {
+        let id = id.to_owned();
+        Box::pin(async move {
+            // One statement: the row is locked as it is read, so no claim comes between the
+            // check and the change. `before` answers with the state as it was; PostgreSQL runs
+            // the UPDATE of a WITH once, whether or not the query reads it.
+            let rows = self
+                .query(
+                    "cancelling a delivery",
+                    "WITH before AS (
+                        SELECT id, state FROM ringback_deliveries WHERE id = $1 FOR UPDATE),
+                     cancelled AS (
+                        UPDATE ringback_deliveries d SET state = 'cancelled'
+                        FROM before WHERE d.id = before.id AND before.state = 'pending'
+                        RETURNING d.id)
+                     SELECT state FROM before",
+                    &[&id],
+                )
+                .await?;
+            let Some(row) = rows.first() else {
+                return Ok(None);
+            };
+            let state: String = row.get(0);
+            DeliveryState::parse(&state).map(Some).ok_or_else(|| {
+                StoreError::new(format!(
+                    "delivery {id} is in a state this version does not know: {state:?}"
+                ))
+            })
         })
     }
 }

@@ -142,6 +142,146 @@ async fn limits_and_bulk_replays(store: &dyn DeliveryStore) {
     assert_eq!(state("p2").await, DeliveryState::Pending);
 }
 
+const ELSEWHERE: &str = "https://scheduled.example.com/";
+
+fn elsewhere(id: &str, due: u64) -> Delivery {
+    Delivery {
+        url: format!("{ELSEWHERE}hook"),
+        ..delivery(id, due)
+    }
+}
+
+/// A delivery scheduled for later is pending with its first attempt due then: no claim takes
+/// it early, the filters tell it from one due now and from a retry that waits, and a cancel
+/// takes it out for good, once, leaving it to be read; anything not pending stays as it is.
+///
+/// Its deliveries go to a target of their own, so that it can follow `contract` on one
+/// database.
+async fn scheduling_and_cancelling(store: &dyn DeliveryStore) {
+    store.enqueue(elsewhere("s-now", 0)).await.unwrap();
+    store.enqueue(elsewhere("s-retry", 0)).await.unwrap();
+    store.enqueue(elsewhere("s-later", 5_000)).await.unwrap();
+    let mut due = ids(store, 0, 10).await;
+    due.sort();
+    assert_eq!(
+        due,
+        ["s-now", "s-retry"],
+        "the scheduled one is not due yet"
+    );
+    store
+        .retry_at("s-retry", attempt(1, Some(503)), at(5_000))
+        .await
+        .unwrap();
+
+    let found = |filter: DeliveryFilter| async move {
+        let mut ids: Vec<String> = store
+            .find(filter.target(ELSEWHERE), 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| d.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let waiting = DeliveryFilter::state(DeliveryState::Pending).due_after(at(100));
+    assert_eq!(found(waiting.clone()).await, ["s-later", "s-retry"]);
+    assert_eq!(found(waiting.not_attempted()).await, ["s-later"]);
+    assert!(
+        found(DeliveryFilter::default().due_after(at(5_000)))
+            .await
+            .is_empty(),
+        "due after is strict"
+    );
+    assert!(ids(store, 4_999, 10).await.is_empty(), "never early");
+
+    assert_eq!(
+        store.cancel("s-later").await.unwrap(),
+        Some(DeliveryState::Pending)
+    );
+    assert_eq!(
+        store.cancel("s-later").await.unwrap(),
+        Some(DeliveryState::Cancelled),
+        "cancelled once"
+    );
+    assert_eq!(
+        store.cancel("s-now").await.unwrap(),
+        Some(DeliveryState::InFlight),
+        "a claimed delivery is not cancelled"
+    );
+    assert_eq!(store.cancel("s-missing").await.unwrap(), None);
+    assert_eq!(
+        ids(store, 5_000, 10).await,
+        ["s-retry"],
+        "the cancelled one is never claimed"
+    );
+    store
+        .delivered("s-now", attempt(1, Some(200)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.cancel("s-now").await.unwrap(),
+        Some(DeliveryState::Delivered)
+    );
+    assert_eq!(
+        store.get("s-now").await.unwrap().unwrap().state,
+        DeliveryState::Delivered
+    );
+
+    // Kept, listed by its state, and never revived by a replay.
+    let kept = store.get("s-later").await.unwrap().unwrap();
+    assert_eq!((kept.state, kept.attempts), (DeliveryState::Cancelled, 0));
+    assert_eq!(
+        found(DeliveryFilter::state(DeliveryState::Cancelled)).await,
+        ["s-later"]
+    );
+    assert!(!store.replay("s-later", at(6_000)).await.unwrap());
+    assert_eq!(
+        store
+            .replay_matching(DeliveryFilter::default().target(ELSEWHERE), at(6_000))
+            .await
+            .unwrap(),
+        0
+    );
+    assert!(ids(store, 1_000_000, 10)
+        .await
+        .iter()
+        .all(|id| id != "s-later"));
+}
+
+#[tokio::test]
+async fn the_memory_store_schedules_and_cancels() {
+    scheduling_and_cancelling(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_schedules_and_cancels() {
+    let dir = tempfile::tempdir().unwrap();
+    scheduling_and_cancelling(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_scheduled_delivery_and_a_cancel_survive_reopening_the_sqlite_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    {
+        let store = SqliteStore::open(&file).unwrap();
+        store.enqueue(delivery("later", 5_000)).await.unwrap();
+        store.enqueue(delivery("cancelled", 5_000)).await.unwrap();
+        store.cancel("cancelled").await.unwrap();
+    }
+    let store = SqliteStore::open(&file).unwrap();
+    let later = store.get("later").await.unwrap().unwrap();
+    assert_eq!(later.state, DeliveryState::Pending);
+    assert_eq!(later.next_attempt_at, at(5_000));
+    assert!(ids(&store, 4_999, 10).await.is_empty());
+    assert_eq!(ids(&store, 5_000, 10).await, ["later"]);
+    assert_eq!(
+        store.get("cancelled").await.unwrap().unwrap().state,
+        DeliveryState::Cancelled
+    );
+}
+
 #[tokio::test]
 async fn the_memory_store_limits_claims_and_replays_only_the_dead() {
     limits_and_bulk_replays(&MemoryStore::default()).await;
@@ -202,6 +342,7 @@ async fn the_postgres_store_keeps_the_contract() {
         .await
         .unwrap();
     contract(&store).await;
+    scheduling_and_cancelling(&store).await;
     drop(store);
     let _ = client
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))

@@ -170,6 +170,7 @@ impl DeliveryStore for SqliteStore {
                 "SELECT * FROM ringback_deliveries
                  WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
                    AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                   AND (?6 IS NULL OR next_attempt_at > ?6) AND (?7 = 0 OR attempts = 0)
                  ORDER BY created_at LIMIT ?5",
             )?;
             let rows = select.query_map(
@@ -178,7 +179,9 @@ impl DeliveryStore for SqliteStore {
                     filter.target,
                     filter.since.map(millis),
                     filter.until.map(millis),
-                    limit(n)
+                    limit(n),
+                    filter.due_after.map(millis),
+                    filter.not_attempted
                 ],
                 delivery,
             )?;
@@ -191,8 +194,16 @@ impl DeliveryStore for SqliteStore {
             c.execute(
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
                  WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
-                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)",
-                params![millis(now), filter.target, filter.since.map(millis), filter.until.map(millis)],
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                   AND (?5 IS NULL OR next_attempt_at > ?5) AND (?6 = 0 OR attempts = 0)",
+                params![
+                    millis(now),
+                    filter.target,
+                    filter.since.map(millis),
+                    filter.until.map(millis),
+                    filter.due_after.map(millis),
+                    filter.not_attempted
+                ],
             )
             .map(|n| n as u64)
         })
@@ -209,4 +220,36 @@ impl DeliveryStore for SqliteStore {
             .map(|n| n == 1)
         })
     }
+
+    fn cancel(&self, id: &str) -> StoreFuture<'_, Option<DeliveryState>> {
+        let id = id.to_owned();
+        // Durable: a cancel that was answered must not come back as a delivery after a crash.
+        self.write(Durability::Durable, "cancelling a delivery", move |c| {
+            // One statement: no claim comes between the check and the change.
+            let cancelled = c
+                .prepare_cached(
+                    "UPDATE ringback_deliveries SET state = 'cancelled' WHERE id = ?1 AND state = 'pending'",
+                )?
+                .execute(params![id])?;
+            if cancelled == 1 {
+                return Ok(Some(DeliveryState::Pending));
+            }
+            let state: Option<String> = c
+                .prepare_cached("SELECT state FROM ringback_deliveries WHERE id = ?1")?
+                .query_row(params![id], |row| row.get(0))
+                .optional()?;
+            state.map(|s| known_state(&s)).transpose()
+        })
+    }
+}
+
+/// A stored state this version knows, or an error naming it (a newer version wrote it).
+fn known_state(s: &str) -> rusqlite::Result<DeliveryState> {
+    DeliveryState::parse(s).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("unknown delivery state {s:?}").into(),
+        )
+    })
 }

@@ -49,7 +49,7 @@ impl Entry {
                 Some((true, (self.delivery.next_attempt_at, self.sequence, id)))
             }
             DeliveryState::InFlight => Some((false, (self.lease_until, self.sequence, id))),
-            DeliveryState::Delivered | DeliveryState::Dead => None,
+            DeliveryState::Delivered | DeliveryState::Dead | DeliveryState::Cancelled => None,
         }
     }
 }
@@ -212,6 +212,16 @@ impl DeliveryStore for MemoryStore {
                 m.update(id, |e| revive(&mut e.delivery, now));
             }
             ids.len() as u64
+        }))
+    }
+
+    fn cancel(&self, id: &str) -> StoreFuture<'_, Option<DeliveryState>> {
+        ready(self.with(|m| {
+            let before = m.deliveries.get(id).map(|e| e.delivery.state)?;
+            if before == DeliveryState::Pending {
+                m.update(id, |e| e.delivery.state = DeliveryState::Cancelled);
+            }
+            Some(before)
         }))
     }
 

@@ -17,9 +17,19 @@ pub use memory::MemoryStore;
 ///
 /// Exhaustive on purpose: users match on it, and a new state would change what every store
 /// keeps and every claim takes, a breaking change however it was spelled.
+///
+/// A delivery scheduled for later ([`Dispatcher::send_at`](crate::dispatch::Dispatcher::send_at))
+/// is `Pending` with its first attempt due then: claims take it when it falls due, like a
+/// retry. [`DeliveryFilter::scheduled`] lists those not due yet.
+///
+/// ```
+/// use ringback::dispatch::DeliveryState;
+/// assert_eq!(DeliveryState::parse("cancelled"), Some(DeliveryState::Cancelled));
+/// assert_eq!(DeliveryState::Cancelled.as_str(), "cancelled");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DeliveryState {
-    /// Waiting for its next attempt.
+    /// Waiting for its next attempt (its first, if it was scheduled for later).
     Pending,
     /// Claimed by a worker until its lease ends.
     InFlight,
@@ -27,6 +37,9 @@ pub enum DeliveryState {
     Delivered,
     /// Every attempt failed, or the receiver said it is gone; kept for inspection and replay.
     Dead,
+    /// Cancelled while it was pending ([`Dispatcher::cancel`](crate::dispatch::Dispatcher::cancel)):
+    /// never attempted again, kept for inspection, never replayed.
+    Cancelled,
 }
 
 impl DeliveryState {
@@ -37,6 +50,7 @@ impl DeliveryState {
             DeliveryState::InFlight => "in_flight",
             DeliveryState::Delivered => "delivered",
             DeliveryState::Dead => "dead",
+            DeliveryState::Cancelled => "cancelled",
         }
     }
 
@@ -47,6 +61,7 @@ impl DeliveryState {
             "in_flight" => DeliveryState::InFlight,
             "delivered" => DeliveryState::Delivered,
             "dead" => DeliveryState::Dead,
+            "cancelled" => DeliveryState::Cancelled,
             _ => return None,
         })
     }
@@ -136,6 +151,11 @@ pub struct DeliveryFilter {
     pub since: Option<SystemTime>,
     /// Recorded before this time.
     pub until: Option<SystemTime>,
+    /// Whose next attempt is due after this time (a delivery scheduled for later, or a retry
+    /// that waits).
+    pub due_after: Option<SystemTime>,
+    /// Not attempted yet.
+    pub not_attempted: bool,
 }
 
 impl DeliveryFilter {
@@ -160,9 +180,55 @@ impl DeliveryFilter {
         self
     }
 
+    /// Deliveries scheduled for later and not due yet: pending, never attempted, with their
+    /// first attempt due after now (read when the filter is made). Narrow it with the other
+    /// setters.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DeliveryFilter, DeliveryState};
+    /// let scheduled = DeliveryFilter::scheduled().target("https://client.test/");
+    /// assert_eq!(scheduled.state, Some(DeliveryState::Pending));
+    /// assert!(scheduled.not_attempted && scheduled.due_after.is_some());
+    /// ```
+    pub fn scheduled() -> Self {
+        DeliveryFilter {
+            state: Some(DeliveryState::Pending),
+            due_after: Some(SystemTime::now()),
+            not_attempted: true,
+            ..Self::default()
+        }
+    }
+
+    /// Only those whose next attempt is due after `t`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::DeliveryFilter;
+    /// let in_an_hour = SystemTime::now() + Duration::from_secs(3600);
+    /// let later = DeliveryFilter::default().due_after(in_an_hour);
+    /// assert_eq!(later.due_after, Some(in_an_hour));
+    /// ```
+    pub fn due_after(mut self, t: SystemTime) -> Self {
+        self.due_after = Some(t);
+        self
+    }
+
+    /// Only those not attempted yet.
+    ///
+    /// ```
+    /// use ringback::dispatch::DeliveryFilter;
+    /// assert!(DeliveryFilter::default().not_attempted().not_attempted);
+    /// ```
+    pub fn not_attempted(mut self) -> Self {
+        self.not_attempted = true;
+        self
+    }
+
     /// Whether `d` matches.
     pub fn matches(&self, d: &Delivery) -> bool {
         self.state.is_none_or(|s| s == d.state)
+            && self.due_after.is_none_or(|t| d.next_attempt_at > t)
+            && (!self.not_attempted || d.attempts == 0)
             && self
                 .target
                 .as_ref()
@@ -427,4 +493,37 @@ pub trait DeliveryStore: Send + Sync + 'static {
     /// Makes a dead delivery pending again, due at `now`, with a fresh schedule; its id and
     /// attempt log stay.
     fn replay(&self, id: &str, now: SystemTime) -> StoreFuture<'_, bool>;
+
+    /// Cancels a pending delivery (one scheduled for later, or waiting for a retry): it becomes
+    /// [`Cancelled`](DeliveryState::Cancelled), so no claim takes it, and is kept. Answers the
+    /// state the delivery was in, `Pending` when this call cancelled it, or `None` when there
+    /// is no such delivery; a delivery in any other state is left as it is. The check and the
+    /// change are one step, so a claim cannot take the delivery in between.
+    ///
+    /// Provided so that a store written before cancelling existed still compiles: it refuses
+    /// with an error. Every store in this crate implements it.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ringback::dispatch::{Delivery, DeliveryState, DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let now = SystemTime::now();
+    /// store.enqueue(Delivery {
+    ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
+    ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
+    ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    /// }).await?;
+    /// assert_eq!(store.cancel("msg_1").await?, Some(DeliveryState::Pending));
+    /// assert_eq!(store.cancel("msg_1").await?, Some(DeliveryState::Cancelled));
+    /// assert_eq!(store.cancel("msg_2").await?, None);
+    /// # Ok(()) }
+    /// ```
+    fn cancel(&self, id: &str) -> StoreFuture<'_, Option<DeliveryState>> {
+        let refused = StoreError::new(format!(
+            "this store cannot cancel deliveries (delivery {id} was left as it is): implement \
+             DeliveryStore::cancel"
+        ));
+        Box::pin(std::future::ready(Err(refused)))
+    }
 }
