@@ -10,6 +10,7 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::metrics::Counters;
+use super::pause::Health;
 use super::retry::parse_retry_after;
 use super::signing::signature_header;
 use super::ssrf::{check_url, Refused};
@@ -78,7 +79,9 @@ async fn run(
                 .await
             {
                 Ok(claimed) => {
-                    for delivery in claimed {
+                    let probes = inner.targets.due_probes(&inner).await;
+                    let claimed = claimed.into_iter().map(|d| (d, false));
+                    for (delivery, probe) in claimed.chain(probes.into_iter().map(|d| (d, true))) {
                         if !running
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -93,8 +96,16 @@ async fn run(
                         tasks.spawn(async move {
                             let id = delivery.id.clone();
                             let _host = host.acquire_owned().await;
-                            let _slot = overall.acquire_owned().await;
-                            attempt(&inner, delivery).await;
+                            if !probe && inner.targets.holds(&delivery.url) {
+                                // Its target was paused while this claim waited for the host:
+                                // handed back unattempted, it waits with the rest.
+                                if let Err(e) = inner.store.release(&id).await {
+                                    tracing::warn!(error = %format_args!("{e:#}"), id, "handing back a paused target's delivery failed; its lease will expire");
+                                }
+                            } else {
+                                let _slot = overall.acquire_owned().await;
+                                attempt(&inner, delivery).await;
+                            }
                             running
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
@@ -212,6 +223,11 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
             response_head,
         };
         let schedule = &inner.config.schedule;
+        let health = match &answer {
+            Answer::Answered { status, .. } => Health::of_status(*status),
+            Answer::Failed(error) => Health::Failing(error.clone()),
+            Answer::Refused(_) => Health::Silent,
+        };
         let (record, outcome) = match answer {
             Answer::Answered {
                 status,
@@ -254,6 +270,7 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
             // The claim's lease expires and the delivery is attempted again: nothing is lost.
             tracing::error!(error = %format_args!("{e:#}"), id = %delivery.id, "recording an attempt failed");
         }
+        inner.targets.observe(inner, &delivery, health).await;
     }
     .instrument(span)
     .await

@@ -5,8 +5,9 @@ use std::time::SystemTime;
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{Durability, SqliteStore};
-use crate::dispatch::store::sql::{limit, micros, millis, time};
+use super::{targets, Durability, SqliteStore};
+use crate::dispatch::pause::{TargetState, TargetStatus};
+use crate::dispatch::store::sql::{limit, micros, millis, not_held, time};
 use crate::dispatch::store::{
     Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
 };
@@ -69,19 +70,22 @@ impl DeliveryStore for SqliteStore {
             // stopping at the limit. One query with OR read every due row and sorted them:
             // a claim cost the whole backlog. Expired leases come first: they are older.
             let mut claimed = {
-                let mut expired = tx.prepare_cached(
+                let mut expired = tx.prepare_cached(concat!(
                     "SELECT * FROM ringback_deliveries
-                     WHERE state = 'in_flight' AND lease_until <= ?1 LIMIT ?2",
-                )?;
+                     WHERE state = 'in_flight' AND lease_until <= ?1",
+                    not_held!(),
+                    "LIMIT ?2"
+                ))?;
                 let rows = expired.query_map(params![now_ms, limit(claim.limit)], delivery)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
             if claimed.len() < claim.limit {
-                let mut due = tx.prepare_cached(
+                let mut due = tx.prepare_cached(concat!(
                     "SELECT * FROM ringback_deliveries
-                     WHERE state = 'pending' AND next_attempt_at <= ?1
-                     ORDER BY next_attempt_at LIMIT ?2",
-                )?;
+                     WHERE state = 'pending' AND next_attempt_at <= ?1",
+                    not_held!(),
+                    "ORDER BY next_attempt_at LIMIT ?2"
+                ))?;
                 let rest = limit(claim.limit - claimed.len());
                 for row in due.query_map(params![now_ms, rest], delivery)? {
                     claimed.push(row?);
@@ -207,6 +211,48 @@ impl DeliveryStore for SqliteStore {
                 params![id, millis(now)],
             )
             .map(|n| n == 1)
+        })
+    }
+
+    fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
+        self.read("reading target state", |c| targets::list(c))
+    }
+
+    fn target_failed(
+        &self,
+        origin: &str,
+        at: SystemTime,
+        error: &str,
+    ) -> StoreFuture<'_, TargetState> {
+        let (origin, error) = (origin.to_owned(), error.to_owned());
+        // Relaxed: a streak lost to a power cut is counted again.
+        self.write(Durability::Relaxed, "counting a failed target", move |c| {
+            targets::failed(c, &origin, at, &error)
+        })
+    }
+
+    fn set_target(&self, target: TargetState) -> StoreFuture<'_, ()> {
+        self.write(Durability::Durable, "recording target state", move |c| {
+            targets::set(c, &target)
+        })
+    }
+
+    fn clear_target(&self, origin: &str, status: Option<TargetStatus>) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        self.write(Durability::Durable, "clearing target state", move |c| {
+            targets::clear(c, &origin, status)
+        })
+    }
+
+    fn start_probe(
+        &self,
+        origin: &str,
+        now: SystemTime,
+        until: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        self.write(Durability::Relaxed, "starting a probe", move |c| {
+            targets::start_probe(c, &origin, now, until)
         })
     }
 }
