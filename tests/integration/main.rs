@@ -11,6 +11,7 @@ mod http;
 mod hygiene;
 mod order_schemas;
 mod order_service;
+mod pause;
 mod readme_main;
 mod responses;
 mod schema_crate_path;
