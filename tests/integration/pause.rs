@@ -392,3 +392,68 @@ async fn fresh_database(test: &str) -> Option<String> {
         format!("{base}/{name}?{options}")
     })
 }
+
+/// A receiver that holds every request until its gate opens, then answers 200; counts them.
+#[derive(Clone)]
+struct Slow {
+    gate: Arc<tokio::sync::Semaphore>,
+    answered: Arc<std::sync::atomic::AtomicU32>,
+}
+
+async fn slow_hook(State(s): State<Slow>) -> StatusCode {
+    drop(s.gate.acquire().await);
+    s.answered.fetch_add(1, Ordering::SeqCst);
+    StatusCode::OK
+}
+
+/// A slow target holds at most its per-host share of the worker: a healthy target's
+/// deliveries, sent after a backlog for the slow one, all arrive while every request to the
+/// slow one is still held open.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_target_does_not_slow_a_healthy_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(Duration::from_secs(3600))
+        .attempt_timeout(Duration::from_secs(120))
+        .concurrency(8, 2);
+    let dispatcher = Dispatcher::sqlite(dir.path().join("outbox.db"), config).unwrap();
+    let slow_state = Slow {
+        gate: Arc::new(tokio::sync::Semaphore::new(0)),
+        answered: Arc::default(),
+    };
+    let slow = Server::start(
+        axum::Router::new()
+            .route("/hook", post(slow_hook))
+            .with_state(slow_state.clone()),
+    )
+    .await;
+    let (healthy, healthy_rx) = receiver(true).await;
+    let worker = dispatcher.start();
+    let to_slow: Callback<Event> = Callback::new("onEvent", slow.url("/hook"));
+    let to_healthy: Callback<Event> = Callback::new("onEvent", healthy.url("/hook"));
+    let mut backlog = Vec::new();
+    for n in 0..40 {
+        backlog.push(dispatcher.send(&to_slow, &Event { n }).await.unwrap());
+    }
+    let mut arriving = Vec::new();
+    for n in 0..20 {
+        arriving.push(dispatcher.send(&to_healthy, &Event { n }).await.unwrap());
+    }
+    eventually("the healthy target's deliveries all arrived", || async {
+        all_delivered(&dispatcher, &arriving).await.then_some(())
+    })
+    .await;
+    assert_eq!(healthy_rx.attempts(), 20);
+    assert_eq!(
+        slow_state.answered.load(Ordering::SeqCst),
+        0,
+        "the slow target answered nothing yet"
+    );
+    // The gate opens: the backlog drains.
+    slow_state.gate.add_permits(1_000);
+    eventually("the slow target's backlog arrived", || async {
+        all_delivered(&dispatcher, &backlog).await.then_some(())
+    })
+    .await;
+    assert_eq!(slow_state.answered.load(Ordering::SeqCst), 40, "each once");
+    worker.shutdown(Duration::from_secs(5)).await;
+}

@@ -15,7 +15,9 @@ use tokio_postgres::Row;
 
 use super::pause::{TargetState, TargetStatus};
 use super::postgres_tls::{Libpq, Roots, Rustls};
-use super::store::sql::{limit, micros, millis, not_held, tables_targets, tables_v1, time};
+use super::store::sql::{
+    limit, micros, millis, not_held, not_skipped, tables_targets, tables_v1, time,
+};
 use super::store::{
     Attempt, Claim, Context, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
     StoreError, StoreFuture,
@@ -290,11 +292,13 @@ impl DeliveryStore for PostgresStore {
                         SELECT id, 0 AS rank FROM ringback_deliveries
                         WHERE state = 'in_flight' AND lease_until <= $1",
                         not_held!(),
+                        not_skipped!("unnest($4::TEXT[]) AS s(value)"),
                         "LIMIT $3 FOR UPDATE SKIP LOCKED),
                      due AS (
                         SELECT id, 1 AS rank FROM ringback_deliveries
                         WHERE state = 'pending' AND next_attempt_at <= $1",
                         not_held!(),
+                        not_skipped!("unnest($4::TEXT[]) AS s(value)"),
                         "ORDER BY next_attempt_at
                         LIMIT $3 FOR UPDATE SKIP LOCKED),
                      taken AS (SELECT * FROM expired UNION ALL (SELECT * FROM due) LIMIT $3),
@@ -308,6 +312,7 @@ impl DeliveryStore for PostgresStore {
                         &millis(claim.now),
                         &millis(claim.lease_until),
                         &limit(claim.limit),
+                        &claim.skip,
                     ],
                 )
                 .await?;

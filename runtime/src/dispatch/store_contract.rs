@@ -6,7 +6,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::pause::{TargetState, TargetStatus};
-use super::store::{Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore};
+use super::store::{
+    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore,
+};
 use super::SqliteStore;
 
 /// A whole number of milliseconds, as every store keeps them.
@@ -245,6 +247,22 @@ async fn target_contract(store: &dyn DeliveryStore) {
     assert_eq!(store.targets().await.unwrap(), [by_hand]);
     assert!(store.clear_target("https://b.test", None).await.unwrap());
     assert!(!store.clear_target("https://b.test", None).await.unwrap());
+
+    // A claim told to skip an origin leaves its deliveries, and only its, where they are.
+    for (id, url) in [
+        ("t-s1", "https://s.test/x"),
+        ("t-s2", "https://s.testing/x"),
+    ] {
+        store.enqueue(to(id, url)).await.unwrap();
+    }
+    let skipping =
+        Claim::new(at(4_000), 10, Duration::from_secs(10)).skip(["https://s.test".to_owned()]);
+    let claimed = store.claim(skipping).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["t-s2"]
+    );
+    assert_eq!(ids(store, 4_000, 10).await, ["t-s1"]);
 }
 
 #[tokio::test]

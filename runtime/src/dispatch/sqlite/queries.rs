@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Row};
 
 use super::{targets, Durability, SqliteStore};
 use crate::dispatch::pause::{TargetState, TargetStatus};
-use crate::dispatch::store::sql::{limit, micros, millis, not_held, time};
+use crate::dispatch::store::sql::{limit, micros, millis, not_held, not_skipped, time};
 use crate::dispatch::store::{
     Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
 };
@@ -66,6 +66,8 @@ impl DeliveryStore for SqliteStore {
         // only makes the deliveries due again.
         self.write(Durability::Relaxed, "claiming due deliveries", move |tx| {
             let now_ms = millis(claim.now);
+            // The origins to skip, as the JSON array `json_each` reads.
+            let skip = serde_json::to_string(&claim.skip).unwrap_or_else(|_| "[]".into());
             // Two queries, each walking the (state, next_attempt_at) index in order and
             // stopping at the limit. One query with OR read every due row and sorted them:
             // a claim cost the whole backlog. Expired leases come first: they are older.
@@ -74,9 +76,11 @@ impl DeliveryStore for SqliteStore {
                     "SELECT * FROM ringback_deliveries
                      WHERE state = 'in_flight' AND lease_until <= ?1",
                     not_held!(),
+                    not_skipped!("json_each(?3) AS s"),
                     "LIMIT ?2"
                 ))?;
-                let rows = expired.query_map(params![now_ms, limit(claim.limit)], delivery)?;
+                let rows =
+                    expired.query_map(params![now_ms, limit(claim.limit), skip], delivery)?;
                 rows.collect::<rusqlite::Result<Vec<_>>>()?
             };
             if claimed.len() < claim.limit {
@@ -84,10 +88,11 @@ impl DeliveryStore for SqliteStore {
                     "SELECT * FROM ringback_deliveries
                      WHERE state = 'pending' AND next_attempt_at <= ?1",
                     not_held!(),
+                    not_skipped!("json_each(?3) AS s"),
                     "ORDER BY next_attempt_at LIMIT ?2"
                 ))?;
                 let rest = limit(claim.limit - claimed.len());
-                for row in due.query_map(params![now_ms, rest], delivery)? {
+                for row in due.query_map(params![now_ms, rest, skip], delivery)? {
                     claimed.push(row?);
                 }
             }

@@ -87,16 +87,16 @@ impl Memory {
 
     /// The ids of up to `limit` deliveries that can be claimed at `now`: expired leases
     /// first, then pending ones in the order they fall due.
-    fn claimable(&self, now: SystemTime, limit: usize) -> Vec<String> {
+    fn claimable(&self, now: SystemTime, limit: usize, skip: &[String]) -> Vec<String> {
         let expired = self.leased.iter().take_while(|(until, ..)| *until <= now);
         let due = self.pending.iter().take_while(|(at, ..)| *at <= now);
         // Deliveries to a paused or probed origin stay where they are, as the SQL stores'
         // claims leave them.
         let held = |id: &String| {
             self.deliveries.get(id).is_some_and(|e| {
-                self.targets
-                    .get(origin(&e.delivery.url))
-                    .is_some_and(|t| t.status.holds())
+                let origin = origin(&e.delivery.url);
+                skip.iter().any(|o| o == origin)
+                    || self.targets.get(origin).is_some_and(|t| t.status.holds())
             })
         };
         expired
@@ -153,7 +153,7 @@ impl DeliveryStore for MemoryStore {
 
     fn claim(&self, claim: Claim) -> StoreFuture<'_, Vec<Delivery>> {
         let claimed = self.with(|m| {
-            let ids = m.claimable(claim.now, claim.limit);
+            let ids = m.claimable(claim.now, claim.limit, &claim.skip);
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
                 m.update(&id, |e| {

@@ -261,8 +261,8 @@ impl Outcome {
 /// [`now`](Self::now) (pending and due, or in flight with a lease that ended), at most
 /// [`limit`](Self::limit), each to be held until [`lease_until`](Self::lease_until).
 ///
-/// `#[non_exhaustive]`, as a claim may come to say more (a host to leave out, say): build one
-/// with [`Claim::new`].
+/// `#[non_exhaustive]`, as a claim may come to say more: build one with [`Claim::new`], and
+/// leave out the origins a worker has no room for with [`skip`](Self::skip).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -270,8 +270,9 @@ impl Outcome {
 /// let now = SystemTime::now();
 /// let claim = Claim::new(now, 10, Duration::from_secs(30));
 /// assert_eq!(claim.lease_until, now + Duration::from_secs(30));
+/// assert!(claim.skip.is_empty());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Claim {
     /// Deliveries due at or before this time are taken, and leases that end by then.
@@ -280,6 +281,10 @@ pub struct Claim {
     pub limit: usize,
     /// When the claim's lease ends and another worker may take the delivery over.
     pub lease_until: SystemTime,
+    /// Origins (see [`origin`](crate::dispatch::origin)) whose deliveries are left where they
+    /// are: the worker already runs as many attempts to each as it may, and taking more would
+    /// only keep them waiting, in the way of other targets' deliveries.
+    pub skip: Vec<String>,
 }
 
 impl Claim {
@@ -295,7 +300,21 @@ impl Claim {
             now,
             limit,
             lease_until: now + lease,
+            skip: Vec::new(),
         }
+    }
+
+    /// Leaves out the deliveries to `origins`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let claim = ringback::dispatch::Claim::new(SystemTime::now(), 64, Duration::from_secs(60))
+    ///     .skip(["https://slow.example".to_owned()]);
+    /// assert_eq!(claim.skip, ["https://slow.example"]);
+    /// ```
+    pub fn skip(mut self, origins: impl IntoIterator<Item = String>) -> Self {
+        self.skip.extend(origins);
+        self
     }
 
     /// `d` as this claim hands it to the worker: in flight.

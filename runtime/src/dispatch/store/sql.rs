@@ -120,3 +120,17 @@ macro_rules! not_held {
     };
 }
 pub(in crate::dispatch) use not_held;
+
+/// The condition a claim adds to leave out the origins it was told to skip, listed by
+/// `$origins`: a table expression in the dialect's words whose rows are `s.value`.
+macro_rules! not_skipped {
+    ($origins:literal) => {
+        concat!(
+            " AND NOT EXISTS (SELECT 1 FROM ",
+            $origins,
+            " WHERE substr(ringback_deliveries.url, 1, length(s.value)) = s.value
+            AND substr(ringback_deliveries.url, length(s.value) + 1, 1) IN ('', '/', '?', '#')) "
+        )
+    };
+}
+pub(in crate::dispatch) use not_skipped;
