@@ -129,7 +129,7 @@ async fn all_delivered(dispatcher: &Dispatcher, ids: &[String]) -> bool {
 /// The whole cycle: failures pause the target, its deliveries stop being attempted, a probe
 /// after each cool-down fails and pauses it again, the receiver recovers, a probe resumes it,
 /// and every queued delivery arrives once.
-async fn pause_probe_resume(dispatcher: Dispatcher) {
+async fn pause_probe_resume(dispatcher: Dispatcher) -> String {
     let (server, rx) = receiver(false).await;
     let origin = format!("http://{}", server.addr);
     let worker = dispatcher.start();
@@ -199,21 +199,110 @@ async fn pause_probe_resume(dispatcher: Dispatcher) {
     assert!(dispatcher.paused_targets().await.unwrap().is_empty());
     assert_eq!(dispatcher.metrics().paused_targets, 0);
     worker.shutdown(Duration::from_secs(5)).await;
+    origin
+}
+
+/// The `tracing` events about targets, one line each: `message|origin|last_error`. Installed
+/// as the global subscriber by the first pause test to start, before any of these events can
+/// be emitted, so that each event's interest is settled with it present (a subscriber set
+/// for one thread can miss events whose interest another test's thread settled first).
+#[derive(Clone, Default)]
+struct Changes(Arc<Mutex<Vec<String>>>);
+
+fn changes() -> &'static Changes {
+    static CHANGES: std::sync::OnceLock<Changes> = std::sync::OnceLock::new();
+    CHANGES.get_or_init(|| {
+        let changes = Changes::default();
+        tracing::subscriber::set_global_default(changes.clone())
+            .expect("no other global subscriber in this test binary");
+        changes
+    })
+}
+
+/// The lines about `origin`.
+fn changes_of(origin: &str) -> Vec<String> {
+    let of = format!("|{origin}|");
+    let lines = changes().0.lock().unwrap();
+    lines.iter().filter(|l| l.contains(&of)).cloned().collect()
+}
+
+impl tracing::Subscriber for Changes {
+    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        #[derive(Default)]
+        struct Fields(HashMap<&'static str, String>);
+        impl tracing::field::Visit for Fields {
+            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+                self.0.insert(field.name(), value.to_owned());
+            }
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                self.0.insert(field.name(), format!("{value:?}"));
+            }
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let get = |name| fields.0.get(name).cloned().unwrap_or_default();
+        if get("message").starts_with("callback target") {
+            let line = format!("{}|{}|{}", get("message"), get("origin"), get("last_error"));
+            self.0.lock().unwrap().push(line);
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_target_is_paused_probed_and_resumed_in_sqlite() {
+    changes();
     let dir = tempfile::tempdir().unwrap();
     let dispatcher = Dispatcher::sqlite(
         dir.path().join("outbox.db"),
         config(Duration::from_millis(300)),
     )
     .unwrap();
-    pause_probe_resume(dispatcher).await;
+    let origin = pause_probe_resume(dispatcher).await;
+    // Each change of state was marked, with the origin and the last error, in this order.
+    let lines = changes_of(&origin);
+    let position = |line: String| {
+        lines
+            .iter()
+            .position(|l| *l == line)
+            .unwrap_or_else(|| panic!("no event {line:?} in {lines:#?}"))
+    };
+    let paused = position(format!(
+        "callback target paused: it keeps failing|{origin}|answered 500"
+    ));
+    let probing = position(format!("callback target probing|{origin}|answered 500"));
+    let again = position(format!(
+        "callback target paused again: its probe failed|{origin}|answered 500"
+    ));
+    let resumed = position(format!(
+        "callback target resumed: its probe succeeded|{origin}|answered 500"
+    ));
+    assert!(
+        paused < probing && probing < again && again < resumed,
+        "{lines:#?}"
+    );
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("callback target paused: it keeps"))
+            .count(),
+        1,
+        "paused once by its failures; after that, by its probes: {lines:#?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_target_is_paused_probed_and_resumed_in_postgres() {
+    changes();
     let Some(url) =
         fresh_database("a_failing_target_is_paused_probed_and_resumed_in_postgres").await
     else {
@@ -227,6 +316,7 @@ async fn a_failing_target_is_paused_probed_and_resumed_in_postgres() {
 /// the failing one stays paused, its deliveries waiting unattempted.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_paused_target_does_not_slow_a_healthy_one() {
+    changes();
     let dir = tempfile::tempdir().unwrap();
     // A cool-down longer than any test: no probe interferes with the count.
     let config = config(Duration::from_secs(3600)).concurrency(4, 1);
@@ -269,7 +359,7 @@ async fn a_paused_target_does_not_slow_a_healthy_one() {
 
 /// An operator pauses a healthy target, lists it with the reason, and resumes it; every
 /// instance sharing the outbox sees the pause.
-async fn pause_by_hand(first: Dispatcher, second: Dispatcher) {
+async fn pause_by_hand(first: Dispatcher, second: Dispatcher) -> String {
     let (held, held_rx) = receiver(true).await;
     let (other, other_rx) = receiver(true).await;
     let origin = format!("http://{}", held.addr);
@@ -330,20 +420,30 @@ async fn pause_by_hand(first: Dispatcher, second: Dispatcher) {
     for worker in workers {
         worker.shutdown(Duration::from_secs(5)).await;
     }
+    origin
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_pauses_lists_and_resumes_a_target_in_sqlite() {
+    changes();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("outbox.db");
     // Two dispatchers on one file stand for two processes sharing it.
     let first = Dispatcher::sqlite(&file, config(Duration::from_millis(300))).unwrap();
     let second = Dispatcher::sqlite(&file, config(Duration::from_millis(300))).unwrap();
-    pause_by_hand(first, second).await;
+    let origin = pause_by_hand(first, second).await;
+    assert_eq!(
+        changes_of(&origin),
+        [
+            format!("callback target paused by hand|{origin}|"),
+            format!("callback target resumed by hand|{origin}|"),
+        ]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_pauses_lists_and_resumes_a_target_in_postgres() {
+    changes();
     let Some(url) =
         fresh_database("an_operator_pauses_lists_and_resumes_a_target_in_postgres").await
     else {
@@ -411,6 +511,7 @@ async fn slow_hook(State(s): State<Slow>) -> StatusCode {
 /// slow one is still held open.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_slow_target_does_not_slow_a_healthy_one() {
+    changes();
     let dir = tempfile::tempdir().unwrap();
     let config = config(Duration::from_secs(3600))
         .attempt_timeout(Duration::from_secs(120))

@@ -161,14 +161,15 @@ impl Tracker {
             }
             (true, Health::Well | Health::Silent) => {
                 // The receiver answered as a live one does: everything waiting for it is due.
+                // The last error is read first: a refresh may drop the target once cleared.
+                let last_error =
+                    self.with(|s| s.targets.get(origin).and_then(|t| t.last_error.clone()));
                 match inner
                     .store
                     .clear_target(origin, Some(TargetStatus::Probing))
                     .await
                 {
                     Ok(true) => {
-                        let last_error =
-                            self.with(|s| s.targets.get(origin).and_then(|t| t.last_error.clone()));
                         tracing::info!(
                             origin,
                             last_error = last_error.as_deref().unwrap_or(""),
