@@ -12,6 +12,24 @@ use crate::dispatch::store::{
     Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
 };
 
+/// A claim's query `$base ... $tail`, with the conditions that leave out held origins
+/// (`$held`) and skipped ones (`$skip`, read from `?3`) only when they are wanted.
+macro_rules! claim_query {
+    ($held:expr, $skip:expr, $base:literal, $tail:literal) => {
+        match ($held, $skip) {
+            (false, false) => concat!($base, " ", $tail),
+            (true, false) => concat!($base, not_held!(), $tail),
+            (false, true) => concat!($base, not_skipped!("json_each(?3) AS s"), $tail),
+            (true, true) => concat!(
+                $base,
+                not_held!(),
+                not_skipped!("json_each(?3) AS s"),
+                $tail
+            ),
+        }
+    };
+}
+
 fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     let state: String = row.get("state")?;
     Ok(Delivery {
@@ -66,35 +84,48 @@ impl DeliveryStore for SqliteStore {
         // only makes the deliveries due again.
         self.write(Durability::Relaxed, "claiming due deliveries", move |tx| {
             let now_ms = millis(claim.now);
+            // Each condition is added only when it can leave something out: walking past a
+            // due row costs a subquery per condition, a cost for every claim of a busy outbox.
+            let held: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM ringback_targets WHERE status <> 'failing')",
+                )?
+                .query_row([], |row| row.get(0))?;
+            let skipping = !claim.skip.is_empty();
             // The origins to skip, as the JSON array `json_each` reads.
             let skip = serde_json::to_string(&claim.skip).unwrap_or_else(|_| "[]".into());
+            let select = |query: &str, n: usize| -> rusqlite::Result<Vec<Delivery>> {
+                let mut statement = tx.prepare_cached(query)?;
+                let rows = if skipping {
+                    statement.query_map(params![now_ms, limit(n), skip], delivery)?
+                } else {
+                    statement.query_map(params![now_ms, limit(n)], delivery)?
+                };
+                rows.collect()
+            };
             // Two queries, each walking the (state, next_attempt_at) index in order and
             // stopping at the limit. One query with OR read every due row and sorted them:
             // a claim cost the whole backlog. Expired leases come first: they are older.
-            let mut claimed = {
-                let mut expired = tx.prepare_cached(concat!(
-                    "SELECT * FROM ringback_deliveries
-                     WHERE state = 'in_flight' AND lease_until <= ?1",
-                    not_held!(),
-                    not_skipped!("json_each(?3) AS s"),
+            let mut claimed = select(
+                claim_query!(
+                    held,
+                    skipping,
+                    "SELECT * FROM ringback_deliveries WHERE state = 'in_flight' AND lease_until <= ?1",
                     "LIMIT ?2"
-                ))?;
-                let rows =
-                    expired.query_map(params![now_ms, limit(claim.limit), skip], delivery)?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
+                ),
+                claim.limit,
+            )?;
             if claimed.len() < claim.limit {
-                let mut due = tx.prepare_cached(concat!(
-                    "SELECT * FROM ringback_deliveries
-                     WHERE state = 'pending' AND next_attempt_at <= ?1",
-                    not_held!(),
-                    not_skipped!("json_each(?3) AS s"),
-                    "ORDER BY next_attempt_at LIMIT ?2"
-                ))?;
-                let rest = limit(claim.limit - claimed.len());
-                for row in due.query_map(params![now_ms, rest, skip], delivery)? {
-                    claimed.push(row?);
-                }
+                let due = select(
+                    claim_query!(
+                        held,
+                        skipping,
+                        "SELECT * FROM ringback_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1",
+                        "ORDER BY next_attempt_at LIMIT ?2"
+                    ),
+                    claim.limit - claimed.len(),
+                )?;
+                claimed.extend(due);
             }
             let mut update = tx.prepare_cached(
                 "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = ?2 WHERE id = ?1",
