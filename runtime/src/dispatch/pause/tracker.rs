@@ -84,8 +84,9 @@ impl Tracker {
         let due: Vec<TargetState> = self.with(|s| {
             s.targets
                 .values()
+                // A probe of this worker's still under way keeps its hold; one whose hold ran
+                // out (or that a shutdown cut short) is replaced.
                 .filter(|t| t.status.holds() && !t.paused_by_hand() && t.until <= now)
-                .filter(|t| !s.probes.contains_key(&t.origin))
                 .cloned()
                 .collect()
         });
@@ -264,15 +265,18 @@ fn cool_down(inner: &Inner) -> std::time::Duration {
     inner.config.pause.unwrap_or_default().cool_down
 }
 
-/// The oldest delivery waiting for `origin`, to probe it with.
+/// The oldest delivery waiting for `origin` that is due, to probe it with (one due later, a
+/// retry or a send scheduled for later, is not sent early).
 async fn oldest_waiting(inner: &Inner, origin_: &str) -> Option<Delivery> {
+    let now = SystemTime::now();
     // The filter matches by prefix: `origin/` first, so that port 80 does not find 8080's,
     // then the bare origin for URLs with no path.
     for prefix in [format!("{origin_}/"), origin_.to_owned()] {
         let filter = DeliveryFilter::state(DeliveryState::Pending).target(prefix);
         match inner.store.find(filter, 64).await {
             Ok(found) => {
-                if let Some(d) = found.into_iter().find(|d| origin(&d.url) == origin_) {
+                let due = |d: &Delivery| origin(&d.url) == origin_ && d.next_attempt_at <= now;
+                if let Some(d) = found.into_iter().find(due) {
                     return Some(d);
                 }
             }
