@@ -14,6 +14,7 @@ mod http;
 mod hygiene;
 mod order_schemas;
 mod order_service;
+mod pause;
 mod readme_main;
 mod responses;
 mod scheduled;

@@ -11,6 +11,10 @@ pub(super) struct Counters {
     pub in_flight: AtomicU64,
     pub scheduled: AtomicU64,
     pub cancelled: AtomicU64,
+    /// Targets paused or probed now, as this dispatcher last saw the store.
+    pub paused_targets: AtomicU64,
+    /// Times this dispatcher paused a target (again after a failed probe included).
+    pub target_pauses: AtomicU64,
 }
 
 impl Counters {
@@ -27,6 +31,8 @@ impl Counters {
             in_flight: self.in_flight.load(Ordering::Relaxed),
             scheduled: self.scheduled.load(Ordering::Relaxed),
             cancelled: self.cancelled.load(Ordering::Relaxed),
+            paused_targets: self.paused_targets.load(Ordering::Relaxed),
+            target_pauses: self.target_pauses.load(Ordering::Relaxed),
         }
     }
 }
@@ -40,7 +46,10 @@ impl Counters {
 /// ```
 /// let mut m = ringback::dispatch::Metrics::default();
 /// m.delivered = 2;
-/// assert!(m.to_prometheus().contains("ringback_callbacks_delivered_total 2"));
+/// m.paused_targets = 1;
+/// let text = m.to_prometheus();
+/// assert!(text.contains("ringback_callbacks_delivered_total 2"));
+/// assert!(text.contains("ringback_callback_targets_paused 1"));
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -60,6 +69,12 @@ pub struct Metrics {
     pub scheduled: u64,
     /// Pending deliveries cancelled (`Dispatcher::cancel`).
     pub cancelled: u64,
+    /// Target origins paused (or being probed) now, in the store this dispatcher shares, as
+    /// its worker last read it (each poll interval) or changed it.
+    pub paused_targets: u64,
+    /// Times this dispatcher paused a target that kept failing (a failed probe's pause
+    /// included; pauses by hand are not counted).
+    pub target_pauses: u64,
 }
 
 impl Metrics {
@@ -108,6 +123,18 @@ impl Metrics {
                 "Callback attempts running now.",
                 "gauge",
                 self.in_flight,
+            ),
+            (
+                "ringback_callback_targets_paused",
+                "Callback target origins paused or being probed now.",
+                "gauge",
+                self.paused_targets,
+            ),
+            (
+                "ringback_callback_target_pauses_total",
+                "Times a failing callback target was paused.",
+                "counter",
+                self.target_pauses,
             ),
         ] {
             out.push_str(&format!(

@@ -3,6 +3,7 @@
 //! it must not reach, and dead-lettered when the schedule runs out.
 
 mod metrics;
+mod pause;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(feature = "postgres")]
@@ -26,6 +27,7 @@ use serde::Serialize;
 use tokio::sync::Notify;
 
 pub use metrics::Metrics;
+pub use pause::{origin, PausePolicy, TargetState, TargetStatus};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use retry::{parse_retry_after, RetrySchedule};
@@ -81,6 +83,9 @@ pub struct DispatcherConfig {
     pub poll_interval: Duration,
     /// Where host names are resolved.
     pub lookup: Arc<dyn Lookup>,
+    /// When a target origin that keeps failing is paused, and probed ([`PausePolicy`]'s
+    /// default); `None` never pauses one (an operator still can).
+    pub pause: Option<PausePolicy>,
 }
 
 impl DispatcherConfig {
@@ -98,6 +103,7 @@ impl DispatcherConfig {
             lease: Duration::from_secs(60),
             poll_interval: Duration::from_millis(250),
             lookup: Arc::new(SystemLookup),
+            pause: Some(PausePolicy::default()),
         }
     }
 
@@ -168,6 +174,34 @@ impl DispatcherConfig {
     /// How often to look for due deliveries.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
+        self
+    }
+
+    /// When a target origin that keeps failing is paused, and how long it rests before a
+    /// probe (by default 5 failed attempts in a row over at least 10 minutes, and 10 minutes:
+    /// see [`PausePolicy`] for why).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use ringback::dispatch::{DispatcherConfig, PausePolicy, Secret};
+    /// let policy = PausePolicy::new(10, Duration::from_secs(1800), Duration::from_secs(300));
+    /// let config = DispatcherConfig::new(Secret::generate()).pause_failing(policy);
+    /// assert_eq!(config.pause, Some(policy));
+    /// ```
+    pub fn pause_failing(mut self, policy: PausePolicy) -> Self {
+        self.pause = Some(policy);
+        self
+    }
+
+    /// Never pauses a target by itself: every delivery is attempted on its schedule however
+    /// its target fares. Targets paused by hand, or by another instance, stay paused.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DispatcherConfig, Secret};
+    /// assert_eq!(DispatcherConfig::new(Secret::generate()).never_pause().pause, None);
+    /// ```
+    pub fn never_pause(mut self) -> Self {
+        self.pause = None;
         self
     }
 
@@ -244,6 +278,7 @@ struct Inner {
     client: reqwest::Client,
     wake: Notify,
     counters: metrics::Counters,
+    targets: pause::tracker::Tracker,
 }
 
 impl Dispatcher {
@@ -277,6 +312,7 @@ impl Dispatcher {
                 client,
                 wake: Notify::new(),
                 counters: metrics::Counters::default(),
+                targets: pause::tracker::Tracker::default(),
             }),
         }
     }
@@ -390,6 +426,85 @@ impl Dispatcher {
             self.inner.wake.notify_one();
         }
         Ok(replayed)
+    }
+}
+
+impl Dispatcher {
+    /// Pauses the origin of `target` (a callback URL or an origin, `scheme://host[:port]`) by
+    /// hand, saying why: no delivery to it is attempted, and none burns its schedule, until
+    /// [`resume_target`](Self::resume_target). It is never probed. Every instance sharing the
+    /// store sees it.
+    ///
+    /// ```no_run
+    /// # async fn demo(dispatcher: ringback::dispatch::Dispatcher) -> Result<(), ringback::dispatch::StoreError> {
+    /// let paused = dispatcher.pause_target("https://client.example/hooks", "their maintenance window").await?;
+    /// assert_eq!(paused.origin, "https://client.example");
+    /// assert_eq!(paused.reason.as_deref(), Some("their maintenance window"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn pause_target(
+        &self,
+        target: &str,
+        reason: impl Into<String>,
+    ) -> Result<TargetState, StoreError> {
+        let origin = pause::origin(target).to_owned();
+        let now = SystemTime::now();
+        let known = self.inner.store.targets().await?;
+        let before = known.into_iter().find(|t| t.origin == origin);
+        let paused = TargetState {
+            origin: origin.clone(),
+            status: TargetStatus::Paused,
+            failures: before.as_ref().map_or(0, |t| t.failures),
+            failing_since: before.as_ref().map_or(now, |t| t.failing_since),
+            since: now,
+            until: now,
+            last_error: before.and_then(|t| t.last_error),
+            reason: Some(reason.into()),
+        };
+        self.inner.store.set_target(paused.clone()).await?;
+        tracing::warn!(origin = %origin, reason = paused.reason.as_deref().unwrap_or(""), last_error = paused.last_error.as_deref().unwrap_or(""), "callback target paused by hand");
+        self.inner
+            .targets
+            .note(&self.inner, &origin, Some(paused.clone()));
+        Ok(paused)
+    }
+
+    /// Resumes the origin of `target` (paused by hand or by the policy, or failing): its
+    /// deliveries are due at once, with the attempts and schedule they had. `false` when it
+    /// had no state.
+    ///
+    /// ```no_run
+    /// # async fn demo(dispatcher: ringback::dispatch::Dispatcher) -> Result<(), ringback::dispatch::StoreError> {
+    /// if dispatcher.resume_target("https://client.example").await? {
+    ///     println!("resumed");
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn resume_target(&self, target: &str) -> Result<bool, StoreError> {
+        let origin = pause::origin(target);
+        let resumed = self.inner.store.clear_target(origin, None).await?;
+        if resumed {
+            tracing::info!(origin, "callback target resumed by hand");
+            self.inner.targets.note(&self.inner, origin, None);
+            self.inner.wake.notify_one();
+        }
+        Ok(resumed)
+    }
+
+    /// The targets paused or being probed now, by origin, each with since when, its last
+    /// error, and why if an operator paused it.
+    ///
+    /// ```no_run
+    /// # async fn demo(dispatcher: ringback::dispatch::Dispatcher) -> Result<(), ringback::dispatch::StoreError> {
+    /// for t in dispatcher.paused_targets().await? {
+    ///     println!("{} {:?} since {:?}: {:?}", t.origin, t.status, t.since, t.last_error);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn paused_targets(&self) -> Result<Vec<TargetState>, StoreError> {
+        let mut targets = self.inner.store.targets().await?;
+        targets.retain(|t| t.status.holds());
+        Ok(targets)
     }
 }
 

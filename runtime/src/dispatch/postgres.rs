@@ -13,8 +13,11 @@ use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
+use super::pause::{TargetState, TargetStatus};
 use super::postgres_tls::{Libpq, Roots, Rustls};
-use super::store::sql::{limit, micros, millis, tables_v1, time};
+use super::store::sql::{
+    limit, micros, millis, not_held, not_skipped, tables_targets, tables_v1, time,
+};
 use super::store::{
     Attempt, Claim, Context, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
     StoreError, StoreFuture,
@@ -35,11 +38,10 @@ pub struct PostgresStore {
 }
 
 /// Each migration runs once, in order; `ringback_schema` remembers how far a database is.
-const MIGRATIONS: &[&str] = &[tables_v1!(
-    "BYTEA",
-    "BIGINT",
-    ",\n    seq BIGSERIAL PRIMARY KEY"
-)];
+const MIGRATIONS: &[&str] = &[
+    tables_v1!("BYTEA", "BIGINT", ",\n    seq BIGSERIAL PRIMARY KEY"),
+    tables_targets!("BIGINT"),
+];
 
 /// A refused certificate says what went wrong, not what to do about it: this adds the advice.
 fn untrusted_hint(e: StoreError) -> StoreError {
@@ -74,6 +76,22 @@ fn delivery(row: &Row) -> Delivery {
         next_attempt_at: time(row.get("next_attempt_at")),
         state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
         last_error: row.get("last_error"),
+    }
+}
+
+fn target(row: &Row) -> TargetState {
+    let status: String = row.get("status");
+    let failures: i32 = row.get("failures");
+    TargetState {
+        origin: row.get("origin"),
+        // An unknown status (a newer version's) holds its deliveries back, the safe reading.
+        status: TargetStatus::parse(&status).unwrap_or(TargetStatus::Paused),
+        failures: failures.max(0) as u32,
+        failing_since: time(row.get("failing_since")),
+        since: time(row.get("since")),
+        until: time(row.get("held_until")),
+        last_error: row.get("last_error"),
+        reason: row.get("reason"),
     }
 }
 
@@ -269,25 +287,32 @@ impl DeliveryStore for PostgresStore {
                     // stopping at the limit; one with OR read every due row and sorted them,
                     // so a claim cost the whole backlog. Expired leases come first, and the
                     // claimed rows are handed back in that order (`RETURNING` keeps none).
-                    "WITH expired AS (
+                    concat!(
+                        "WITH expired AS (
                         SELECT id, 0 AS rank FROM ringback_deliveries
-                        WHERE state = 'in_flight' AND lease_until <= $1
-                        LIMIT $3 FOR UPDATE SKIP LOCKED),
+                        WHERE state = 'in_flight' AND lease_until <= $1",
+                        not_held!(),
+                        not_skipped!("unnest($4::TEXT[]) AS s(value)"),
+                        "LIMIT $3 FOR UPDATE SKIP LOCKED),
                      due AS (
                         SELECT id, 1 AS rank FROM ringback_deliveries
-                        WHERE state = 'pending' AND next_attempt_at <= $1
-                        ORDER BY next_attempt_at
+                        WHERE state = 'pending' AND next_attempt_at <= $1",
+                        not_held!(),
+                        not_skipped!("unnest($4::TEXT[]) AS s(value)"),
+                        "ORDER BY next_attempt_at
                         LIMIT $3 FOR UPDATE SKIP LOCKED),
                      taken AS (SELECT * FROM expired UNION ALL (SELECT * FROM due) LIMIT $3),
                      claimed AS (
                         UPDATE ringback_deliveries d SET state = 'in_flight', lease_until = $2
                         FROM taken WHERE d.id = taken.id
                         RETURNING d.*, taken.rank)
-                     SELECT * FROM claimed ORDER BY rank, next_attempt_at",
+                     SELECT * FROM claimed ORDER BY rank, next_attempt_at"
+                    ),
                     &[
                         &millis(claim.now),
                         &millis(claim.lease_until),
                         &limit(claim.limit),
+                        &claim.skip,
                     ],
                 )
                 .await?;
@@ -457,6 +482,106 @@ impl DeliveryStore for PostgresStore {
                     "delivery {id} is in a state this version does not know: {state:?}"
                 ))
             })
+        })
+    }
+
+    fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
+        Box::pin(async move {
+            let rows = self
+                .query(
+                    "reading target state",
+                    "SELECT * FROM ringback_targets ORDER BY origin",
+                    &[],
+                )
+                .await?;
+            Ok(rows.iter().map(target).collect())
+        })
+    }
+
+    fn target_failed(
+        &self,
+        origin: &str,
+        at: SystemTime,
+        error: &str,
+    ) -> StoreFuture<'_, TargetState> {
+        let (origin, error) = (origin.to_owned(), error.to_owned());
+        Box::pin(async move {
+            // One statement: instances failing the same origin at once count one streak.
+            let rows = self
+                .query(
+                    "counting a failed target",
+                    "INSERT INTO ringback_targets (origin, status, failures, failing_since, since, held_until, last_error)
+                     VALUES ($1, 'failing', 1, $2, $2, $2, $3)
+                     ON CONFLICT (origin) DO UPDATE
+                        SET failures = ringback_targets.failures + 1, last_error = excluded.last_error
+                     RETURNING *",
+                    &[&origin, &millis(at), &error],
+                )
+                .await?;
+            rows.first()
+                .map(target)
+                .ok_or_else(|| StoreError::new("counting a failed target returned no row"))
+        })
+    }
+
+    fn set_target(&self, t: TargetState) -> StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.execute(
+                "recording target state",
+                "INSERT INTO ringback_targets (origin, status, failures, failing_since, since, held_until, last_error, reason)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                 ON CONFLICT (origin) DO UPDATE SET status = excluded.status, failures = excluded.failures,
+                    failing_since = excluded.failing_since, since = excluded.since,
+                    held_until = excluded.held_until, last_error = excluded.last_error, reason = excluded.reason",
+                &[
+                    &t.origin,
+                    &t.status.as_str(),
+                    &(t.failures.min(i32::MAX as u32) as i32),
+                    &millis(t.failing_since),
+                    &millis(t.since),
+                    &millis(t.until),
+                    &t.last_error,
+                    &t.reason,
+                ],
+            )
+            .await
+            .map(drop)
+        })
+    }
+
+    fn clear_target(&self, origin: &str, status: Option<TargetStatus>) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        Box::pin(async move {
+            let n = self
+                .execute(
+                    "clearing target state",
+                    "DELETE FROM ringback_targets WHERE origin = $1 AND ($2::TEXT IS NULL OR status = $2)",
+                    &[&origin, &status.map(TargetStatus::as_str)],
+                )
+                .await?;
+            Ok(n == 1)
+        })
+    }
+
+    fn start_probe(
+        &self,
+        origin: &str,
+        now: SystemTime,
+        until: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        Box::pin(async move {
+            // The row lock makes the check and the change one step: one instance takes it.
+            let n = self
+                .execute(
+                    "starting a probe",
+                    "UPDATE ringback_targets SET status = 'probing', held_until = $3
+                     WHERE origin = $1 AND status IN ('paused', 'probing') AND reason IS NULL
+                       AND held_until <= $2",
+                    &[&origin, &millis(now), &millis(until)],
+                )
+                .await?;
+            Ok(n == 1)
         })
     }
 }

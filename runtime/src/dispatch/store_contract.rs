@@ -5,7 +5,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::store::{Attempt, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore};
+use super::pause::{TargetState, TargetStatus};
+use super::store::{
+    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore,
+};
 use super::SqliteStore;
 
 /// A whole number of milliseconds, as every store keeps them.
@@ -293,6 +296,127 @@ async fn the_sqlite_store_limits_claims_and_replays_only_the_dead() {
     limits_and_bulk_replays(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
+/// Target state: failures are counted into one streak, a paused or probed origin's
+/// deliveries are left out of claims (and only that origin's: not a port that starts like
+/// it), one caller takes a probe, and clearing makes them claimable again.
+async fn target_contract(store: &dyn DeliveryStore) {
+    let to = |id: &str, url: &str| Delivery {
+        url: url.to_owned(),
+        ..delivery(id, 0)
+    };
+    for (id, url) in [
+        ("t-a1", "https://a.test/x"),
+        ("t-a2", "https://a.test?q=1"),
+        ("t-a3", "https://a.test"),
+        ("t-port", "https://a.test:8443/y"),
+        ("t-longer", "https://a.testing/y"),
+        ("t-b", "https://b.test/z"),
+    ] {
+        store.enqueue(to(id, url)).await.unwrap();
+    }
+    assert!(store.targets().await.unwrap().is_empty());
+    let first = store
+        .target_failed("https://a.test", at(5), "answered 500")
+        .await
+        .unwrap();
+    assert_eq!(
+        first,
+        TargetState::failing("https://a.test", at(5), "answered 500")
+    );
+    let second = store
+        .target_failed("https://a.test", at(9), "timed out")
+        .await
+        .unwrap();
+    assert_eq!((second.failures, second.failing_since), (2, at(5)));
+    assert_eq!(second.last_error.as_deref(), Some("timed out"));
+
+    // Failing holds nothing back; paused does.
+    let paused = second.clone().paused(at(10), at(1_000));
+    store.set_target(paused.clone()).await.unwrap();
+    assert_eq!(store.targets().await.unwrap(), [paused]);
+    let mut claimed = ids(store, 20, 10).await;
+    claimed.sort();
+    assert_eq!(claimed, ["t-b", "t-longer", "t-port"], "a.test's wait");
+
+    // One probe per hold, only once the cool-down ended.
+    let origin = "https://a.test";
+    assert!(!store.start_probe(origin, at(999), at(2_000)).await.unwrap());
+    assert!(store
+        .start_probe(origin, at(1_000), at(2_000))
+        .await
+        .unwrap());
+    assert!(!store
+        .start_probe(origin, at(1_500), at(3_000))
+        .await
+        .unwrap());
+    let probing = &store.targets().await.unwrap()[0];
+    assert_eq!(
+        (probing.status, probing.until),
+        (TargetStatus::Probing, at(2_000))
+    );
+    assert!(ids(store, 1_500, 10).await.is_empty(), "probing holds too");
+    assert!(
+        store
+            .start_probe(origin, at(2_000), at(3_000))
+            .await
+            .unwrap(),
+        "a probe whose hold ended is taken again"
+    );
+
+    // Clearing by status clears only that status; then a.test's are claimed.
+    assert!(!store
+        .clear_target(origin, Some(TargetStatus::Failing))
+        .await
+        .unwrap());
+    assert!(store
+        .clear_target(origin, Some(TargetStatus::Probing))
+        .await
+        .unwrap());
+    let mut claimed = ids(store, 3_000, 10).await;
+    claimed.sort();
+    assert_eq!(claimed, ["t-a1", "t-a2", "t-a3"]);
+
+    // Paused by hand: never probed.
+    let mut by_hand = TargetState::failing("https://b.test", at(0), "none").paused(at(0), at(0));
+    by_hand.reason = Some("maintenance".into());
+    store.set_target(by_hand.clone()).await.unwrap();
+    assert!(!store
+        .start_probe("https://b.test", at(9_000), at(9_999))
+        .await
+        .unwrap());
+    assert_eq!(store.targets().await.unwrap(), [by_hand]);
+    assert!(store.clear_target("https://b.test", None).await.unwrap());
+    assert!(!store.clear_target("https://b.test", None).await.unwrap());
+
+    // A claim told to skip an origin leaves its deliveries, and only its, where they are.
+    for (id, url) in [
+        ("t-s1", "https://s.test/x"),
+        ("t-s2", "https://s.testing/x"),
+    ] {
+        store.enqueue(to(id, url)).await.unwrap();
+    }
+    let skipping =
+        Claim::new(at(4_000), 10, Duration::from_secs(10)).skip(["https://s.test".to_owned()]);
+    let claimed = store.claim(skipping).await.unwrap();
+    assert_eq!(
+        claimed.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
+        ["t-s2"]
+    );
+    assert_eq!(ids(store, 4_000, 10).await, ["t-s1"]);
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_the_target_contract() {
+    target_contract(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_target_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    target_contract(&SqliteStore::open(&file).unwrap()).await;
+}
+
 #[tokio::test]
 async fn the_memory_store_keeps_the_contract() {
     contract(&MemoryStore::default()).await;
@@ -343,7 +467,16 @@ async fn the_postgres_store_keeps_the_contract() {
         .unwrap();
     contract(&store).await;
     scheduling_and_cancelling(&store).await;
-    drop(store);
+    target_contract(&store).await;
+    // A second connection to the same outbox sees the same target state.
+    let again = super::PostgresStore::connect(&format!("{server}/{name}?{options}"))
+        .await
+        .unwrap();
+    let paused =
+        TargetState::failing("https://shared.test", at(0), "answered 503").paused(at(1), at(2));
+    store.set_target(paused.clone()).await.unwrap();
+    assert_eq!(again.targets().await.unwrap(), [paused]);
+    drop((store, again));
     let _ = client
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .await;

@@ -10,10 +10,11 @@ use tokio::task::JoinSet;
 use tracing::Instrument;
 
 use super::metrics::Counters;
+use super::pause::{origin, Health};
 use super::retry::parse_retry_after;
 use super::signing::signature_header;
 use super::ssrf::{check_url, Refused};
-use super::store::{Attempt, Delivery, Outcome};
+use super::store::{Attempt, Claim, Delivery, Outcome};
 use super::Inner;
 
 /// The running worker; [`shutdown`](Self::shutdown) stops it without losing anything.
@@ -58,6 +59,10 @@ async fn run(
     // Ids this worker is attempting, so that a claim that outlived its lease here is not
     // attempted a second time by the same worker.
     let running: Arc<Mutex<HashSet<String>>> = Arc::default();
+    // Attempts this worker holds per origin, running or waiting for their host. An origin at
+    // its per-host limit is left out of claims: more of its deliveries would only wait here,
+    // holding slots that other targets' deliveries could use.
+    let busy: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
     let mut tasks = JoinSet::new();
     loop {
         if *stop.borrow() {
@@ -72,13 +77,17 @@ async fn run(
         // A claim is a store round trip: make it when a quarter of the slots are free (or
         // nothing runs), not after every single completion.
         if free > 0 && (tasks.is_empty() || free >= config.concurrency.div_ceil(4)) {
-            match inner
-                .store
-                .claim_due(SystemTime::now(), free, config.lease)
-                .await
-            {
+            let skip: Vec<String> = lock(&busy)
+                .iter()
+                .filter(|(_, held)| **held >= config.per_host)
+                .map(|(origin, _)| origin.clone())
+                .collect();
+            let claim = Claim::new(SystemTime::now(), free, config.lease).skip(skip);
+            match inner.store.claim(claim).await {
                 Ok(claimed) => {
-                    for delivery in claimed {
+                    let probes = inner.targets.due_probes(&inner).await;
+                    let claimed = claimed.into_iter().map(|d| (d, false));
+                    for (delivery, probe) in claimed.chain(probes.into_iter().map(|d| (d, true))) {
                         if !running
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -86,6 +95,17 @@ async fn run(
                         {
                             continue;
                         }
+                        let target = origin(&delivery.url).to_owned();
+                        if !take_slot(&busy, &target, config.per_host, probe) {
+                            // One claim can take more for an origin than its limit: the rest
+                            // go back, due as they were, for a claim with room for them.
+                            lock(&running).remove(&delivery.id);
+                            if let Err(e) = inner.store.release(&delivery.id).await {
+                                tracing::warn!(error = %format_args!("{e:#}"), id = %delivery.id, "handing back a delivery failed; its lease will expire");
+                            }
+                            continue;
+                        }
+                        let busy = busy.clone();
                         let inner = inner.clone();
                         let overall = overall.clone();
                         let host = host_permits(&hosts, &delivery.url, config.per_host);
@@ -93,12 +113,18 @@ async fn run(
                         tasks.spawn(async move {
                             let id = delivery.id.clone();
                             let _host = host.acquire_owned().await;
-                            let _slot = overall.acquire_owned().await;
-                            attempt(&inner, delivery).await;
-                            running
-                                .lock()
-                                .unwrap_or_else(|e| e.into_inner())
-                                .remove(&id);
+                            if !probe && inner.targets.holds(&delivery.url) {
+                                // Its target was paused while this claim waited for the host:
+                                // handed back unattempted, it waits with the rest.
+                                if let Err(e) = inner.store.release(&id).await {
+                                    tracing::warn!(error = %format_args!("{e:#}"), id, "handing back a paused target's delivery failed; its lease will expire");
+                                }
+                            } else {
+                                let _slot = overall.acquire_owned().await;
+                                attempt(&inner, delivery).await;
+                            }
+                            lock(&running).remove(&id);
+                            free_slot(&busy, &target);
                             id
                         });
                     }
@@ -136,6 +162,38 @@ async fn run(
     for id in unfinished {
         if let Err(e) = inner.store.release(&id).await {
             tracing::error!(error = %format_args!("{e:#}"), id, "releasing a delivery at shutdown failed; its lease will expire");
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Counts one more attempt held for `origin` if it holds fewer than `limit`, or anyway when
+/// `always` (a probe: one attempt, which the target's state already keeps alone). Returns
+/// whether it was counted.
+fn take_slot(
+    busy: &Mutex<HashMap<String, usize>>,
+    origin: &str,
+    limit: usize,
+    always: bool,
+) -> bool {
+    let mut busy = lock(busy);
+    let held = busy.entry(origin.to_owned()).or_default();
+    let room = *held < limit || always;
+    if room {
+        *held += 1;
+    }
+    room
+}
+
+fn free_slot(busy: &Mutex<HashMap<String, usize>>, origin: &str) {
+    let mut busy = lock(busy);
+    if let Some(held) = busy.get_mut(origin) {
+        *held = held.saturating_sub(1);
+        if *held == 0 {
+            busy.remove(origin);
         }
     }
 }
@@ -212,6 +270,11 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
             response_head,
         };
         let schedule = &inner.config.schedule;
+        let health = match &answer {
+            Answer::Answered { status, .. } => Health::of_status(*status),
+            Answer::Failed(error) => Health::Failing(error.clone()),
+            Answer::Refused(_) => Health::Silent,
+        };
         let (record, outcome) = match answer {
             Answer::Answered {
                 status,
@@ -254,6 +317,7 @@ async fn attempt_once(inner: &Inner, delivery: Delivery) {
             // The claim's lease expires and the delivery is attempted again: nothing is lost.
             tracing::error!(error = %format_args!("{e:#}"), id = %delivery.id, "recording an attempt failed");
         }
+        inner.targets.observe(inner, &delivery, health).await;
     }
     .instrument(span)
     .await

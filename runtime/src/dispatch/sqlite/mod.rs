@@ -20,11 +20,13 @@
 //! own. It also keeps the WAL from growing while the store is busy: see `checkpoint`.
 //!
 //! The jobs live apart: `schema` opens the file and makes its tables, `writer` commits and
-//! syncs in groups, `checkpoint` copies the WAL back, and `queries` is what the store asks.
+//! syncs in groups, `checkpoint` copies the WAL back, `queries` is what the store asks, and
+//! `targets` the SQL of target state (paused origins).
 
 mod checkpoint;
 mod queries;
 mod schema;
+mod targets;
 mod writer;
 
 use std::path::Path;

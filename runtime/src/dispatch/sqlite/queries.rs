@@ -5,11 +5,30 @@ use std::time::SystemTime;
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{Durability, SqliteStore};
-use crate::dispatch::store::sql::{limit, micros, millis, time};
+use super::{targets, Durability, SqliteStore};
+use crate::dispatch::pause::{TargetState, TargetStatus};
+use crate::dispatch::store::sql::{limit, micros, millis, not_held, not_skipped, time};
 use crate::dispatch::store::{
     Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
 };
+
+/// A claim's query `$base ... $tail`, with the conditions that leave out held origins
+/// (`$held`) and skipped ones (`$skip`, read from `?3`) only when they are wanted.
+macro_rules! claim_query {
+    ($held:expr, $skip:expr, $base:literal, $tail:literal) => {
+        match ($held, $skip) {
+            (false, false) => concat!($base, " ", $tail),
+            (true, false) => concat!($base, not_held!(), $tail),
+            (false, true) => concat!($base, not_skipped!("json_each(?3) AS s"), $tail),
+            (true, true) => concat!(
+                $base,
+                not_held!(),
+                not_skipped!("json_each(?3) AS s"),
+                $tail
+            ),
+        }
+    };
+}
 
 fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     let state: String = row.get("state")?;
@@ -65,27 +84,48 @@ impl DeliveryStore for SqliteStore {
         // only makes the deliveries due again.
         self.write(Durability::Relaxed, "claiming due deliveries", move |tx| {
             let now_ms = millis(claim.now);
+            // Each condition is added only when it can leave something out: walking past a
+            // due row costs a subquery per condition, a cost for every claim of a busy outbox.
+            let held: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM ringback_targets WHERE status <> 'failing')",
+                )?
+                .query_row([], |row| row.get(0))?;
+            let skipping = !claim.skip.is_empty();
+            // The origins to skip, as the JSON array `json_each` reads.
+            let skip = serde_json::to_string(&claim.skip).unwrap_or_else(|_| "[]".into());
+            let select = |query: &str, n: usize| -> rusqlite::Result<Vec<Delivery>> {
+                let mut statement = tx.prepare_cached(query)?;
+                let rows = if skipping {
+                    statement.query_map(params![now_ms, limit(n), skip], delivery)?
+                } else {
+                    statement.query_map(params![now_ms, limit(n)], delivery)?
+                };
+                rows.collect()
+            };
             // Two queries, each walking the (state, next_attempt_at) index in order and
             // stopping at the limit. One query with OR read every due row and sorted them:
             // a claim cost the whole backlog. Expired leases come first: they are older.
-            let mut claimed = {
-                let mut expired = tx.prepare_cached(
-                    "SELECT * FROM ringback_deliveries
-                     WHERE state = 'in_flight' AND lease_until <= ?1 LIMIT ?2",
-                )?;
-                let rows = expired.query_map(params![now_ms, limit(claim.limit)], delivery)?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()?
-            };
+            let mut claimed = select(
+                claim_query!(
+                    held,
+                    skipping,
+                    "SELECT * FROM ringback_deliveries WHERE state = 'in_flight' AND lease_until <= ?1",
+                    "LIMIT ?2"
+                ),
+                claim.limit,
+            )?;
             if claimed.len() < claim.limit {
-                let mut due = tx.prepare_cached(
-                    "SELECT * FROM ringback_deliveries
-                     WHERE state = 'pending' AND next_attempt_at <= ?1
-                     ORDER BY next_attempt_at LIMIT ?2",
+                let due = select(
+                    claim_query!(
+                        held,
+                        skipping,
+                        "SELECT * FROM ringback_deliveries WHERE state = 'pending' AND next_attempt_at <= ?1",
+                        "ORDER BY next_attempt_at LIMIT ?2"
+                    ),
+                    claim.limit - claimed.len(),
                 )?;
-                let rest = limit(claim.limit - claimed.len());
-                for row in due.query_map(params![now_ms, rest], delivery)? {
-                    claimed.push(row?);
-                }
+                claimed.extend(due);
             }
             let mut update = tx.prepare_cached(
                 "UPDATE ringback_deliveries SET state = 'in_flight', lease_until = ?2 WHERE id = ?1",
@@ -239,6 +279,47 @@ impl DeliveryStore for SqliteStore {
                 .query_row(params![id], |row| row.get(0))
                 .optional()?;
             state.map(|s| known_state(&s)).transpose()
+        })
+    }
+    fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
+        self.read("reading target state", |c| targets::list(c))
+    }
+
+    fn target_failed(
+        &self,
+        origin: &str,
+        at: SystemTime,
+        error: &str,
+    ) -> StoreFuture<'_, TargetState> {
+        let (origin, error) = (origin.to_owned(), error.to_owned());
+        // Relaxed: a streak lost to a power cut is counted again.
+        self.write(Durability::Relaxed, "counting a failed target", move |c| {
+            targets::failed(c, &origin, at, &error)
+        })
+    }
+
+    fn set_target(&self, target: TargetState) -> StoreFuture<'_, ()> {
+        self.write(Durability::Durable, "recording target state", move |c| {
+            targets::set(c, &target)
+        })
+    }
+
+    fn clear_target(&self, origin: &str, status: Option<TargetStatus>) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        self.write(Durability::Durable, "clearing target state", move |c| {
+            targets::clear(c, &origin, status)
+        })
+    }
+
+    fn start_probe(
+        &self,
+        origin: &str,
+        now: SystemTime,
+        until: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        let origin = origin.to_owned();
+        self.write(Durability::Relaxed, "starting a probe", move |c| {
+            targets::start_probe(c, &origin, now, until)
         })
     }
 }

@@ -6,13 +6,18 @@ use rusqlite::Connection;
 
 use super::checkpoint::WAL_KEPT_BYTES;
 use super::writer::sync_file;
-use crate::dispatch::store::sql::tables_v1;
+use crate::dispatch::store::sql::{tables_targets, tables_v1};
 use crate::dispatch::store::{Context, StoreError};
 
 const SCHEMA: &str = concat!(
     tables_v1!("BLOB", "INTEGER", ""),
     "PRAGMA user_version = 1;"
 );
+
+/// The target-state table, a step of its own: it only adds a table, made if missing, so a file
+/// made before it gains it on open and `user_version` (which counts changes to the tables
+/// already there) is left as it is.
+const TARGETS: &str = tables_targets!("INTEGER");
 
 /// The writer's connection to the outbox at `path`, with its tables made, and the path of
 /// its write-ahead log, whose name is on disk when this returns.
@@ -46,6 +51,9 @@ pub(super) fn open(path: &Path) -> Result<(Connection, PathBuf), StoreError> {
     connection
         .execute_batch(SCHEMA)
         .context("creating the outbox tables")?;
+    connection
+        .execute_batch(TARGETS)
+        .context("creating the outbox's target table")?;
     // The schema's commit created the WAL if it was not there: its name must be on disk
     // before any sync of its contents can be relied on.
     sync_file(&wal).context("syncing the new write-ahead log")?;

@@ -1,13 +1,14 @@
 //! Deliveries in memory, for tests and benchmarks: the store's contract without a disk.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::SystemTime;
 
 use super::{
     Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreError,
-    StoreFuture,
+    StoreFuture, TargetState, TargetStatus,
 };
+use crate::dispatch::pause::origin;
 
 /// Deliveries in memory. **Not durable**: everything is lost when the process ends. For tests
 /// and benchmarks only.
@@ -30,6 +31,8 @@ struct Memory {
     pending: BTreeSet<(SystemTime, u64, String)>,
     leased: BTreeSet<(SystemTime, u64, String)>,
     sequence: u64,
+    /// Target state by origin.
+    targets: BTreeMap<String, TargetState>,
 }
 
 #[derive(Debug)]
@@ -84,11 +87,21 @@ impl Memory {
 
     /// The ids of up to `limit` deliveries that can be claimed at `now`: expired leases
     /// first, then pending ones in the order they fall due.
-    fn claimable(&self, now: SystemTime, limit: usize) -> Vec<String> {
+    fn claimable(&self, now: SystemTime, limit: usize, skip: &[String]) -> Vec<String> {
         let expired = self.leased.iter().take_while(|(until, ..)| *until <= now);
         let due = self.pending.iter().take_while(|(at, ..)| *at <= now);
+        // Deliveries to a paused or probed origin stay where they are, as the SQL stores'
+        // claims leave them.
+        let held = |id: &String| {
+            self.deliveries.get(id).is_some_and(|e| {
+                let origin = origin(&e.delivery.url);
+                skip.iter().any(|o| o == origin)
+                    || self.targets.get(origin).is_some_and(|t| t.status.holds())
+            })
+        };
         expired
             .chain(due)
+            .filter(|(_, _, id)| !held(id))
             .take(limit)
             .map(|(_, _, id)| id.clone())
             .collect()
@@ -140,7 +153,7 @@ impl DeliveryStore for MemoryStore {
 
     fn claim(&self, claim: Claim) -> StoreFuture<'_, Vec<Delivery>> {
         let claimed = self.with(|m| {
-            let ids = m.claimable(claim.now, claim.limit);
+            let ids = m.claimable(claim.now, claim.limit, &claim.skip);
             let mut claimed = Vec::with_capacity(ids.len());
             for id in ids {
                 m.update(&id, |e| {
@@ -232,6 +245,60 @@ impl DeliveryStore for MemoryStore {
                 .get(id)
                 .is_some_and(|e| e.delivery.state == DeliveryState::Dead);
             dead && m.update(id, |e| revive(&mut e.delivery, now))
+        }))
+    }
+
+    fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
+        ready(self.with(|m| m.targets.values().cloned().collect()))
+    }
+
+    fn target_failed(
+        &self,
+        origin: &str,
+        at: SystemTime,
+        error: &str,
+    ) -> StoreFuture<'_, TargetState> {
+        ready(self.with(|m| {
+            let target = m
+                .targets
+                .entry(origin.to_owned())
+                .and_modify(|t| {
+                    t.failures += 1;
+                    t.last_error = Some(error.to_owned());
+                })
+                .or_insert_with(|| TargetState::failing(origin, at, error));
+            target.clone()
+        }))
+    }
+
+    fn set_target(&self, target: TargetState) -> StoreFuture<'_, ()> {
+        self.with(|m| m.targets.insert(target.origin.clone(), target));
+        ready(())
+    }
+
+    fn clear_target(&self, origin: &str, status: Option<TargetStatus>) -> StoreFuture<'_, bool> {
+        ready(self.with(|m| {
+            let matches = m
+                .targets
+                .get(origin)
+                .is_some_and(|t| status.is_none_or(|s| s == t.status));
+            matches && m.targets.remove(origin).is_some()
+        }))
+    }
+
+    fn start_probe(
+        &self,
+        origin: &str,
+        now: SystemTime,
+        until: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        ready(self.with(|m| match m.targets.get_mut(origin) {
+            Some(t) if t.status.holds() && t.reason.is_none() && t.until <= now => {
+                t.status = TargetStatus::Probing;
+                t.until = until;
+                true
+            }
+            _ => false,
         }))
     }
 }

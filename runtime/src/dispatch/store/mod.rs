@@ -13,6 +13,8 @@ pub(super) use error::Context;
 pub use error::StoreError;
 pub use memory::MemoryStore;
 
+use super::pause::{TargetState, TargetStatus};
+
 /// The state of a delivery.
 ///
 /// Exhaustive on purpose: users match on it, and a new state would change what every store
@@ -325,8 +327,8 @@ impl Outcome {
 /// [`now`](Self::now) (pending and due, or in flight with a lease that ended), at most
 /// [`limit`](Self::limit), each to be held until [`lease_until`](Self::lease_until).
 ///
-/// `#[non_exhaustive]`, as a claim may come to say more (a host to leave out, say): build one
-/// with [`Claim::new`].
+/// `#[non_exhaustive]`, as a claim may come to say more: build one with [`Claim::new`], and
+/// leave out the origins a worker has no room for with [`skip`](Self::skip).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -334,8 +336,9 @@ impl Outcome {
 /// let now = SystemTime::now();
 /// let claim = Claim::new(now, 10, Duration::from_secs(30));
 /// assert_eq!(claim.lease_until, now + Duration::from_secs(30));
+/// assert!(claim.skip.is_empty());
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Claim {
     /// Deliveries due at or before this time are taken, and leases that end by then.
@@ -344,6 +347,10 @@ pub struct Claim {
     pub limit: usize,
     /// When the claim's lease ends and another worker may take the delivery over.
     pub lease_until: SystemTime,
+    /// Origins (see [`origin`](crate::dispatch::origin)) whose deliveries are left where they
+    /// are: the worker already runs as many attempts to each as it may, and taking more would
+    /// only keep them waiting, in the way of other targets' deliveries.
+    pub skip: Vec<String>,
 }
 
 impl Claim {
@@ -359,7 +366,21 @@ impl Claim {
             now,
             limit,
             lease_until: now + lease,
+            skip: Vec::new(),
         }
+    }
+
+    /// Leaves out the deliveries to `origins`.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let claim = ringback::dispatch::Claim::new(SystemTime::now(), 64, Duration::from_secs(60))
+    ///     .skip(["https://slow.example".to_owned()]);
+    /// assert_eq!(claim.skip, ["https://slow.example"]);
+    /// ```
+    pub fn skip(mut self, origins: impl IntoIterator<Item = String>) -> Self {
+        self.skip.extend(origins);
+        self
     }
 
     /// `d` as this claim hands it to the worker: in flight.
@@ -526,4 +547,116 @@ pub trait DeliveryStore: Send + Sync + 'static {
         ));
         Box::pin(std::future::ready(Err(refused)))
     }
+
+    // Target state: which origins are failing, paused or probed (see `PausePolicy`). A store
+    // that keeps none has no paused targets, and says so when asked to pause one. A store that
+    // keeps them also leaves the deliveries of every origin whose status
+    // [holds](TargetStatus::holds) out of its claims.
+
+    /// Every target with a state, by origin.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// assert!(MemoryStore::default().targets().await?.is_empty());
+    /// # Ok(()) }
+    /// ```
+    fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
+        Box::pin(std::future::ready(Ok(Vec::new())))
+    }
+
+    /// Counts a failed attempt to `origin` at `at`: a new streak (see
+    /// [`TargetState::failing`]) if it had no state, one more failure and `error` as its last
+    /// error otherwise. Returns the state as it now is. Atomic: instances sharing the store
+    /// count one streak.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// store.target_failed("https://c.test", SystemTime::now(), "answered 503").await?;
+    /// let t = store.target_failed("https://c.test", SystemTime::now(), "timed out").await?;
+    /// assert_eq!(t.failures, 2);
+    /// # Ok(()) }
+    /// ```
+    fn target_failed(
+        &self,
+        origin: &str,
+        at: SystemTime,
+        error: &str,
+    ) -> StoreFuture<'_, TargetState> {
+        let _ = (origin, at, error);
+        Box::pin(std::future::ready(Err(no_target_state())))
+    }
+
+    /// Records `target` as its origin's state, replacing any.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore, TargetState};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let now = SystemTime::now();
+    /// let paused = TargetState::failing("https://c.test", now, "answered 500")
+    ///     .paused(now, now + Duration::from_secs(60));
+    /// store.set_target(paused.clone()).await?;
+    /// assert_eq!(store.targets().await?, [paused]);
+    /// # Ok(()) }
+    /// ```
+    fn set_target(&self, target: TargetState) -> StoreFuture<'_, ()> {
+        let _ = target;
+        Box::pin(std::future::ready(Err(no_target_state())))
+    }
+
+    /// Forgets `origin`'s state, if it is in `status` (any status when `None`): its
+    /// deliveries are claimed again at once. Returns whether there was one to forget.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore, TargetStatus};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// store.target_failed("https://c.test", SystemTime::now(), "answered 503").await?;
+    /// assert!(!store.clear_target("https://c.test", Some(TargetStatus::Paused)).await?);
+    /// assert!(store.clear_target("https://c.test", None).await?);
+    /// # Ok(()) }
+    /// ```
+    fn clear_target(&self, origin: &str, status: Option<TargetStatus>) -> StoreFuture<'_, bool> {
+        let _ = (origin, status);
+        Box::pin(std::future::ready(Ok(false)))
+    }
+
+    /// Takes the right to probe `origin`: when it is paused (not by hand) with its probe due
+    /// at `now`, or probing with a hold that ended by `now`, it becomes probing until `until`
+    /// and this returns `true`. At most one caller gets `true` per hold.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore, TargetState};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let now = SystemTime::now();
+    /// store.set_target(TargetState::failing("https://c.test", now, "answered 500").paused(now, now)).await?;
+    /// let hold = now + Duration::from_secs(30);
+    /// assert!(store.start_probe("https://c.test", now, hold).await?);
+    /// assert!(!store.start_probe("https://c.test", now, hold).await?, "taken already");
+    /// # Ok(()) }
+    /// ```
+    fn start_probe(
+        &self,
+        origin: &str,
+        now: SystemTime,
+        until: SystemTime,
+    ) -> StoreFuture<'_, bool> {
+        let _ = (origin, now, until);
+        Box::pin(std::future::ready(Ok(false)))
+    }
+}
+
+/// What a store without target state answers when asked to keep one.
+fn no_target_state() -> StoreError {
+    StoreError::new(
+        "this store keeps no target state: implement DeliveryStore's target methods to pause targets",
+    )
 }

@@ -80,3 +80,57 @@ CREATE INDEX IF NOT EXISTS ringback_attempts_delivery ON ringback_attempts (deli
     };
 }
 pub(in crate::dispatch) use tables_v1;
+
+/// The table of target state (failing, paused and probed origins), in one dialect's words:
+/// `$int64` for milliseconds since the epoch. Its own migration step, after the deliveries'
+/// tables; frozen, as `tables_v1!` is.
+macro_rules! tables_targets {
+    ($int64:literal) => {
+        concat!(
+            "CREATE TABLE IF NOT EXISTS ringback_targets (
+    origin TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    failing_since ",
+            $int64,
+            " NOT NULL,
+    since ",
+            $int64,
+            " NOT NULL,
+    held_until ",
+            $int64,
+            " NOT NULL,
+    last_error TEXT,
+    reason TEXT
+);
+"
+        )
+    };
+}
+pub(in crate::dispatch) use tables_targets;
+
+/// The condition a claim adds so that no delivery to a paused or probed origin is taken: the
+/// delivery's URL must not start with such an origin followed by the end of the authority.
+/// The same words in SQLite and PostgreSQL; `ringback_targets` is a few rows at most.
+macro_rules! not_held {
+    () => {
+        " AND NOT EXISTS (SELECT 1 FROM ringback_targets t WHERE t.status <> 'failing'
+            AND substr(ringback_deliveries.url, 1, length(t.origin)) = t.origin
+            AND substr(ringback_deliveries.url, length(t.origin) + 1, 1) IN ('', '/', '?', '#')) "
+    };
+}
+pub(in crate::dispatch) use not_held;
+
+/// The condition a claim adds to leave out the origins it was told to skip, listed by
+/// `$origins`: a table expression in the dialect's words whose rows are `s.value`.
+macro_rules! not_skipped {
+    ($origins:literal) => {
+        concat!(
+            " AND NOT EXISTS (SELECT 1 FROM ",
+            $origins,
+            " WHERE substr(ringback_deliveries.url, 1, length(s.value)) = s.value
+            AND substr(ringback_deliveries.url, length(s.value) + 1, 1) IN ('', '/', '?', '#')) "
+        )
+    };
+}
+pub(in crate::dispatch) use not_skipped;
