@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::dispatch::Secret;
+use crate::dispatch::{PublicKey, Secret};
 use crate::server::Problem;
 
 /// Verifies deliveries signed by a ringback dispatcher (or any Standard Webhooks sender).
@@ -32,6 +32,7 @@ use crate::server::Problem;
 /// ```
 pub struct Verifier {
     secrets: Vec<Secret>,
+    public_keys: Vec<PublicKey>,
     tolerance: Duration,
     seen: Mutex<HashMap<String, SystemTime>>,
 }
@@ -62,7 +63,7 @@ pub enum Rejection {
     /// The timestamp is further than the tolerance from now.
     #[error("the webhook-timestamp is too far from now")]
     Stale,
-    /// No signature matches any secret.
+    /// No signature matches any secret or public key.
     #[error("no webhook-signature matches")]
     BadSignature,
     /// This `webhook-id` was already accepted within the tolerance.
@@ -179,13 +180,61 @@ impl Verified<'_> {
 }
 
 impl Verifier {
-    /// A verifier accepting signatures by any of `secrets`, within 5 minutes of now.
+    /// A verifier accepting `v1` signatures by any of `secrets`, within 5 minutes of now.
     pub fn new(secrets: Vec<Secret>) -> Self {
         Verifier {
             secrets,
+            public_keys: Vec::new(),
             tolerance: Duration::from_secs(300),
             seen: Mutex::default(),
         }
+    }
+
+    /// A verifier accepting `v1a` (Ed25519) signatures by any of `public_keys`, within 5
+    /// minutes of now: a client of a sender that signs asymmetrically holds only these.
+    ///
+    /// ```
+    /// use ringback::dispatch::SigningKey;
+    /// use ringback::receiver::Verifier;
+    ///
+    /// let sender = SigningKey::generate();
+    /// let published = sender.public_key().to_string(); // whpk_...
+    /// let verifier = Verifier::public_keys(vec![published.parse().unwrap()]);
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("webhook-id", "msg_1".parse().unwrap());
+    /// headers.insert("webhook-timestamp", now.to_string().parse().unwrap());
+    /// headers.insert("webhook-signature", sender.sign("msg_1", now, b"{}").parse().unwrap());
+    /// assert!(verifier.verify(&headers, b"{}").is_ok());
+    /// ```
+    pub fn public_keys(public_keys: Vec<PublicKey>) -> Self {
+        let mut verifier = Self::new(Vec::new());
+        verifier.public_keys = public_keys;
+        verifier
+    }
+
+    /// Also accepts `v1` signatures by `secret` (during a rotation, say).
+    ///
+    /// ```
+    /// use ringback::dispatch::Secret;
+    /// let verifier = ringback::receiver::Verifier::new(vec![Secret::generate()])
+    ///     .also_secret(Secret::generate());
+    /// ```
+    pub fn also_secret(mut self, secret: Secret) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// Also accepts `v1a` signatures by `key`.
+    ///
+    /// ```
+    /// use ringback::dispatch::{Secret, SigningKey};
+    /// let verifier = ringback::receiver::Verifier::new(vec![Secret::generate()])
+    ///     .also_public_key(SigningKey::generate().public_key());
+    /// ```
+    pub fn also_public_key(mut self, key: PublicKey) -> Self {
+        self.public_keys.push(key);
+        self
     }
 
     /// Another timestamp tolerance.
@@ -228,12 +277,20 @@ impl Verifier {
         if (now_secs - timestamp).unsigned_abs() > self.tolerance.as_secs() {
             return Err(Rejection::Stale);
         }
+        // Any one valid entry passes; entries of schemes this verifier has no keys for, or
+        // of unknown schemes, are passed over, as Standard Webhooks asks.
         let valid = signatures.split(' ').any(|candidate| {
-            candidate.strip_prefix("v1,").is_some_and(|sig| {
-                self.secrets
+            match candidate.split_once(',') {
+                Some(("v1", sig)) => self
+                    .secrets
                     .iter()
-                    .any(|s| s.verifies(id, timestamp, body, sig))
-            })
+                    .any(|s| s.verifies(id, timestamp, body, sig)),
+                Some(("v1a", sig)) => self
+                    .public_keys
+                    .iter()
+                    .any(|k| k.verifies(id, timestamp, body, sig)),
+                _ => false,
+            }
         });
         if !valid {
             return Err(Rejection::BadSignature);

@@ -35,11 +35,11 @@ pub struct PostgresStore {
 }
 
 /// Each migration runs once, in order; `ringback_schema` remembers how far a database is.
-const MIGRATIONS: &[&str] = &[tables_v1!(
-    "BYTEA",
-    "BIGINT",
-    ",\n    seq BIGSERIAL PRIMARY KEY"
-)];
+const MIGRATIONS: &[&str] = &[
+    tables_v1!("BYTEA", "BIGINT", ",\n    seq BIGSERIAL PRIMARY KEY"),
+    // The key id a delivery is signed with; existing rows read NULL, the default keys.
+    "ALTER TABLE ringback_deliveries ADD COLUMN IF NOT EXISTS key_id TEXT",
+];
 
 /// A refused certificate says what went wrong, not what to do about it: this adds the advice.
 fn untrusted_hint(e: StoreError) -> StoreError {
@@ -74,6 +74,7 @@ fn delivery(row: &Row) -> Delivery {
         next_attempt_at: time(row.get("next_attempt_at")),
         state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
         last_error: row.get("last_error"),
+        key_id: row.get("key_id"),
     }
 }
 
@@ -241,8 +242,8 @@ impl DeliveryStore for PostgresStore {
         Box::pin(async move {
             self.execute(
                 "recording a delivery",
-                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state, key_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[
                     &d.id,
                     &d.callback,
@@ -253,6 +254,7 @@ impl DeliveryStore for PostgresStore {
                     &(d.attempts as i32),
                     &millis(d.next_attempt_at),
                     &d.state.as_str(),
+                    &d.key_id,
                 ],
             )
             .await

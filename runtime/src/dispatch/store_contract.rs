@@ -25,6 +25,7 @@ fn delivery(id: &str, due: u64) -> Delivery {
         next_attempt_at: at(due),
         state: DeliveryState::Pending,
         last_error: None,
+        key_id: None,
     }
 }
 
@@ -107,6 +108,47 @@ async fn contract(store: &dyn DeliveryStore) {
         dead.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
         ["b"]
     );
+}
+
+/// A delivery's key id is kept as it was sent, and handed back by `get`, `find` and claims;
+/// one sent without a key id reads back without one.
+async fn key_ids_are_kept(store: &dyn DeliveryStore) {
+    let mut keyed = delivery("keyed", 0);
+    keyed.key_id = Some("customer-7".into());
+    store.enqueue(keyed.clone()).await.unwrap();
+    store.enqueue(delivery("unkeyed", 0)).await.unwrap();
+    let read = store.get("keyed").await.unwrap().unwrap();
+    assert_eq!(read, keyed);
+    let found = store
+        .find(DeliveryFilter::state(DeliveryState::Pending), 10)
+        .await
+        .unwrap();
+    let key_of = |id: &str| found.iter().find(|d| d.id == id).map(|d| d.key_id.clone());
+    assert_eq!(key_of("keyed"), Some(Some("customer-7".into())));
+    assert_eq!(key_of("unkeyed"), Some(None));
+    let mut claimed = store
+        .claim_due(at(1), 10, Duration::from_secs(10))
+        .await
+        .unwrap();
+    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    let keys: Vec<_> = claimed.iter().map(|d| d.key_id.as_deref()).collect();
+    assert_eq!(keys, [Some("customer-7"), None]);
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_key_ids() {
+    key_ids_are_kept(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_key_ids_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    key_ids_are_kept(&SqliteStore::open(&file).unwrap()).await;
+    // Another process opening the file (a restart) reads the same key id.
+    let reopened = SqliteStore::open(&file).unwrap();
+    let keyed = reopened.get("keyed").await.unwrap().unwrap();
+    assert_eq!(keyed.key_id.as_deref(), Some("customer-7"));
 }
 
 /// A claim takes expired leases first and tops them up with due deliveries to its limit, no
@@ -202,6 +244,7 @@ async fn the_postgres_store_keeps_the_contract() {
         .await
         .unwrap();
     contract(&store).await;
+    key_ids_are_kept(&store).await;
     drop(store);
     let _ = client
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
