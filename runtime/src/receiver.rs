@@ -279,8 +279,9 @@ impl Verifier {
         }
         // Any one valid entry passes; entries of schemes this verifier has no keys for, or
         // of unknown schemes, are passed over, as Standard Webhooks asks.
-        let valid = signatures.split(' ').any(|candidate| {
-            match candidate.split_once(',') {
+        let valid = signatures
+            .split(' ')
+            .any(|candidate| match candidate.split_once(',') {
                 Some(("v1", sig)) => self
                     .secrets
                     .iter()
@@ -290,8 +291,7 @@ impl Verifier {
                     .iter()
                     .any(|k| k.verifies(id, timestamp, body, sig)),
                 _ => false,
-            }
-        });
+            });
         if !valid {
             return Err(Rejection::BadSignature);
         }
@@ -478,6 +478,56 @@ mod tests {
             verifier.verify_at(&headers, b"{}", at(NOW)).unwrap_err(),
             Rejection::BadSignature,
             "only v1 signatures count"
+        );
+    }
+
+    #[test]
+    fn v1a_signatures_verify_with_the_public_key_and_only_as_v1a() {
+        use crate::dispatch::{SigningKey, SigningKeys};
+        let key = SigningKey::generate();
+        let secret = Secret::generate();
+        let verifier = Verifier::public_keys(vec![key.public_key()]);
+        let with = |header: String, id: &str, t: i64| {
+            let mut h = HeaderMap::new();
+            h.insert("webhook-id", id.parse().unwrap());
+            h.insert("webhook-timestamp", t.to_string().parse().unwrap());
+            h.insert("webhook-signature", header.parse().unwrap());
+            h
+        };
+        let ok = with(key.sign("msg_1", NOW, b"{}"), "msg_1", NOW);
+        assert!(verifier.verify_at(&ok, b"{}", at(NOW)).is_ok());
+        // A header listing an HMAC entry it cannot check and the Ed25519 one passes.
+        let both = SigningKeys::from(secret.clone()).signing_key(key.clone());
+        let mixed = with(both.header("msg_2", NOW, b"{}"), "msg_2", NOW);
+        assert!(verifier.verify_at(&mixed, b"{}", at(NOW)).is_ok());
+        let refused = |headers: &HeaderMap, body: &[u8]| {
+            verifier.verify_at(headers, body, at(NOW)).unwrap_err()
+        };
+        let tampered = with(key.sign("msg_3", NOW, b"{}"), "msg_3", NOW);
+        assert_eq!(refused(&tampered, b"{ }"), Rejection::BadSignature);
+        let other = with(
+            SigningKey::generate().sign("msg_4", NOW, b"{}"),
+            "msg_4",
+            NOW,
+        );
+        assert_eq!(refused(&other, b"{}"), Rejection::BadSignature);
+        // The same signature labelled v1 is not an HMAC.
+        let relabelled = key.sign("msg_5", NOW, b"{}").replacen("v1a,", "v1,", 1);
+        let relabelled = with(relabelled, "msg_5", NOW);
+        let both_ways = Verifier::new(vec![secret]).also_public_key(key.public_key());
+        assert_eq!(
+            both_ways
+                .verify_at(&relabelled, b"{}", at(NOW))
+                .unwrap_err(),
+            Rejection::BadSignature
+        );
+        let old = with(key.sign("msg_6", NOW - 301, b"{}"), "msg_6", NOW - 301);
+        assert_eq!(refused(&old, b"{}"), Rejection::Stale);
+        // A v1-only verifier passes v1a entries over.
+        let v1_only = Verifier::new(vec![Secret::generate()]);
+        assert_eq!(
+            v1_only.verify_at(&ok, b"{}", at(NOW)).unwrap_err(),
+            Rejection::BadSignature
         );
     }
 

@@ -7,6 +7,7 @@ mod auth;
 mod callbacks;
 mod extractors;
 mod http;
+mod keys;
 // The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.
 mod hygiene;
 mod order_schemas;

@@ -197,7 +197,8 @@ mod tests {
     fn matches_rfc_8032_test_vector_1() {
         // RFC 8032, section 7.1, TEST 1: the empty message. Checks that the seed is read as
         // the standard expects (Standard Webhooks' `whsk_` is this seed).
-        let seed: [u8; 32] = hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+        let seed: [u8; 32] =
+            hex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
         let key = SigningKey::from_seed(seed);
         assert_eq!(
             key.public_key(),

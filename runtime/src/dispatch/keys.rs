@@ -262,7 +262,9 @@ mod tests {
         assert!(table.keys("empty").await.is_err());
         let derived = |id: &str| {
             if id.starts_with("customer-") {
-                Ok(SigningKeys::from(Secret::from_bytes(id.as_bytes().to_vec())))
+                Ok(SigningKeys::from(Secret::from_bytes(
+                    id.as_bytes().to_vec(),
+                )))
             } else {
                 Err(KeyError::unknown(id))
             }
@@ -282,7 +284,11 @@ mod tests {
         let keys = SigningKeys::from(secret.clone()).signing_key(key.clone());
         assert_eq!(
             keys.header("msg_1", 5, b"{}"),
-            format!("{} {}", secret.sign("msg_1", 5, b"{}"), key.sign("msg_1", 5, b"{}"))
+            format!(
+                "{} {}",
+                secret.sign("msg_1", 5, b"{}"),
+                key.sign("msg_1", 5, b"{}")
+            )
         );
         assert_eq!(SigningKeys::new().header("msg_1", 5, b"{}"), "");
     }

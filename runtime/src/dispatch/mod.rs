@@ -315,11 +315,10 @@ impl Dispatcher {
 
     /// A dispatcher over a shared store.
     pub fn with_store(store: Arc<dyn DeliveryStore>, config: DispatcherConfig) -> Self {
-        let default_keys = config
-            .signing_keys
-            .iter()
-            .cloned()
-            .fold(SigningKeys::from(config.secrets.clone()), SigningKeys::signing_key);
+        let default_keys = config.signing_keys.iter().cloned().fold(
+            SigningKeys::from(config.secrets.clone()),
+            SigningKeys::signing_key,
+        );
         assert!(
             !default_keys.is_empty(),
             "a dispatcher signs every delivery: give DispatcherConfig at least one secret or signing key"

@@ -9,9 +9,9 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::keys::SigningKeys;
 use super::metrics::Counters;
 use super::retry::parse_retry_after;
-use super::keys::SigningKeys;
 use super::ssrf::{check_url, Refused};
 use super::store::{Attempt, Delivery, Outcome};
 use super::Inner;

@@ -106,7 +106,9 @@ mod tests {
         for _ in 0..2 {
             // Opening twice: the second open finds nothing left to do.
             let (c, _) = open(&file).unwrap();
-            let version: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+            let version: i64 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
             assert_eq!(version, STEPS.len() as i64 + 1);
             let (id, key): (String, Option<String>) = c
                 .query_row("SELECT id, key_id FROM ringback_deliveries", [], |r| {
