@@ -1,5 +1,6 @@
 //! The order service of DESIGN.md and its callback receiver.
 
+pub mod keys;
 pub mod model;
 pub mod receiver;
 pub mod service;

@@ -10,7 +10,8 @@ use ringback::dispatch::Dispatcher;
 use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
 use uuid::Uuid;
 
-use crate::model::{BeerOrder, OrderStatusChange};
+use crate::keys::CustomerKeys;
+use crate::model::{BeerOrder, OrderStatusChange, WebhookPublicKey, WebhookSecret};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
@@ -33,6 +34,9 @@ pub struct Shop {
     pub callbacks: Dispatcher,
     /// How long each status lasts before the next.
     status_interval: Duration,
+    /// Each customer's signing keys, when callbacks are signed per customer (the dispatcher
+    /// then resolves the same keys: see [`Shop::with_customer_keys`]).
+    keys: Option<CustomerKeys>,
 }
 
 #[derive(Default)]
@@ -66,6 +70,32 @@ impl Shop {
             public_url: public_url.trim_end_matches('/').into(),
             callbacks,
             status_interval,
+            keys: None,
+        }
+    }
+
+    /// Signs each customer's callbacks with that customer's keys: they are sent with the
+    /// customer's id as their key id, which `callbacks` must resolve with the same `keys`
+    /// (`DispatcherConfig::key_store`).
+    pub fn with_customer_keys(mut self, keys: CustomerKeys) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Records `change` for `on_status`, signed with the customer's key when there are keys
+    /// per customer.
+    async fn notify(
+        &self,
+        customer_id: Uuid,
+        on_status: &Callback<OrderStatusChange>,
+        change: &OrderStatusChange,
+    ) -> Result<String, ringback::dispatch::SendError> {
+        match &self.keys {
+            Some(_) => {
+                let key_id = CustomerKeys::key_id(customer_id);
+                self.callbacks.send_keyed(&key_id, on_status, change).await
+            }
+            None => self.callbacks.send(on_status, change).await,
         }
     }
 
@@ -105,7 +135,7 @@ impl Shop {
     }
 
     /// Sends `orderStatusChange` for each status after the first, `status_interval` apart.
-    fn advance(&self, order_id: Uuid, on_status: Callback<OrderStatusChange>) {
+    fn advance(&self, customer_id: Uuid, order_id: Uuid, on_status: Callback<OrderStatusChange>) {
         let shop = self.clone();
         tokio::spawn(async move {
             for status in &STATUSES[1..] {
@@ -114,7 +144,7 @@ impl Shop {
                     order_id,
                     order_status: (*status).to_owned(),
                 };
-                if let Err(e) = shop.callbacks.send(&on_status, &change).await {
+                if let Err(e) = shop.notify(customer_id, &on_status, &change).await {
                     eprintln!("order {order_id}: the {status} callback was not recorded: {e:#}");
                 }
             }
@@ -190,11 +220,10 @@ pub async fn place_order(
             order_id,
             order_status: STATUSES[0].to_owned(),
         };
-        shop.callbacks
-            .send(&on_status, &change)
+        shop.notify(customer_id, &on_status, &change)
             .await
             .map_err(ApiError::internal)?;
-        shop.advance(order_id, on_status);
+        shop.advance(customer_id, order_id, on_status);
     }
     let location = format!(
         "{}/v1/customers/{customer_id}/orders/{order_id}",
@@ -234,6 +263,55 @@ pub async fn get_order(
         .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
 }
 
+/// Get Webhook Secret
+///
+/// The secret the service signs this customer's callbacks with (`v1`, HMAC-SHA256, Standard
+/// Webhooks): the customer's receiver verifies with it. No other customer's callbacks are
+/// signed with it.
+#[ringback::get(
+    "/v1/customers/{customerId}/webhook-secret",
+    tag = "Webhooks",
+    responses(200 = "The customer's signing secret", 404 = "Not Found")
+)]
+pub async fn get_webhook_secret(
+    shop: State<Shop>,
+    caller: Auth<Uuid>,
+    customer_id: Path<Uuid>,
+) -> Result<WebhookSecret, ApiError> {
+    let Path(customer_id) = customer_id;
+    if caller.0 != customer_id || !shop.lock().customers.contains_key(&customer_id) {
+        return Err(ApiError::not_found(format!("no customer {customer_id}")));
+    }
+    let keys = shop.keys.as_ref().ok_or_else(|| {
+        ApiError::not_found("this service does not sign callbacks with a key per customer")
+    })?;
+    Ok(WebhookSecret {
+        customer_id,
+        secret: keys.secret_of(customer_id).to_string(),
+    })
+}
+
+/// Get Webhook Public Key
+///
+/// The Ed25519 public key every callback is also signed with (`v1a`, Standard Webhooks): a
+/// receiver that verifies with it needs no secret at all.
+#[ringback::get(
+    "/v1/webhooks/public-key",
+    tag = "Webhooks",
+    public,
+    responses(200 = "The service's public key", 404 = "Not Found")
+)]
+pub async fn get_webhook_public_key(shop: State<Shop>) -> Result<WebhookPublicKey, ApiError> {
+    let keys = shop
+        .keys
+        .as_ref()
+        .ok_or_else(|| ApiError::not_found("this service does not sign callbacks with Ed25519"))?;
+    Ok(WebhookPublicKey {
+        scheme: "v1a".to_owned(),
+        public_key: keys.signing_key().public_key().to_string(),
+    })
+}
+
 /// The order service's API, knowing the demo customer's token only.
 pub fn api() -> Api<Shop> {
     api_with_tokens(Secrets::new().with(DEMO_TOKEN, DEMO_CUSTOMER))
@@ -253,6 +331,7 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
             email: None,
         })
         .tag("Order Service", "Placing and tracking beer orders")
+        .tag("Webhooks", "The keys that sign the service's callbacks")
         .security_scheme(
             "bearer",
             HttpBearer::new()
@@ -263,4 +342,6 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
         .default_security(Requirement::scheme("bearer"))
         .operation(place_order)
         .operation(get_order)
+        .operation(get_webhook_secret)
+        .operation(get_webhook_public_key)
 }

@@ -4,5 +4,6 @@
 //! `tests/data/`.
 
 mod crash;
+mod keys;
 mod postgres;
 mod support;

@@ -6,6 +6,11 @@ use std::process::{Child, Command, Stdio};
 /// Starts `beer-orders` on a free loopback port with fast statuses and short attempts,
 /// delivering from `outbox` (a file or a PostgreSQL URL), and returns it with its base URL.
 pub fn spawn_service(outbox: &std::ffi::OsStr) -> (Child, String) {
+    spawn_service_with(outbox, &[])
+}
+
+/// [`spawn_service`], with `more` arguments (`--customer UUID=TOKEN`, say).
+pub fn spawn_service_with(outbox: &std::ffi::OsStr, more: &[&str]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
         .args([
             "--listen",
@@ -18,6 +23,7 @@ pub fn spawn_service(outbox: &std::ffi::OsStr) -> (Child, String) {
         ])
         .arg("--outbox")
         .arg(outbox)
+        .args(more)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
