@@ -372,3 +372,80 @@ async fn a_key_id_survives_a_restart_of_the_sqlite_outbox() {
     assert!(seen.seen.lock().unwrap()[0].verified);
     worker.shutdown(Duration::from_secs(1)).await;
 }
+
+/// README's "Signing keys" examples as written there (the outbox path, the callback and the
+/// environment variable aside), so that they keep compiling and doing what they say.
+#[tokio::test]
+async fn the_readme_signing_key_examples_work_as_written() -> Result<(), Box<dyn std::error::Error>>
+{
+    let dir = tempfile::tempdir()?;
+    let outbox = dir.path().join("outbox.db");
+    let (server, seen) = receiver(Verifier::new(vec![
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse()?,
+    ]))
+    .await;
+    let callback: Callback<Event> = Callback::new("onEvent", server.url("/hook"));
+    let payload = event("readme");
+
+    // --- from README.md, "A key per subscriber" ---
+    let customers = StaticKeys::new()
+        .with(
+            "customer-42",
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".parse::<Secret>()?,
+        )
+        .with("customer-43", Secret::generate());
+    let config = DispatcherConfig::new(Secret::generate()).key_store(customers);
+    let dispatcher = Dispatcher::sqlite(&outbox, config.allow(AllowList::none().loopback()))?;
+
+    let first = dispatcher
+        .send_keyed("customer-42", &callback, &payload)
+        .await?;
+    let second = dispatcher
+        .send_with(&callback, &payload, SendOptions::new().key("customer-42"))
+        .await?;
+    // ---
+    let worker = dispatcher.start();
+    for id in [first, second] {
+        let d = settle(&dispatcher, &id).await;
+        assert_eq!(d.state, DeliveryState::Delivered, "{:?}", d.last_error);
+    }
+    assert!(seen.seen.lock().unwrap().iter().all(|s| s.verified));
+    worker.shutdown(Duration::from_secs(1)).await;
+
+    // --- from README.md, "Rotation" ---
+    let (old_secret, new_secret) = (Secret::generate(), Secret::generate());
+    let rotating = StaticKeys::new().with(
+        "customer-42",
+        SigningKeys::from(new_secret.clone()).secret(old_secret.clone()), // v1,<new> v1,<old>
+    );
+    let verifier = Verifier::new(vec![old_secret]).also_secret(new_secret);
+    // ---
+    let keys = ringback::dispatch::KeyStore::keys(&rotating, "customer-42").await?;
+    let header = keys.header("msg_1", 1_700_000_000, b"{}");
+    assert_eq!(header.split(' ').count(), 2);
+    let mut headers = HeaderMap::new();
+    headers.insert("webhook-id", "msg_1".parse()?);
+    headers.insert("webhook-timestamp", "1700000000".parse()?);
+    headers.insert("webhook-signature", header.parse()?);
+    let then = std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    assert!(verifier.verify_at(&headers, b"{}", then).is_ok());
+
+    // --- from README.md, "Asymmetric signatures" ---
+    let key: SigningKey = SigningKey::generate().to_string().parse()?; // whsk_...
+    let config = DispatcherConfig::asymmetric(key.clone()); // v1a only
+    let published = key.public_key().to_string(); // whpk_...
+    let verifier = Verifier::public_keys(vec![published.parse()?]);
+    // ---
+    let dispatcher = Dispatcher::new(MemoryStore::default(), fast(config));
+    let worker = dispatcher.start();
+    let (client, client_seen) = receiver(verifier).await;
+    let to_client: Callback<Event> = Callback::new("onEvent", client.url("/hook"));
+    let id = dispatcher.send(&to_client, &payload).await?;
+    assert_eq!(
+        settle(&dispatcher, &id).await.state,
+        DeliveryState::Delivered
+    );
+    assert!(client_seen.seen.lock().unwrap()[0].verified);
+    worker.shutdown(Duration::from_secs(1)).await;
+    Ok(())
+}
