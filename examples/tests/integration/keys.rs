@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ringback::dispatch::{DeliveryFilter, DeliveryStore, SqliteStore};
+use ringback::dispatch::{DeliveryFilter, DeliveryStore, PostgresStore, SqliteStore};
 use ringback_examples::model::{WebhookPublicKey, WebhookSecret};
 use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
 use tokio::sync::mpsc;
@@ -183,10 +183,31 @@ async fn each_customer_verifies_with_its_own_secret_and_anyone_with_the_public_k
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_customer_key_id_outlives_a_sigkill_of_the_service() {
+async fn the_customer_key_id_outlives_a_sigkill_of_the_service_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = dir.path().join("outbox.db");
-    let (mut service, base) = support::spawn_service(outbox.as_os_str());
+    let store = async { Box::new(SqliteStore::open(&outbox).unwrap()) as Box<dyn DeliveryStore> };
+    key_id_outlives_a_sigkill(outbox.as_os_str(), store).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_key_id_outlives_a_sigkill_of_the_service_on_postgres() {
+    let test = "the_customer_key_id_outlives_a_sigkill_of_the_service_on_postgres";
+    let Some(url) = crate::postgres::fresh_database(test).await else {
+        return;
+    };
+    let store =
+        async { Box::new(PostgresStore::connect(&url).await.unwrap()) as Box<dyn DeliveryStore> };
+    key_id_outlives_a_sigkill(std::ffi::OsStr::new(&url), store).await;
+}
+
+/// Orders placed while nobody listens, the service killed, a receiver started, the service
+/// started again on the same `outbox`: every status arrives, verified with the customer's key.
+async fn key_id_outlives_a_sigkill(
+    outbox: &std::ffi::OsStr,
+    store: impl std::future::Future<Output = Box<dyn DeliveryStore>>,
+) {
+    let (mut service, base) = support::spawn_service(outbox);
     let demo: WebhookSecret = get(
         &format!("{base}/v1/customers/{DEMO_CUSTOMER}/webhook-secret"),
         Some(DEMO_TOKEN),
@@ -196,7 +217,7 @@ async fn the_customer_key_id_outlives_a_sigkill_of_the_service() {
     let listen = free_port();
     let hooks = format!("http://{listen}/hooks/orders");
     let order = place(&base, DEMO_CUSTOMER, DEMO_TOKEN, &hooks).await;
-    let store = SqliteStore::open(&outbox).unwrap();
+    let store = store.await;
     let started = Instant::now();
     loop {
         let waiting = store
@@ -218,7 +239,7 @@ async fn the_customer_key_id_outlives_a_sigkill_of_the_service() {
     // A new process on the same outbox signs them with the customer's key, read back from
     // the stored key id.
     let mut receiver = ReceiverProcess::start(&listen, &["--secret", &demo.secret]);
-    let (mut service, _) = support::spawn_service(outbox.as_os_str());
+    let (mut service, _) = support::spawn_service(outbox);
     assert_eq!(receiver.statuses_of(order).await, ALL);
     service.kill().unwrap();
     service.wait().unwrap();

@@ -43,7 +43,7 @@ impl SigningKey {
     /// ```
     /// use ringback::dispatch::SigningKey;
     /// let key = SigningKey::from_seed([7; 32]);
-    /// assert_eq!(key.to_string(), "whsk_BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
+    /// assert_eq!(key.to_string(), "whsk_BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=");
     /// ```
     pub fn from_seed(seed: [u8; 32]) -> Self {
         let pair = Ed25519KeyPair::from_seed_unchecked(&seed)

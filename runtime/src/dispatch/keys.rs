@@ -254,7 +254,10 @@ mod tests {
         let table = StaticKeys::new()
             .with("a", secret.clone())
             .with("empty", SigningKeys::new());
-        assert_eq!(table.keys("a").await.unwrap().secrets(), std::slice::from_ref(&secret));
+        assert_eq!(
+            table.keys("a").await.unwrap().secrets(),
+            std::slice::from_ref(&secret)
+        );
         assert!(matches!(
             table.keys("b").await,
             Err(KeyError::Unknown { key_id }) if key_id == "b"

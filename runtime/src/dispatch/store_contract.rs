@@ -251,6 +251,74 @@ async fn the_postgres_store_keeps_the_contract() {
         .await;
 }
 
+/// A database the first version made, with a delivery waiting (due in 2100, so that the
+/// claims below leave it alone), gains the key id column when
+/// the store connects, and its delivery reads back without a key id (the default keys).
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_migrates_a_first_version_outbox() {
+    use std::io::Write;
+    let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide PostgreSQL, but RINGBACK_TEST_POSTGRES is not set"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the_postgres_store_migrates_a_first_version_outbox: RINGBACK_TEST_POSTGRES is not set"
+        );
+        return;
+    };
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let name = format!("ringback_v1_{}", uuid::Uuid::now_v7().simple());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
+    let server = address
+        .rsplit_once('/')
+        .map_or(address, |(server, _)| server);
+    let database = format!("{server}/{name}?{options}");
+    {
+        let (old, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let task = tokio::spawn(connection);
+        old.batch_execute(super::store::sql::tables_v1!(
+            "BYTEA",
+            "BIGINT",
+            ",\n    seq BIGSERIAL PRIMARY KEY"
+        ))
+        .await
+        .unwrap();
+        old.batch_execute(
+            "CREATE TABLE ringback_schema (version INTEGER NOT NULL);
+             INSERT INTO ringback_schema (version) VALUES (1);
+             INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, next_attempt_at, state)
+             VALUES ('msg_old', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 4102444800000, 'pending');",
+        )
+        .await
+        .unwrap();
+        drop(old);
+        let _ = task.await;
+    }
+    let store = super::PostgresStore::connect(&database).await.unwrap();
+    let old = store.get("msg_old").await.unwrap().unwrap();
+    assert_eq!((old.body.as_slice(), old.key_id), (&b"{}"[..], None));
+    key_ids_are_kept(&store).await;
+    drop(store);
+    let _ = client
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await;
+}
+
 #[tokio::test]
 async fn a_failing_write_does_not_undo_the_others_in_its_group() {
     let dir = tempfile::tempdir().unwrap();
