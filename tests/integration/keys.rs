@@ -449,3 +449,46 @@ async fn the_readme_signing_key_examples_work_as_written() -> Result<(), Box<dyn
     worker.shutdown(Duration::from_secs(1)).await;
     Ok(())
 }
+
+/// A key store that never answers.
+struct Hanging;
+
+impl ringback::dispatch::KeyStore for Hanging {
+    fn keys<'a>(&'a self, _key_id: &'a str) -> ringback::dispatch::KeyFuture<'a> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_key_store_that_hangs_fails_the_attempt_after_the_attempt_timeout() {
+    let dispatcher = Dispatcher::new(
+        MemoryStore::default(),
+        DispatcherConfig::new(Secret::generate())
+            .schedule(RetrySchedule::new([Duration::from_secs(3600)]).with_jitter(0.0))
+            .allow(AllowList::none().loopback())
+            .poll_interval(Duration::from_millis(20))
+            .attempt_timeout(Duration::from_millis(200))
+            .key_store(Hanging),
+    );
+    let worker = dispatcher.start();
+    let (server, seen) = receiver(Verifier::new(vec![Secret::generate()])).await;
+    let hook: Callback<Event> = Callback::new("onEvent", server.url("/hook"));
+    let id = dispatcher
+        .send_keyed("henry", &hook, &event("h"))
+        .await
+        .unwrap();
+    let failed = loop {
+        let d = dispatcher.store().get(&id).await.unwrap().unwrap();
+        if d.attempts == 1 {
+            break d;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(failed.state, DeliveryState::Pending, "retried, not lost");
+    assert_eq!(
+        failed.last_error.as_deref(),
+        Some("the key store did not answer for key id \"henry\" in time")
+    );
+    assert!(seen.seen.lock().unwrap().is_empty());
+    worker.shutdown(Duration::from_secs(1)).await;
+}

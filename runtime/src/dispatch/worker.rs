@@ -319,7 +319,12 @@ async fn signing_keys<'a>(
             "no key store resolves key id {key_id:?} (DispatcherConfig::key_store)"
         ));
     };
-    let keys = store.keys(key_id).await.map_err(|e| {
+    // A key store that hangs must not hold the attempt's slot forever: it gets the time an
+    // attempt gets.
+    let looked_up = tokio::time::timeout(inner.config.attempt_timeout, store.keys(key_id))
+        .await
+        .map_err(|_| format!("the key store did not answer for key id {key_id:?} in time"))?;
+    let keys = looked_up.map_err(|e| {
         let mut text = e.to_string();
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
