@@ -61,5 +61,5 @@ pub struct WebhookPublicKey {
     /// The `webhook-signature` scheme it verifies: `v1a`.
     pub scheme: String,
     /// `whpk_` and the base64 key.
-    pub public_key: String,
+    pub public_key: ringback::dispatch::PublicKey,
 }

@@ -308,7 +308,7 @@ pub async fn get_webhook_public_key(shop: State<Shop>) -> Result<WebhookPublicKe
         .ok_or_else(|| ApiError::not_found("this service does not sign callbacks with Ed25519"))?;
     Ok(WebhookPublicKey {
         scheme: "v1a".to_owned(),
-        public_key: keys.signing_key().public_key().to_string(),
+        public_key: keys.signing_key().public_key(),
     })
 }
 

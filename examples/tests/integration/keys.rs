@@ -136,7 +136,8 @@ async fn each_customer_verifies_with_its_own_secret_and_anyone_with_the_public_k
     assert_eq!(anonymous.status(), 401);
     let public: WebhookPublicKey = get(&format!("{base}/v1/webhooks/public-key"), None).await;
     assert_eq!(public.scheme, "v1a");
-    assert!(public.public_key.starts_with("whpk_"));
+    let public_key = public.public_key.to_string();
+    assert!(public_key.starts_with("whpk_"));
 
     // The demo customer's receiver verifies with the demo customer's secret.
     let demo_listen = free_port();
@@ -148,7 +149,7 @@ async fn each_customer_verifies_with_its_own_secret_and_anyone_with_the_public_k
     // A receiver that knows only the public key accepts them too (v1a).
     let public_listen = free_port();
     let mut public_receiver =
-        ReceiverProcess::start(&public_listen, &["--public-key", &public.public_key]);
+        ReceiverProcess::start(&public_listen, &["--public-key", &public_key]);
     let order = place(&base, DEMO_CUSTOMER, DEMO_TOKEN, &hooks(&public_listen)).await;
     assert_eq!(public_receiver.statuses_of(order).await, ALL);
 

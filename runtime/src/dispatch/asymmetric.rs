@@ -160,6 +160,30 @@ impl std::fmt::Debug for PublicKey {
     }
 }
 
+/// A `whpk_` key in a document: a string of its form, so that an operation can return a
+/// [`PublicKey`] (or a type holding one) as it is.
+///
+/// ```
+/// use ringback::dispatch::PublicKey;
+/// use ringback::Schema;
+/// let schema = PublicKey::schema(&mut ringback::openapi::Components::default());
+/// assert_eq!(schema.pattern.as_deref(), Some("^whpk_[A-Za-z0-9+/]{43}=$"));
+/// ```
+impl crate::Schema for PublicKey {
+    const SHAPE: &'static crate::Shape = &crate::Shape::String { format: None };
+
+    fn schema(_: &mut crate::openapi::Components) -> crate::openapi::SchemaObject {
+        crate::openapi::SchemaObject {
+            pattern: Some("^whpk_[A-Za-z0-9+/]{43}=$".to_owned()),
+            description: Some(
+                "An Ed25519 public key (Standard Webhooks `v1a`): `whpk_` and its 32 bytes in base64."
+                    .to_owned(),
+            ),
+            ..crate::openapi::SchemaObject::string(None)
+        }
+    }
+}
+
 impl serde::Serialize for PublicKey {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
