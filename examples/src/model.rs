@@ -44,22 +44,3 @@ pub struct OrderStatusChange {
     pub order_id: Uuid,
     pub order_status: String,
 }
-
-/// A customer's webhook signing secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Schema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookSecret {
-    pub customer_id: Uuid,
-    /// `whsec_` and the base64 key: verify `v1` signatures with it.
-    pub secret: String,
-}
-
-/// The public key of the service's Ed25519 signatures.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Schema)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookPublicKey {
-    /// The `webhook-signature` scheme it verifies: `v1a`.
-    pub scheme: String,
-    /// `whpk_` and the base64 key.
-    pub public_key: ringback::dispatch::PublicKey,
-}

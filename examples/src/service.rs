@@ -11,7 +11,7 @@ use ringback::{Api, ApiError, Body, Callback, Created, Path, State};
 use uuid::Uuid;
 
 use crate::keys::CustomerKeys;
-use crate::model::{BeerOrder, OrderStatusChange, WebhookPublicKey, WebhookSecret};
+use crate::model::{BeerOrder, OrderStatusChange};
 
 /// The demo customer every fresh service knows, so the quick start works without set-up.
 pub const DEMO_CUSTOMER: Uuid = Uuid::from_u128(0x6f1c_2d9e_4b7a_4c1e_9a3f_0d2b_8e5c_7a41);
@@ -151,6 +151,16 @@ impl Shop {
         });
     }
 
+    /// The keys per customer, if callbacks are signed so.
+    pub fn customer_keys(&self) -> Option<&CustomerKeys> {
+        self.keys.as_ref()
+    }
+
+    /// Whether `customer` is one of the shop's customers.
+    pub fn knows(&self, customer: Uuid) -> bool {
+        self.lock().customers.contains_key(&customer)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Orders> {
         // A panic while holding the lock leaves the map consistent (every change is one
         // insert), so a poisoned lock is still safe to use.
@@ -263,55 +273,6 @@ pub async fn get_order(
         .ok_or_else(|| ApiError::not_found(format!("no order {}", order_id.0)))
 }
 
-/// Get Webhook Secret
-///
-/// The secret the service signs this customer's callbacks with (`v1`, HMAC-SHA256, Standard
-/// Webhooks): the customer's receiver verifies with it. No other customer's callbacks are
-/// signed with it.
-#[ringback::get(
-    "/v1/customers/{customerId}/webhook-secret",
-    tag = "Webhooks",
-    responses(200 = "The customer's signing secret", 404 = "Not Found")
-)]
-pub async fn get_webhook_secret(
-    shop: State<Shop>,
-    caller: Auth<Uuid>,
-    customer_id: Path<Uuid>,
-) -> Result<WebhookSecret, ApiError> {
-    let Path(customer_id) = customer_id;
-    if caller.0 != customer_id || !shop.lock().customers.contains_key(&customer_id) {
-        return Err(ApiError::not_found(format!("no customer {customer_id}")));
-    }
-    let keys = shop.keys.as_ref().ok_or_else(|| {
-        ApiError::not_found("this service does not sign callbacks with a key per customer")
-    })?;
-    Ok(WebhookSecret {
-        customer_id,
-        secret: keys.secret_of(customer_id).to_string(),
-    })
-}
-
-/// Get Webhook Public Key
-///
-/// The Ed25519 public key every callback is also signed with (`v1a`, Standard Webhooks): a
-/// receiver that verifies with it needs no secret at all.
-#[ringback::get(
-    "/v1/webhooks/public-key",
-    tag = "Webhooks",
-    public,
-    responses(200 = "The service's public key", 404 = "Not Found")
-)]
-pub async fn get_webhook_public_key(shop: State<Shop>) -> Result<WebhookPublicKey, ApiError> {
-    let keys = shop
-        .keys
-        .as_ref()
-        .ok_or_else(|| ApiError::not_found("this service does not sign callbacks with Ed25519"))?;
-    Ok(WebhookPublicKey {
-        scheme: "v1a".to_owned(),
-        public_key: keys.signing_key().public_key(),
-    })
-}
-
 /// The order service's API, knowing the demo customer's token only.
 pub fn api() -> Api<Shop> {
     api_with_tokens(Secrets::new().with(DEMO_TOKEN, DEMO_CUSTOMER))
@@ -331,7 +292,6 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
             email: None,
         })
         .tag("Order Service", "Placing and tracking beer orders")
-        .tag("Webhooks", "The keys that sign the service's callbacks")
         .security_scheme(
             "bearer",
             HttpBearer::new()
@@ -342,6 +302,4 @@ pub fn api_with_tokens(tokens: Secrets<Uuid>) -> Api<Shop> {
         .default_security(Requirement::scheme("bearer"))
         .operation(place_order)
         .operation(get_order)
-        .operation(get_webhook_secret)
-        .operation(get_webhook_public_key)
 }

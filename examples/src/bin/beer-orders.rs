@@ -15,8 +15,8 @@ use ringback::auth::Secrets;
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret, SigningKey};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::keys::{CustomerKeys, DEMO_SIGNING_KEY};
-use ringback_examples::model::{WebhookPublicKey, WebhookSecret};
-use ringback_examples::service::{api, api_with_tokens, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::service::{Shop, DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::webhooks::{api, api_with_tokens_and_keys, WebhookPublicKey, WebhookSecret};
 use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
@@ -247,7 +247,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             .fold(Secrets::new(), |tokens, (id, token)| {
                 tokens.with(token, *id)
             });
-        let app = api_with_tokens(tokens).router(shop).route(
+        let app = api_with_tokens_and_keys(tokens).router(shop).route(
             "/metrics",
             axum::routing::get(move || {
                 let metrics = metrics.clone();

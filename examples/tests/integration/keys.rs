@@ -11,8 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use ringback::dispatch::{DeliveryFilter, DeliveryStore, PostgresStore, SqliteStore};
-use ringback_examples::model::{WebhookPublicKey, WebhookSecret};
+use ringback::dispatch::{KeyStore, Secret, SigningKey};
+use ringback_examples::keys::{CustomerKeys, DEMO_SIGNING_KEY};
 use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::webhooks::{WebhookPublicKey, WebhookSecret};
+use ringback_examples::DEMO_SECRET;
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
@@ -244,4 +247,23 @@ async fn key_id_outlives_a_sigkill(
     assert_eq!(receiver.statuses_of(order).await, ALL);
     service.kill().unwrap();
     service.wait().unwrap();
+}
+
+#[tokio::test]
+async fn each_customer_has_its_own_secret_and_a_rotation_signs_with_both() {
+    let keys = CustomerKeys::demo();
+    let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+    assert_ne!(keys.secret_of(a), keys.secret_of(b));
+    let master: Secret = DEMO_SECRET.parse().unwrap();
+    assert_ne!(keys.secret_of(a), master);
+    let now = keys.keys(&CustomerKeys::key_id(a)).await.unwrap();
+    assert_eq!(now.secrets(), [keys.secret_of(a)]);
+    assert_eq!(now.signing_keys().len(), 1);
+    let rotated =
+        CustomerKeys::new(Secret::generate(), keys.signing_key().clone()).previous(master);
+    let both = rotated.keys(&a.to_string()).await.unwrap();
+    assert_eq!(both.secrets(), [rotated.secret_of(a), keys.secret_of(a)]);
+    assert!(keys.keys("not-a-customer").await.is_err());
+    let parsed: SigningKey = DEMO_SIGNING_KEY.parse().unwrap();
+    assert_eq!(parsed.to_string(), DEMO_SIGNING_KEY);
 }

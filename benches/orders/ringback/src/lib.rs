@@ -2,6 +2,9 @@
 //! just what its plain-axum and poem-openapi counterparts hold: the model and the operations.
 //! The compile-time benchmark builds the three side by side.
 
+// The keys the shop signs its callbacks with (the operations that hand them out are not here).
+#[path = "../../../../examples/src/keys.rs"]
+pub mod keys;
 #[path = "../../../../examples/src/model.rs"]
 pub mod model;
 #[path = "../../../../examples/src/service.rs"]
