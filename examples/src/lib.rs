@@ -1,10 +1,10 @@
 //! The order service of DESIGN.md and its callback receiver.
 
+pub mod keys;
 pub mod model;
 pub mod orders;
 pub mod receiver;
 pub mod service;
+pub mod webhooks;
 
-/// The signing secret the examples use when none is given. It is public: never use it for
-/// anything but the demo.
-pub const DEMO_SECRET: &str = "whsec_BwgJCgsMDQ4PEBESExQVFhcYGRobHB0e";
+pub use keys::DEMO_SECRET;

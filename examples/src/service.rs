@@ -6,10 +6,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ringback::auth::{Auth, HttpBearer, Requirement, Secrets};
-use ringback::dispatch::{Dispatcher, SendError};
+use ringback::dispatch::{Dispatcher, SendError, SendOptions};
 use ringback::{Api, ApiError, Body, Callback, Created, Path, State, WebhookEvent};
 use uuid::Uuid;
 
+use crate::keys::CustomerKeys;
 use crate::model::{BeerOrder, OrderPlaced, OrderStatusChange};
 use crate::orders::{Inserted, OrderBook};
 
@@ -51,6 +52,9 @@ pub struct Shop {
     status_interval: Duration,
     /// Where `orderPlaced` goes, if anywhere.
     order_feed: Option<Arc<str>>,
+    /// Each customer's signing keys, when callbacks are signed per customer (the dispatcher
+    /// then resolves the same keys: see [`Shop::with_customer_keys`]).
+    keys: Option<CustomerKeys>,
 }
 
 impl Shop {
@@ -71,6 +75,7 @@ impl Shop {
             callbacks,
             status_interval,
             order_feed: None,
+            keys: None,
         }
     }
 
@@ -78,6 +83,24 @@ impl Shop {
     pub fn with_order_feed(mut self, url: &str) -> Self {
         self.order_feed = Some(url.into());
         self
+    }
+
+    /// Signs each customer's callbacks with that customer's keys: they are sent with the
+    /// customer's id as their key id, which `callbacks` must resolve with the same `keys`
+    /// (`DispatcherConfig::key_store`).
+    pub fn with_customer_keys(mut self, keys: CustomerKeys) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// The keys per customer, if callbacks are signed so.
+    pub fn customer_keys(&self) -> Option<&CustomerKeys> {
+        self.keys.as_ref()
+    }
+
+    /// Whether `customer` is one of the shop's customers.
+    pub fn knows(&self, customer: Uuid) -> bool {
+        self.customers.contains(&customer)
     }
 
     /// Records every status change of an order at placing time, durably: `NEW` due now, each
@@ -89,6 +112,7 @@ impl Shop {
     /// If one is not recorded, those that were are cancelled and the error is returned.
     async fn schedule_statuses(
         &self,
+        customer_id: Uuid,
         order_id: Uuid,
         on_status: &Callback<OrderStatusChange>,
     ) -> Result<Vec<String>, SendError> {
@@ -96,12 +120,16 @@ impl Shop {
             order_id,
             order_status: status.to_owned(),
         });
+        // Signed with the customer's own key, when there are keys per customer.
+        let options = match &self.keys {
+            Some(_) => SendOptions::new().key(CustomerKeys::key_id(customer_id)),
+            None => SendOptions::new(),
+        };
+        let now = std::time::SystemTime::now();
         let at = |i: usize| {
-            self.callbacks.send_after(
-                self.status_interval.saturating_mul(i as u32),
-                on_status,
-                &changes[i],
-            )
+            let due = now + self.status_interval.saturating_mul(i as u32);
+            self.callbacks
+                .send_with(on_status, &changes[i], options.clone().at(due))
         };
         let recorded: [Result<String, SendError>; 4] = {
             let (a, b, c, d) = tokio::join!(at(0), at(1), at(2), at(3));
@@ -208,7 +236,7 @@ pub async fn place_order(
     // never told of, rather than an order it cannot place again under the same customerRef.
     let scheduled = match &on_status {
         Some(on_status) => shop
-            .schedule_statuses(order_id, on_status)
+            .schedule_statuses(customer_id, order_id, on_status)
             .await
             .map_err(ApiError::internal)?,
         None => Vec::new(),

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
-use crate::dispatch::Secret;
+use crate::dispatch::{PublicKey, Secret};
 use crate::server::Problem;
 
 /// Verifies deliveries signed by a ringback dispatcher (or any Standard Webhooks sender).
@@ -32,6 +32,7 @@ use crate::server::Problem;
 /// ```
 pub struct Verifier {
     secrets: Vec<Secret>,
+    public_keys: Vec<PublicKey>,
     tolerance: Duration,
     seen: Mutex<HashMap<String, SystemTime>>,
 }
@@ -62,7 +63,7 @@ pub enum Rejection {
     /// The timestamp is further than the tolerance from now.
     #[error("the webhook-timestamp is too far from now")]
     Stale,
-    /// No signature matches any secret.
+    /// No signature matches any secret or public key.
     #[error("no webhook-signature matches")]
     BadSignature,
     /// This `webhook-id` was already accepted within the tolerance.
@@ -179,13 +180,61 @@ impl Verified<'_> {
 }
 
 impl Verifier {
-    /// A verifier accepting signatures by any of `secrets`, within 5 minutes of now.
+    /// A verifier accepting `v1` signatures by any of `secrets`, within 5 minutes of now.
     pub fn new(secrets: Vec<Secret>) -> Self {
         Verifier {
             secrets,
+            public_keys: Vec::new(),
             tolerance: Duration::from_secs(300),
             seen: Mutex::default(),
         }
+    }
+
+    /// A verifier accepting `v1a` (Ed25519) signatures by any of `public_keys`, within 5
+    /// minutes of now: a client of a sender that signs asymmetrically holds only these.
+    ///
+    /// ```
+    /// use ringback::dispatch::SigningKey;
+    /// use ringback::receiver::Verifier;
+    ///
+    /// let sender = SigningKey::generate();
+    /// let published = sender.public_key().to_string(); // whpk_...
+    /// let verifier = Verifier::public_keys(vec![published.parse().unwrap()]);
+    /// let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("webhook-id", "msg_1".parse().unwrap());
+    /// headers.insert("webhook-timestamp", now.to_string().parse().unwrap());
+    /// headers.insert("webhook-signature", sender.sign("msg_1", now, b"{}").parse().unwrap());
+    /// assert!(verifier.verify(&headers, b"{}").is_ok());
+    /// ```
+    pub fn public_keys(public_keys: Vec<PublicKey>) -> Self {
+        let mut verifier = Self::new(Vec::new());
+        verifier.public_keys = public_keys;
+        verifier
+    }
+
+    /// Also accepts `v1` signatures by `secret` (during a rotation, say).
+    ///
+    /// ```
+    /// use ringback::dispatch::Secret;
+    /// let verifier = ringback::receiver::Verifier::new(vec![Secret::generate()])
+    ///     .also_secret(Secret::generate());
+    /// ```
+    pub fn also_secret(mut self, secret: Secret) -> Self {
+        self.secrets.push(secret);
+        self
+    }
+
+    /// Also accepts `v1a` signatures by `key`.
+    ///
+    /// ```
+    /// use ringback::dispatch::{Secret, SigningKey};
+    /// let verifier = ringback::receiver::Verifier::new(vec![Secret::generate()])
+    ///     .also_public_key(SigningKey::generate().public_key());
+    /// ```
+    pub fn also_public_key(mut self, key: PublicKey) -> Self {
+        self.public_keys.push(key);
+        self
     }
 
     /// Another timestamp tolerance.
@@ -228,13 +277,21 @@ impl Verifier {
         if (now_secs - timestamp).unsigned_abs() > self.tolerance.as_secs() {
             return Err(Rejection::Stale);
         }
-        let valid = signatures.split(' ').any(|candidate| {
-            candidate.strip_prefix("v1,").is_some_and(|sig| {
-                self.secrets
+        // Any one valid entry passes; entries of schemes this verifier has no keys for, or
+        // of unknown schemes, are passed over, as Standard Webhooks asks.
+        let valid = signatures
+            .split(' ')
+            .any(|candidate| match candidate.split_once(',') {
+                Some(("v1", sig)) => self
+                    .secrets
                     .iter()
-                    .any(|s| s.verifies(id, timestamp, body, sig))
-            })
-        });
+                    .any(|s| s.verifies(id, timestamp, body, sig)),
+                Some(("v1a", sig)) => self
+                    .public_keys
+                    .iter()
+                    .any(|k| k.verifies(id, timestamp, body, sig)),
+                _ => false,
+            });
         if !valid {
             return Err(Rejection::BadSignature);
         }
@@ -421,6 +478,56 @@ mod tests {
             verifier.verify_at(&headers, b"{}", at(NOW)).unwrap_err(),
             Rejection::BadSignature,
             "only v1 signatures count"
+        );
+    }
+
+    #[test]
+    fn v1a_signatures_verify_with_the_public_key_and_only_as_v1a() {
+        use crate::dispatch::{SigningKey, SigningKeys};
+        let key = SigningKey::generate();
+        let secret = Secret::generate();
+        let verifier = Verifier::public_keys(vec![key.public_key()]);
+        let with = |header: String, id: &str, t: i64| {
+            let mut h = HeaderMap::new();
+            h.insert("webhook-id", id.parse().unwrap());
+            h.insert("webhook-timestamp", t.to_string().parse().unwrap());
+            h.insert("webhook-signature", header.parse().unwrap());
+            h
+        };
+        let ok = with(key.sign("msg_1", NOW, b"{}"), "msg_1", NOW);
+        assert!(verifier.verify_at(&ok, b"{}", at(NOW)).is_ok());
+        // A header listing an HMAC entry it cannot check and the Ed25519 one passes.
+        let both = SigningKeys::from(secret.clone()).signing_key(key.clone());
+        let mixed = with(both.header("msg_2", NOW, b"{}"), "msg_2", NOW);
+        assert!(verifier.verify_at(&mixed, b"{}", at(NOW)).is_ok());
+        let refused = |headers: &HeaderMap, body: &[u8]| {
+            verifier.verify_at(headers, body, at(NOW)).unwrap_err()
+        };
+        let tampered = with(key.sign("msg_3", NOW, b"{}"), "msg_3", NOW);
+        assert_eq!(refused(&tampered, b"{ }"), Rejection::BadSignature);
+        let other = with(
+            SigningKey::generate().sign("msg_4", NOW, b"{}"),
+            "msg_4",
+            NOW,
+        );
+        assert_eq!(refused(&other, b"{}"), Rejection::BadSignature);
+        // The same signature labelled v1 is not an HMAC.
+        let relabelled = key.sign("msg_5", NOW, b"{}").replacen("v1a,", "v1,", 1);
+        let relabelled = with(relabelled, "msg_5", NOW);
+        let both_ways = Verifier::new(vec![secret]).also_public_key(key.public_key());
+        assert_eq!(
+            both_ways
+                .verify_at(&relabelled, b"{}", at(NOW))
+                .unwrap_err(),
+            Rejection::BadSignature
+        );
+        let old = with(key.sign("msg_6", NOW - 301, b"{}"), "msg_6", NOW - 301);
+        assert_eq!(refused(&old, b"{}"), Rejection::Stale);
+        // A v1-only verifier passes v1a entries over.
+        let v1_only = Verifier::new(vec![Secret::generate()]);
+        assert_eq!(
+            v1_only.verify_at(&ok, b"{}", at(NOW)).unwrap_err(),
+            Rejection::BadSignature
         );
     }
 

@@ -10,6 +10,7 @@ mod docs_page;
 mod extractors;
 mod feature_tour;
 mod http;
+mod keys;
 // The module file opens with `#![no_implicit_prelude]`: the derives must compile without it.
 mod hygiene;
 mod order_schemas;

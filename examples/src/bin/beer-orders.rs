@@ -2,8 +2,9 @@
 //!
 //! ```text
 //! beer-orders [--listen 127.0.0.1:8080] [--public-url URL] [--customer UUID=TOKEN]...
-//!             [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
-//!             [--status-interval SECS] [--order-feed URL] [--orders FILE]
+//!             [--outbox FILE|URL] [--secret whsec_...] [--previous-secret whsec_...]
+//!             [--signing-key whsk_...] [--allow-loopback] [--status-interval SECS]
+//!             [--order-feed URL] [--orders FILE]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
 //! ```
@@ -12,15 +13,18 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ringback::auth::Secrets;
-use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
+use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret, SigningKey};
 use ringback::openapi::OpenApiVersion;
+use ringback_examples::keys::{CustomerKeys, DEMO_SIGNING_KEY};
 use ringback_examples::orders::OrderBook;
-use ringback_examples::service::{api, api_with_tokens, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::service::{Shop, DEMO_CUSTOMER, DEMO_TOKEN};
+use ringback_examples::webhooks::{api, api_with_tokens_and_keys, WebhookPublicKey, WebhookSecret};
 use ringback_examples::DEMO_SECRET;
 
 const USAGE: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
-              [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
+              [--outbox FILE|URL] [--secret whsec_...] [--previous-secret whsec_...]
+              [--signing-key whsk_...] [--allow-loopback]
               [--status-interval SECS] [--attempt-timeout SECS] [--order-feed URL]
               [--orders FILE]
       serve the order service (default 127.0.0.1:8080); the demo customer
@@ -29,14 +33,17 @@ const USAGE: &str = "usage:
       file --outbox (default beer-orders-outbox.db), or in PostgreSQL when --outbox is a
       postgres:// URL (several instances then share it; TLS as its sslmode says, the server
       vouched for by the public roots or by the CA file its sslrootcert names), until
-      delivered, signed with --secret
-      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1;
-      --order-feed sends the orderPlaced webhook to URL for every order placed
+      delivered; each customer's callbacks are signed with that customer's own secret, derived
+      from --secret (default: the public demo secret) and fetched by the customer at
+      GET /v1/customers/{customerId}/webhook-secret; during a rotation of --secret, secrets
+      derived from --previous-secret sign too; every callback is also signed (v1a) with the
+      Ed25519 key --signing-key (default: the public demo key), whose public key is at
+      GET /v1/webhooks/public-key; --allow-loopback lets callbacks reach 127.0.0.1;
+      --order-feed sends the orderPlaced webhook to URL for every order placed;
       orders are kept in the SQLite file --orders (default: beside a file outbox, named
       after it with .orders.db; with a PostgreSQL outbox, beer-orders-orders.db in the
-      working directory), and each
-      order's status callbacks are recorded in the outbox when it is placed, so a crash
-      loses none
+      working directory), and each order's status callbacks are recorded in the outbox
+      when it is placed, so a crash loses none
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
   beer-orders demo
@@ -94,6 +101,8 @@ struct Options {
     customers: Vec<(uuid::Uuid, String)>,
     outbox: String,
     secret: Secret,
+    previous_secret: Option<Secret>,
+    signing_key: SigningKey,
     allow_loopback: bool,
     status_interval: Duration,
     attempt_timeout: Option<Duration>,
@@ -110,6 +119,10 @@ fn options(args: &[String]) -> Result<Options, String> {
         secret: DEMO_SECRET
             .parse()
             .map_err(|e| format!("the demo secret: {e}"))?,
+        previous_secret: None,
+        signing_key: DEMO_SIGNING_KEY
+            .parse()
+            .map_err(|e| format!("the demo signing key: {e}"))?,
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
         attempt_timeout: None,
@@ -138,6 +151,18 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("--secret: {e}"))?
             }
+            "--previous-secret" => {
+                o.previous_secret = Some(
+                    value("--previous-secret")?
+                        .parse()
+                        .map_err(|e| format!("--previous-secret: {e}"))?,
+                )
+            }
+            "--signing-key" => {
+                o.signing_key = value("--signing-key")?
+                    .parse()
+                    .map_err(|e| format!("--signing-key: {e}"))?
+            }
             "--allow-loopback" => o.allow_loopback = true,
             "--order-feed" => o.order_feed = Some(value("--order-feed")?),
             "--status-interval" => {
@@ -160,8 +185,19 @@ fn options(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
+/// Each customer's keys, derived from the master secrets.
+fn customer_keys(o: &Options) -> CustomerKeys {
+    let keys = CustomerKeys::new(o.secret.clone(), o.signing_key.clone());
+    match &o.previous_secret {
+        Some(previous) => keys.previous(previous.clone()),
+        None => keys,
+    }
+}
+
 async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
-    let mut config = DispatcherConfig::new(o.secret.clone());
+    // Deliveries carry their customer's id as key id; the master secret signs only those
+    // recorded before there were keys per customer.
+    let mut config = DispatcherConfig::new(o.secret.clone()).key_store(customer_keys(o));
     if o.allow_loopback {
         config = config.allow(AllowList::none().loopback());
     }
@@ -206,6 +242,9 @@ fn serve(args: &[String]) -> Result<(), String> {
     if o.secret.to_string() == DEMO_SECRET {
         eprintln!("beer-orders: signing callbacks with the public demo secret; pass --secret for real use");
     }
+    if o.signing_key.to_string() == DEMO_SIGNING_KEY {
+        eprintln!("beer-orders: signing callbacks (v1a) with the public demo key; pass --signing-key for real use");
+    }
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async move {
         let callbacks = dispatcher(&o).await?;
@@ -226,7 +265,8 @@ fn serve(args: &[String]) -> Result<(), String> {
             orders,
             callbacks,
             o.status_interval,
-        );
+        )
+        .with_customer_keys(customer_keys(&o));
         if let Some(feed) = &o.order_feed {
             // Refused now rather than at the first order, when the operator is not watching.
             shop.callbacks
@@ -240,6 +280,10 @@ fn serve(args: &[String]) -> Result<(), String> {
         eprintln!("  docs page: {public_url}/docs");
         eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
         eprintln!(
+            "  callback keys: {public_url}/v1/customers/{{customerId}}/webhook-secret (bearer), \
+             {public_url}/v1/webhooks/public-key"
+        );
+        eprintln!(
             "  callbacks wait in {}; counters at {public_url}/metrics",
             o.outbox
         );
@@ -251,7 +295,7 @@ fn serve(args: &[String]) -> Result<(), String> {
             .fold(Secrets::new(), |tokens, (id, token)| {
                 tokens.with(token, *id)
             });
-        let app = api_with_tokens(tokens).router(shop).route(
+        let app = api_with_tokens_and_keys(tokens).router(shop).route(
             "/metrics",
             axum::routing::get(move || {
                 let metrics = metrics.clone();
@@ -277,19 +321,6 @@ fn demo() -> Result<(), String> {
         let secret: Secret = DEMO_SECRET
             .parse()
             .map_err(|e| format!("the demo secret: {e}"))?;
-        let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
-        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .map_err(|e| e.to_string())?;
-        let hooks = format!(
-            "http://{}/hooks/orders",
-            receiver.local_addr().map_err(|e| e.to_string())?
-        );
-        let verifier = ringback::receiver::Verifier::new(vec![secret.clone()]);
-        tokio::spawn(async move {
-            let _ = axum::serve(receiver, ringback_examples::receiver::router(verifier, tx)).await;
-        });
-
         let outbox =
             std::env::temp_dir().join(format!("beer-orders-demo-{}.db", std::process::id()));
         let o = Options {
@@ -298,6 +329,10 @@ fn demo() -> Result<(), String> {
             customers: vec![(DEMO_CUSTOMER, DEMO_TOKEN.to_owned())],
             outbox: outbox.display().to_string(),
             secret,
+            previous_secret: None,
+            signing_key: DEMO_SIGNING_KEY
+                .parse()
+                .map_err(|e| format!("the demo signing key: {e}"))?,
             allow_loopback: true,
             status_interval: Duration::from_secs(1),
             attempt_timeout: None,
@@ -314,9 +349,58 @@ fn demo() -> Result<(), String> {
             "http://{}",
             listener.local_addr().map_err(|e| e.to_string())?
         );
-        let shop = Shop::new(&base, [DEMO_CUSTOMER], orders, callbacks, o.status_interval);
+        let shop = Shop::new(&base, [DEMO_CUSTOMER], orders, callbacks, o.status_interval)
+            .with_customer_keys(customer_keys(&o));
         tokio::spawn(async move {
             let _ = axum::serve(listener, api().router(shop)).await;
+        });
+
+        // The customer fetches its own signing secret (with its token) and the service's
+        // public key (no token), and its receiver verifies with them.
+        let http = reqwest::Client::new();
+        let url = format!("{base}/v1/customers/{DEMO_CUSTOMER}/webhook-secret");
+        println!("GET {url}");
+        let own: WebhookSecret = http
+            .get(&url)
+            .bearer_auth(DEMO_TOKEN)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "  -> this customer's callbacks are signed with {}",
+            own.secret
+        );
+        let url = format!("{base}/v1/webhooks/public-key");
+        println!("GET {url}");
+        let public: WebhookPublicKey = http
+            .get(&url)
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        println!(
+            "  -> every callback is also signed {}, verifiable with {}",
+            public.scheme, public.public_key
+        );
+        let secret: Secret = own.secret.parse().map_err(|e| format!("{e}"))?;
+        let (tx, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
+        let receiver = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| e.to_string())?;
+        let hooks = format!(
+            "http://{}/hooks/orders",
+            receiver.local_addr().map_err(|e| e.to_string())?
+        );
+        let verifier = ringback::receiver::Verifier::new(vec![secret]);
+        tokio::spawn(async move {
+            let _ = axum::serve(receiver, ringback_examples::receiver::router(verifier, tx)).await;
         });
 
         let order = serde_json::json!({
@@ -328,7 +412,7 @@ fn demo() -> Result<(), String> {
         println!(
             "POST {base}/v1/customers/{DEMO_CUSTOMER}/orders with orderStatusCallbackUrl {hooks}"
         );
-        let response = reqwest::Client::new()
+        let response = http
             .post(format!("{base}/v1/customers/{DEMO_CUSTOMER}/orders"))
             .bearer_auth(DEMO_TOKEN)
             .header("content-type", "application/json")
@@ -348,7 +432,7 @@ fn demo() -> Result<(), String> {
         for _ in 0..4 {
             match tokio::time::timeout(Duration::from_secs(15), arrivals.recv()).await {
                 Ok(Some(r)) => println!(
-                    "callback {}: order {} is {} (signature verified)",
+                    "callback {}: order {} is {} (verified with the customer's secret)",
                     r.id, r.change.order_id, r.change.order_status
                 ),
                 _ => return Err("a callback did not arrive within 15 s".into()),

@@ -18,7 +18,6 @@ use ringback::dispatch::{DeliveryState, DeliveryStore, Secret, SqliteStore};
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
 use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
-use ringback_examples::DEMO_SECRET;
 
 const ROUNDS: usize = 5;
 const ORDERS_PER_ROUND: usize = 30;
@@ -34,7 +33,8 @@ async fn receive(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> axum::http::StatusCode {
-    let secret: Secret = DEMO_SECRET.parse().unwrap();
+    // The service signs each customer's callbacks with that customer's own secret.
+    let secret: Secret = ringback_examples::keys::demo_customer_secret();
     // A verifier per request: redeliveries reuse the id, which is what this test counts.
     let Ok(verified) = Verifier::new(vec![secret]).verify(&headers, &body) else {
         return axum::http::StatusCode::UNAUTHORIZED;

@@ -4,6 +4,7 @@
 //! order book alone); files the tests read are in `tests/data/`.
 
 mod crash;
+mod keys;
 mod memory;
 mod order_feed;
 mod orders;

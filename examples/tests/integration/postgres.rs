@@ -23,10 +23,9 @@ use ringback::dispatch::{
 use ringback::receiver::Verifier;
 use ringback_examples::model::OrderStatusChange;
 use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
-use ringback_examples::DEMO_SECRET;
 
 /// A fresh database on the test server, or `None` (said loudly) when there is no server.
-async fn fresh_database(test: &str) -> Option<String> {
+pub(crate) async fn fresh_database(test: &str) -> Option<String> {
     // An empty value counts as unset.
     let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
         .ok()
@@ -264,6 +263,7 @@ fn pending(id: &str, url: &str, now: SystemTime) -> Delivery {
         next_attempt_at: now,
         state: DeliveryState::Pending,
         last_error: None,
+        key_id: None,
     }
 }
 
@@ -377,7 +377,8 @@ async fn receive(
     body: axum::body::Bytes,
 ) -> axum::http::StatusCode {
     let start = Instant::now();
-    let secret: Secret = DEMO_SECRET.parse().unwrap();
+    // The service signs each customer's callbacks with that customer's own secret.
+    let secret: Secret = ringback_examples::keys::demo_customer_secret();
     let Ok(verified) = Verifier::new(vec![secret]).verify(&headers, &body) else {
         return axum::http::StatusCode::UNAUTHORIZED;
     };

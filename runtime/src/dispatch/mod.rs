@@ -2,6 +2,8 @@
 //! signed (Standard Webhooks), retried on a schedule, never redirected, never to an address
 //! it must not reach, and dead-lettered when the schedule runs out.
 
+mod asymmetric;
+mod keys;
 mod metrics;
 mod pause;
 #[cfg(feature = "postgres")]
@@ -10,6 +12,7 @@ mod postgres;
 mod postgres_tls;
 mod retry;
 mod scheduled;
+mod send_options;
 mod signing;
 mod sqlite;
 mod ssrf;
@@ -26,12 +29,15 @@ use std::time::{Duration, SystemTime};
 use serde::Serialize;
 use tokio::sync::Notify;
 
+pub use asymmetric::{PublicKey, SigningKey};
+pub use keys::{KeyError, KeyFuture, KeyStore, SigningKeys, StaticKeys};
 pub use metrics::Metrics;
 pub use pause::{origin, PausePolicy, TargetState, TargetStatus};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
 pub use retry::{parse_retry_after, RetrySchedule};
 pub use scheduled::CancelError;
+pub use send_options::SendOptions;
 pub use signing::{signature_header, Secret, SecretError};
 pub use sqlite::SqliteStore;
 pub use ssrf::{
@@ -63,8 +69,14 @@ use crate::{Callback, Schema};
 #[derive(Clone)]
 #[non_exhaustive]
 pub struct DispatcherConfig {
-    /// Signing secrets; every one signs each delivery, so receivers can rotate.
+    /// Signing secrets (`v1`); every one signs each delivery sent without a key id, so
+    /// receivers can rotate.
     pub secrets: Vec<Secret>,
+    /// Ed25519 keys (`v1a`); every one also signs each delivery sent without a key id.
+    pub signing_keys: Vec<SigningKey>,
+    /// Resolves the key ids of deliveries sent with one ([`SendOptions::key`]); none by
+    /// default, and then `send` refuses a key id.
+    pub key_store: Option<Arc<dyn KeyStore>>,
     /// When to retry.
     pub schedule: RetrySchedule,
     /// How long one attempt may take.
@@ -92,8 +104,14 @@ impl DispatcherConfig {
     /// Defaults, signing with `secret`: the Standard Webhooks schedule, 10 s per attempt,
     /// 64 attempts at once (8 per host), public addresses only.
     pub fn new(secret: Secret) -> Self {
+        Self::signing_with(vec![secret], Vec::new())
+    }
+
+    fn signing_with(secrets: Vec<Secret>, signing_keys: Vec<SigningKey>) -> Self {
         DispatcherConfig {
-            secrets: vec![secret],
+            secrets,
+            signing_keys,
+            key_store: None,
             schedule: RetrySchedule::default(),
             attempt_timeout: Duration::from_secs(10),
             concurrency: 64,
@@ -107,9 +125,49 @@ impl DispatcherConfig {
         }
     }
 
+    /// Defaults as [`new`](Self::new) gives them, signing deliveries without a key id with the
+    /// Ed25519 key `key` alone (`v1a`): receivers need only its public key.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DispatcherConfig, SigningKey};
+    /// let key = SigningKey::generate();
+    /// let config = DispatcherConfig::asymmetric(key.clone());
+    /// assert!(config.secrets.is_empty());
+    /// assert_eq!(config.signing_keys[0].public_key(), key.public_key());
+    /// ```
+    pub fn asymmetric(key: SigningKey) -> Self {
+        Self::signing_with(Vec::new(), vec![key])
+    }
+
     /// Also signs with `secret` (for rotation).
     pub fn also_sign_with(mut self, secret: Secret) -> Self {
         self.secrets.push(secret);
+        self
+    }
+
+    /// Also signs deliveries without a key id with the Ed25519 key `key` (`v1a`).
+    ///
+    /// ```
+    /// use ringback::dispatch::{DispatcherConfig, Secret, SigningKey};
+    /// let config = DispatcherConfig::new(Secret::generate()).also_sign_v1a(SigningKey::generate());
+    /// assert_eq!((config.secrets.len(), config.signing_keys.len()), (1, 1));
+    /// ```
+    pub fn also_sign_v1a(mut self, key: SigningKey) -> Self {
+        self.signing_keys.push(key);
+        self
+    }
+
+    /// The application's key store: deliveries sent with a key id are signed with what it
+    /// answers for that id, looked up at every attempt.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DispatcherConfig, Secret, StaticKeys};
+    /// let customers = StaticKeys::new().with("customer-1", Secret::generate());
+    /// let config = DispatcherConfig::new(Secret::generate()).key_store(customers);
+    /// assert!(config.key_store.is_some());
+    /// ```
+    pub fn key_store(mut self, store: impl KeyStore) -> Self {
+        self.key_store = Some(Arc::new(store));
         self
     }
 
@@ -247,6 +305,10 @@ pub enum SendError {
     /// The store failed; nothing was recorded.
     #[error(transparent)]
     Store(StoreError),
+    /// A key id was given, but the dispatcher has no key store to resolve it; nothing was
+    /// recorded.
+    #[error("the delivery names key id {0:?}, but the dispatcher has no key store (DispatcherConfig::key_store)")]
+    NoKeyStore(String),
 }
 
 /// Sends callbacks: durably recorded by [`send`](Self::send), delivered by a [`Worker`].
@@ -275,6 +337,8 @@ pub struct Dispatcher {
 struct Inner {
     store: Arc<dyn DeliveryStore>,
     config: DispatcherConfig,
+    /// What signs deliveries without a key id: the config's secrets and Ed25519 keys.
+    default_keys: SigningKeys,
     client: reqwest::Client,
     wake: Notify,
     counters: metrics::Counters,
@@ -289,9 +353,13 @@ impl Dispatcher {
 
     /// A dispatcher over a shared store.
     pub fn with_store(store: Arc<dyn DeliveryStore>, config: DispatcherConfig) -> Self {
+        let default_keys = config.signing_keys.iter().cloned().fold(
+            SigningKeys::from(config.secrets.clone()),
+            SigningKeys::signing_key,
+        );
         assert!(
-            !config.secrets.is_empty(),
-            "a dispatcher signs every delivery: give DispatcherConfig at least one secret"
+            !default_keys.is_empty(),
+            "a dispatcher signs every delivery: give DispatcherConfig at least one secret or signing key"
         );
         let client = reqwest::Client::builder()
             // A proxy would resolve names itself, around the guard.
@@ -309,6 +377,7 @@ impl Dispatcher {
             inner: Arc::new(Inner {
                 store,
                 config,
+                default_keys,
                 client,
                 wake: Notify::new(),
                 counters: metrics::Counters::default(),
@@ -340,21 +409,46 @@ impl Dispatcher {
         callback: &Callback<T>,
         payload: &T,
     ) -> Result<String, SendError> {
-        self.record(callback, payload, None).await
+        self.send_with(callback, payload, SendOptions::new()).await
     }
 
-    /// Records a delivery whose first attempt is due at `due` (now when `None`).
-    async fn record<T: Schema + Serialize>(
+    /// [`send`](Self::send), signed with the keys the [key store](DispatcherConfig::key_store)
+    /// holds for `key_id` (a customer's, say) rather than the dispatcher's own: the same as
+    /// `send_with(callback, payload, SendOptions::new().key(key_id))`.
+    ///
+    /// ```no_run
+    /// # async fn demo(dispatcher: ringback::dispatch::Dispatcher) -> Result<(), ringback::dispatch::SendError> {
+    /// #[derive(serde::Serialize, ringback::Schema)]
+    /// struct Ready { order_id: u64 }
+    /// let callback = ringback::Callback::new("orderReady", "https://client.example/hooks");
+    /// dispatcher.send_keyed("customer-42", &callback, &Ready { order_id: 1 }).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn send_keyed<T: Schema + Serialize>(
+        &self,
+        key_id: &str,
+        callback: &Callback<T>,
+        payload: &T,
+    ) -> Result<String, SendError> {
+        self.send_with(callback, payload, SendOptions::new().key(key_id))
+            .await
+    }
+
+    /// [`send`](Self::send) with options: which key signs it ([`SendOptions::key`]).
+    pub async fn send_with<T: Schema + Serialize>(
         &self,
         callback: &Callback<T>,
         payload: &T,
-        due: Option<SystemTime>,
+        options: SendOptions,
     ) -> Result<String, SendError> {
         let config = &self.inner.config;
         check_url(callback.url(), &config.allow).map_err(SendError::Refused)?;
+        if let (Some(key_id), None) = (&options.key_id, &config.key_store) {
+            return Err(SendError::NoKeyStore(key_id.clone()));
+        }
         let body = crate::schema::visibility::to_json_bytes(payload).map_err(SendError::Payload)?;
         let now = SystemTime::now();
-        let later = due.filter(|due| *due > now);
+        let later = options.due.filter(|due| *due > now);
         let id = delivery_id();
         let delivery = Delivery {
             id: id.clone(),
@@ -367,6 +461,7 @@ impl Dispatcher {
             next_attempt_at: later.unwrap_or(now),
             state: DeliveryState::Pending,
             last_error: None,
+            key_id: options.key_id,
         };
         self.inner
             .store
@@ -381,6 +476,20 @@ impl Dispatcher {
             self.inner.wake.notify_one();
         }
         Ok(id)
+    }
+
+    /// Records a delivery whose first attempt is due at `due` (now when `None`).
+    async fn record<T: Schema + Serialize>(
+        &self,
+        callback: &Callback<T>,
+        payload: &T,
+        due: Option<SystemTime>,
+    ) -> Result<String, SendError> {
+        let options = SendOptions {
+            due,
+            ..SendOptions::new()
+        };
+        self.send_with(callback, payload, options).await
     }
 
     /// Whether a callback URL would be refused now (scheme, or an IP literal that is not

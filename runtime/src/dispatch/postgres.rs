@@ -41,6 +41,8 @@ pub struct PostgresStore {
 const MIGRATIONS: &[&str] = &[
     tables_v1!("BYTEA", "BIGINT", ",\n    seq BIGSERIAL PRIMARY KEY"),
     tables_targets!("BIGINT"),
+    // The key id a delivery is signed with; existing rows read NULL, the default keys.
+    "ALTER TABLE ringback_deliveries ADD COLUMN IF NOT EXISTS key_id TEXT",
 ];
 
 /// A refused certificate says what went wrong, not what to do about it: this adds the advice.
@@ -76,6 +78,7 @@ fn delivery(row: &Row) -> Delivery {
         next_attempt_at: time(row.get("next_attempt_at")),
         state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
         last_error: row.get("last_error"),
+        key_id: row.get("key_id"),
     }
 }
 
@@ -259,8 +262,8 @@ impl DeliveryStore for PostgresStore {
         Box::pin(async move {
             self.execute(
                 "recording a delivery",
-                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state, key_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[
                     &d.id,
                     &d.callback,
@@ -271,6 +274,7 @@ impl DeliveryStore for PostgresStore {
                     &(d.attempts as i32),
                     &millis(d.next_attempt_at),
                     &d.state.as_str(),
+                    &d.key_id,
                 ],
             )
             .await

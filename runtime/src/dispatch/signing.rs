@@ -25,9 +25,28 @@ impl Secret {
         Secret(key.into())
     }
 
-    /// A new random 24-byte secret.
+    /// A new 24-byte secret from the operating system's cryptographic random generator.
     pub fn generate() -> Self {
-        Secret((0..24).map(|_| fastrand::u8(..)).collect())
+        let mut key = vec![0u8; 24];
+        random_bytes(&mut key);
+        Secret(key)
+    }
+
+    /// A 32-byte secret derived from this one for `label` (HMAC-SHA256 of the label under this
+    /// secret): one master secret gives each subscriber its own, with nothing more to store.
+    /// Knowing a derived secret reveals neither the master nor any other label's secret.
+    ///
+    /// ```
+    /// use ringback::dispatch::Secret;
+    /// let master = Secret::generate();
+    /// let alice = master.derive("customer alice");
+    /// assert_eq!(alice, master.derive("customer alice"));
+    /// assert_ne!(alice, master.derive("customer bob"));
+    /// ```
+    pub fn derive(&self, label: &str) -> Secret {
+        let mut mac = HmacSha256::new_from_slice(&self.0).expect("HMAC takes keys of any length");
+        mac.update(label.as_bytes());
+        Secret(mac.finalize().into_bytes().to_vec())
     }
 
     /// The `v1,<base64>` signature of a message.
@@ -71,8 +90,9 @@ pub enum SecretError {
     /// It does not start with `whsec_`.
     #[error("a signing secret is written `whsec_<base64 key>`")]
     NoPrefix,
-    /// What follows `whsec_` is not base64; the decoder's error is the source.
-    #[error("the key after `whsec_` is not base64")]
+    /// What follows the prefix (`whsec_`, `whsk_`, `whpk_`) is not base64; the decoder's error
+    /// is the source.
+    #[error("the key after its prefix is not base64")]
     NotBase64(#[source] base64::DecodeError),
     /// The key is shorter than 16 bytes.
     #[error("a signing secret needs at least 16 bytes of key, not {bytes}")]
@@ -80,6 +100,56 @@ pub enum SecretError {
         /// How many bytes it has.
         bytes: usize,
     },
+    /// An Ed25519 key (`whsk_` or `whpk_`) does not start with its prefix.
+    #[error("this key is written `{prefix}<base64 key>`")]
+    WrongPrefix {
+        /// The prefix it needs.
+        prefix: &'static str,
+    },
+    /// An Ed25519 key is not 32 bytes long.
+    #[error("a `{prefix}` key is 32 bytes of base64, not {bytes}")]
+    WrongLength {
+        /// Its prefix.
+        prefix: &'static str,
+        /// How many bytes it has.
+        bytes: usize,
+    },
+}
+
+/// Fills `bytes` from the operating system's cryptographic random generator (`getrandom(2)`
+/// and its kin, through ring), never from a userspace generator.
+pub(super) fn random_bytes(bytes: &mut [u8]) {
+    use ring::rand::SecureRandom;
+    ring::rand::SystemRandom::new()
+        .fill(bytes)
+        // Only an operating system without a random source fails here; signing keys must not
+        // be made without one.
+        .expect("the operating system's random generator is unavailable");
+}
+
+/// How an Ed25519 key is written: a prefix, then base64 of exactly 32 bytes.
+pub(super) struct KeyText {
+    prefix: &'static str,
+}
+
+impl KeyText {
+    pub(super) const WHSK: KeyText = KeyText { prefix: "whsk_" };
+    pub(super) const WHPK: KeyText = KeyText { prefix: "whpk_" };
+
+    pub(super) fn parse_exact(&self, s: &str) -> Result<[u8; 32], SecretError> {
+        let prefix = self.prefix;
+        let key = s
+            .strip_prefix(prefix)
+            .ok_or(SecretError::WrongPrefix { prefix })?;
+        let bytes = STANDARD.decode(key).map_err(SecretError::NotBase64)?;
+        bytes
+            .as_slice()
+            .try_into()
+            .map_err(|_| SecretError::WrongLength {
+                prefix,
+                bytes: bytes.len(),
+            })
+    }
 }
 
 impl std::str::FromStr for Secret {
@@ -168,9 +238,17 @@ mod tests {
 
     #[test]
     fn generated_secrets_are_24_random_bytes() {
-        let (a, b) = (Secret::generate(), Secret::generate());
-        assert_eq!(a.0.len(), 24);
-        assert_ne!(a, b);
+        let secrets: Vec<Secret> = (0..1000).map(|_| Secret::generate()).collect();
+        assert!(secrets.iter().all(|s| s.0.len() == 24));
+        let distinct: std::collections::HashSet<&[u8]> =
+            secrets.iter().map(|s| s.0.as_slice()).collect();
+        assert_eq!(distinct.len(), secrets.len());
+        // Every byte value turns up: not a generator stuck on a few values.
+        let seen: std::collections::HashSet<u8> =
+            secrets.iter().flat_map(|s| s.0.iter().copied()).collect();
+        assert_eq!(seen.len(), 256);
+        let written = secrets[0].to_string();
+        assert_eq!(written.parse::<Secret>().as_ref(), Ok(&secrets[0]));
     }
 
     #[test]

@@ -28,6 +28,7 @@ fn delivery(id: &str, due: u64) -> Delivery {
         next_attempt_at: at(due),
         state: DeliveryState::Pending,
         last_error: None,
+        key_id: None,
     }
 }
 
@@ -110,6 +111,47 @@ async fn contract(store: &dyn DeliveryStore) {
         dead.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(),
         ["b"]
     );
+}
+
+/// A delivery's key id is kept as it was sent, and handed back by `get`, `find` and claims;
+/// one sent without a key id reads back without one.
+async fn key_ids_are_kept(store: &dyn DeliveryStore) {
+    let mut keyed = delivery("keyed", 0);
+    keyed.key_id = Some("customer-7".into());
+    store.enqueue(keyed.clone()).await.unwrap();
+    store.enqueue(delivery("unkeyed", 0)).await.unwrap();
+    let read = store.get("keyed").await.unwrap().unwrap();
+    assert_eq!(read, keyed);
+    let found = store
+        .find(DeliveryFilter::state(DeliveryState::Pending), 10)
+        .await
+        .unwrap();
+    let key_of = |id: &str| found.iter().find(|d| d.id == id).map(|d| d.key_id.clone());
+    assert_eq!(key_of("keyed"), Some(Some("customer-7".into())));
+    assert_eq!(key_of("unkeyed"), Some(None));
+    let mut claimed = store
+        .claim_due(at(1), 10, Duration::from_secs(10))
+        .await
+        .unwrap();
+    claimed.sort_by(|a, b| a.id.cmp(&b.id));
+    let keys: Vec<_> = claimed.iter().map(|d| d.key_id.as_deref()).collect();
+    assert_eq!(keys, [Some("customer-7"), None]);
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_key_ids() {
+    key_ids_are_kept(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_key_ids_across_a_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("outbox.db");
+    key_ids_are_kept(&SqliteStore::open(&file).unwrap()).await;
+    // Another process opening the file (a restart) reads the same key id.
+    let reopened = SqliteStore::open(&file).unwrap();
+    let keyed = reopened.get("keyed").await.unwrap().unwrap();
+    assert_eq!(keyed.key_id.as_deref(), Some("customer-7"));
 }
 
 /// A claim takes expired leases first and tops them up with due deliveries to its limit, no
@@ -476,7 +518,76 @@ async fn the_postgres_store_keeps_the_contract() {
         TargetState::failing("https://shared.test", at(0), "answered 503").paused(at(1), at(2));
     store.set_target(paused.clone()).await.unwrap();
     assert_eq!(again.targets().await.unwrap(), [paused]);
+    key_ids_are_kept(&store).await;
     drop((store, again));
+    let _ = client
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await;
+}
+
+/// A database the first version made, with a delivery waiting (due in 2100, so that the
+/// claims below leave it alone), gains the key id column when
+/// the store connects, and its delivery reads back without a key id (the default keys).
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_migrates_a_first_version_outbox() {
+    use std::io::Write;
+    let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must provide PostgreSQL, but RINGBACK_TEST_POSTGRES is not set"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED the_postgres_store_migrates_a_first_version_outbox: RINGBACK_TEST_POSTGRES is not set"
+        );
+        return;
+    };
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let name = format!("ringback_v1_{}", uuid::Uuid::now_v7().simple());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
+    let server = address
+        .rsplit_once('/')
+        .map_or(address, |(server, _)| server);
+    let database = format!("{server}/{name}?{options}");
+    {
+        let (old, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let task = tokio::spawn(connection);
+        old.batch_execute(super::store::sql::tables_v1!(
+            "BYTEA",
+            "BIGINT",
+            ",\n    seq BIGSERIAL PRIMARY KEY"
+        ))
+        .await
+        .unwrap();
+        old.batch_execute(
+            "CREATE TABLE ringback_schema (version INTEGER NOT NULL);
+             INSERT INTO ringback_schema (version) VALUES (1);
+             INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, next_attempt_at, state)
+             VALUES ('msg_old', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 4102444800000, 'pending');",
+        )
+        .await
+        .unwrap();
+        drop(old);
+        let _ = task.await;
+    }
+    let store = super::PostgresStore::connect(&database).await.unwrap();
+    let old = store.get("msg_old").await.unwrap().unwrap();
+    assert_eq!((old.body.as_slice(), old.key_id), (&b"{}"[..], None));
+    key_ids_are_kept(&store).await;
+    drop(store);
     let _ = client
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
         .await;

@@ -9,10 +9,10 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tracing::Instrument;
 
+use super::keys::SigningKeys;
 use super::metrics::Counters;
 use super::pause::{origin, Health};
 use super::retry::parse_retry_after;
-use super::signing::signature_header;
 use super::ssrf::{check_url, Refused};
 use super::store::{Attempt, Claim, Delivery, Outcome};
 use super::Inner;
@@ -345,14 +345,20 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Answer {
         Ok(m) => m,
         Err(_) => return Answer::Refused(format!("unknown method {}", delivery.method)),
     };
+    let keys = match signing_keys(inner, delivery).await {
+        Ok(keys) => keys,
+        // Retried on the schedule: a key store that was down, or a key added late, loses
+        // nothing; a key that never comes dead-letters the delivery, to be replayed.
+        Err(e) => return Answer::Failed(e),
+    };
     let started = Instant::now();
-    let mut outcome = post(inner, delivery, method.clone(), url.clone()).await;
+    let mut outcome = post(inner, delivery, &keys, method.clone(), url.clone()).await;
     // A receiver restarting refuses connections for a moment: one immediate retry saves a
     // delivery a wait of the whole first step of the schedule.
     if let Err(e) = &outcome {
         if is_refused_connection(e) && started.elapsed() < Duration::from_secs(1) {
             tracing::debug!("connection refused at once; retrying immediately");
-            outcome = post(inner, delivery, method, url).await;
+            outcome = post(inner, delivery, &keys, method, url).await;
         }
     }
     match outcome {
@@ -362,6 +368,40 @@ async fn send(inner: &Inner, delivery: &Delivery) -> Answer {
             None => Answer::Failed(describe(&e)),
         },
     }
+}
+
+/// The keys that sign `delivery` now: the key store's for its key id, or the dispatcher's own.
+async fn signing_keys<'a>(
+    inner: &'a Inner,
+    delivery: &Delivery,
+) -> Result<std::borrow::Cow<'a, SigningKeys>, String> {
+    let Some(key_id) = &delivery.key_id else {
+        return Ok(std::borrow::Cow::Borrowed(&inner.default_keys));
+    };
+    let Some(store) = &inner.config.key_store else {
+        return Err(format!(
+            "no key store resolves key id {key_id:?} (DispatcherConfig::key_store)"
+        ));
+    };
+    // A key store that hangs must not hold the attempt's slot forever: it gets the time an
+    // attempt gets.
+    let looked_up = tokio::time::timeout(inner.config.attempt_timeout, store.keys(key_id))
+        .await
+        .map_err(|_| format!("the key store did not answer for key id {key_id:?} in time"))?;
+    let keys = looked_up.map_err(|e| {
+        let mut text = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        text
+    })?;
+    if keys.is_empty() {
+        return Err(format!("the key store holds no keys for key id {key_id:?}"));
+    }
+    Ok(std::borrow::Cow::Owned(keys))
 }
 
 fn is_refused_connection(e: &reqwest::Error) -> bool {
@@ -379,6 +419,7 @@ fn is_refused_connection(e: &reqwest::Error) -> bool {
 async fn post(
     inner: &Inner,
     delivery: &Delivery,
+    keys: &SigningKeys,
     method: reqwest::Method,
     url: url::Url,
 ) -> Result<Answer, reqwest::Error> {
@@ -395,7 +436,7 @@ async fn post(
         .header("webhook-timestamp", timestamp.to_string())
         .header(
             "webhook-signature",
-            signature_header(&config.secrets, &delivery.id, timestamp, &delivery.body),
+            keys.header(&delivery.id, timestamp, &delivery.body),
         )
         .body(delivery.body.clone());
     let mut response = request.send().await?;

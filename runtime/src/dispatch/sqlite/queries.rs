@@ -43,6 +43,7 @@ fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
         next_attempt_at: time(row.get("next_attempt_at")?),
         state: DeliveryState::parse(&state).unwrap_or(DeliveryState::Pending),
         last_error: row.get("last_error")?,
+        key_id: row.get("key_id")?,
     })
 }
 
@@ -61,8 +62,8 @@ impl DeliveryStore for SqliteStore {
     fn enqueue(&self, d: Delivery) -> StoreFuture<'_, ()> {
         self.write(Durability::Durable, "recording a delivery", move |tx| {
             tx.prepare_cached(
-                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, attempts, next_attempt_at, state, key_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?
             .execute(params![
                 d.id,
@@ -73,7 +74,8 @@ impl DeliveryStore for SqliteStore {
                 millis(d.created_at),
                 d.attempts,
                 millis(d.next_attempt_at),
-                d.state.as_str()
+                d.state.as_str(),
+                d.key_id
             ])
             .map(drop)
         })

@@ -19,6 +19,33 @@ const SCHEMA: &str = concat!(
 /// already there) is left as it is.
 const TARGETS: &str = tables_targets!("INTEGER");
 
+/// The changes after the first version, in order: step `i` takes a file from version `i + 1`
+/// to `i + 2` (`PRAGMA user_version`). A file runs each step once, in one transaction with its
+/// new version number. Append to this list; never edit a step a file may have run.
+const STEPS: &[&str] = &[
+    // 2: the key id a delivery is signed with; existing rows read NULL, the default keys.
+    "ALTER TABLE ringback_deliveries ADD COLUMN key_id TEXT;",
+];
+
+/// Makes the tables of a new file, and runs the steps a file at an older version has not run
+/// yet, under the write lock: two processes opening one file at once migrate it once.
+fn migrate(connection: &mut Connection) -> rusqlite::Result<()> {
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut version: i64 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if version == 0 {
+        tx.execute_batch(SCHEMA)?;
+        version = 1;
+    }
+    for (i, step) in STEPS.iter().enumerate() {
+        let reaches = i as i64 + 2;
+        if version < reaches {
+            tx.execute_batch(step)?;
+            tx.pragma_update(None, "user_version", reaches)?;
+        }
+    }
+    tx.commit()
+}
+
 /// The writer's connection to the outbox at `path`, with its tables made, and the path of
 /// its write-ahead log, whose name is on disk when this returns.
 pub(super) fn open(path: &Path) -> Result<(Connection, PathBuf), StoreError> {
@@ -48,9 +75,8 @@ pub(super) fn open(path: &Path) -> Result<(Connection, PathBuf), StoreError> {
         )
         .and_then(|()| connection.pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES))
         .context("setting up the outbox connection")?;
-    connection
-        .execute_batch(SCHEMA)
-        .context("creating the outbox tables")?;
+    let mut connection = connection;
+    migrate(&mut connection).context("creating or migrating the outbox tables")?;
     connection
         .execute_batch(TARGETS)
         .context("creating the outbox's target table")?;
@@ -64,4 +90,40 @@ pub(super) fn open(path: &Path) -> Result<(Connection, PathBuf), StoreError> {
             .context("syncing the outbox's directory")?;
     }
     Ok((connection, wal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_version_outbox_gains_key_ids_and_keeps_its_deliveries() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("outbox.db");
+        {
+            // An outbox as the first version made it, with a delivery waiting.
+            let old = Connection::open(&file).unwrap();
+            old.execute_batch(SCHEMA).unwrap();
+            old.execute(
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, next_attempt_at, state)
+                 VALUES ('msg_old', 'cb', 'POST', 'https://example.com/', x'7b7d', 1, 1, 'pending')",
+                [],
+            )
+            .unwrap();
+        }
+        for _ in 0..2 {
+            // Opening twice: the second open finds nothing left to do.
+            let (c, _) = open(&file).unwrap();
+            let version: i64 = c
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(version, STEPS.len() as i64 + 1);
+            let (id, key): (String, Option<String>) = c
+                .query_row("SELECT id, key_id FROM ringback_deliveries", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .unwrap();
+            assert_eq!((id.as_str(), key), ("msg_old", None));
+        }
+    }
 }

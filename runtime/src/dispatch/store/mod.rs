@@ -95,6 +95,10 @@ pub struct Delivery {
     pub state: DeliveryState,
     /// What went wrong last, if anything.
     pub last_error: Option<String>,
+    /// The key id it is signed with, resolved by the dispatcher's key store at each attempt;
+    /// `None` signs with the dispatcher's own keys (and is what deliveries recorded before key
+    /// ids existed read as).
+    pub key_id: Option<String>,
 }
 
 /// What one attempt did.
@@ -304,6 +308,7 @@ impl Outcome {
     ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
     ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
     ///     attempts: 0, next_attempt_at: now, state: DeliveryState::InFlight, last_error: None,
+    ///     key_id: None,
     /// };
     /// let attempt = Attempt {
     ///     number: 1, at: now, status: Some(503), error: None,
@@ -393,6 +398,7 @@ impl Claim {
     ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
     ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
     ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    ///     key_id: None,
     /// };
     /// let claimed = Claim::new(now, 1, Duration::from_secs(60)).take(d);
     /// assert_eq!(claimed.state, DeliveryState::InFlight);
