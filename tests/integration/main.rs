@@ -5,6 +5,7 @@
 
 mod auth;
 mod callbacks;
+mod contract_samples;
 mod extractors;
 mod feature_tour;
 mod http;

@@ -5,6 +5,7 @@ pub mod auth;
 mod body;
 mod callback_arg;
 mod coerce;
+mod contract_source;
 pub mod extract;
 mod foreign;
 mod operation;
