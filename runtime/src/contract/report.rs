@@ -30,6 +30,8 @@ pub struct Difference {
     new_pointer: String,
     message: String,
     contexts: Vec<String>,
+    /// How the difference classes in each context, in the same order.
+    classes: Vec<Class>,
 }
 
 impl Difference {
@@ -58,6 +60,13 @@ impl Difference {
     /// empty when nothing does.
     pub fn contexts(&self) -> &[String] {
         &self.contexts
+    }
+
+    /// How the difference classes in one of its [`contexts`](Self::contexts): a tightened
+    /// rule breaks a request and not a response.
+    pub fn class_in(&self, context: &str) -> Option<Class> {
+        let at = self.contexts.iter().position(|c| c == context)?;
+        self.classes.get(at).copied()
     }
 }
 
@@ -153,8 +162,13 @@ impl fmt::Display for Report {
         for d in &self.differences {
             writeln!(f, "\n[{}] {}", d.class, d.message)?;
             const SHOWN: usize = 3;
-            for context in d.contexts.iter().take(SHOWN) {
-                writeln!(f, "    in {context}")?;
+            let mixed = d.classes.iter().any(|c| *c != d.class);
+            for (context, class) in d.contexts.iter().zip(&d.classes).take(SHOWN) {
+                if mixed {
+                    writeln!(f, "    in {context} ({class} there)")?;
+                } else {
+                    writeln!(f, "    in {context}")?;
+                }
             }
             if d.contexts.len() > SHOWN {
                 writeln!(f, "    and {} more", d.contexts.len() - SHOWN)?;
@@ -185,6 +199,7 @@ pub(crate) struct Findings {
 
 impl Findings {
     pub(crate) fn add(&mut self, finding: Finding, context: Option<&str>) {
+        let class = finding.class;
         let key = (finding.old, finding.new, finding.message);
         let difference = match self.index.get(&key) {
             Some(&at) => {
@@ -201,13 +216,18 @@ impl Findings {
                     new_pointer,
                     message,
                     contexts: Vec::new(),
+                    classes: Vec::new(),
                 });
                 self.differences.last_mut().expect("just pushed")
             }
         };
         if let Some(context) = context {
-            if !difference.contexts.iter().any(|c| c == context) {
-                difference.contexts.push(context.to_owned());
+            match difference.contexts.iter().position(|c| c == context) {
+                Some(at) => difference.classes[at] = difference.classes[at].max(class),
+                None => {
+                    difference.contexts.push(context.to_owned());
+                    difference.classes.push(class);
+                }
             }
         }
     }
