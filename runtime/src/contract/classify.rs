@@ -67,6 +67,16 @@ impl Allow {
     }
 }
 
+impl std::fmt::Display for Allow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Allow::Nothing => "no difference",
+            Allow::Documentation => "documentation-only differences",
+            Allow::Compatible => "compatible and documentation-only differences",
+        })
+    }
+}
+
 impl std::str::FromStr for Allow {
     type Err = String;
 

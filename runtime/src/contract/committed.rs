@@ -129,7 +129,7 @@ fn rerun_command() -> String {
 /// differ by more than `allow` lets pass, or when the file is missing.
 ///
 /// With `RINGBACK_CONTRACT=overwrite` in the environment it writes the code's document to
-/// `path` instead (see [`write`]) whenever the two differ at all, and passes: commit the file
+/// `path` instead (see [`write()`]) whenever the two differ at all, and passes: commit the file
 /// and review its diff. The panic message gives the exact command. A relative `path` is from
 /// the package's root, where `cargo test` runs tests.
 ///
@@ -177,11 +177,13 @@ pub fn assert_matches(source: &impl Source, path: impl AsRef<Path>, allow: Allow
         return;
     }
     if report.passes(allow) {
-        eprintln!("{shown}: the code differs from its committed document, as allowed ({allow:?}):\n{report}");
+        eprintln!(
+            "{shown}: the code differs from its committed document as allowed ({allow}):\n{report}"
+        );
         return;
     }
     panic!(
-        "the code no longer matches its committed OpenAPI document {shown} (allowed: {allow:?})\n\n{report}\n\
+        "the code no longer matches its committed OpenAPI document {shown} (this check allows {allow})\n\n{report}\n\
          If the change is intended, rewrite the document from the code, then review and commit its diff:\n    {}\n",
         rerun_command()
     );

@@ -96,8 +96,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 old.get(key),
                 new.get(key),
-                "",
-                "",
+                ("", ""),
                 Class::Documentation,
                 key,
                 "",
@@ -106,8 +105,7 @@ impl<'a> Walk<'a> {
         self.as_written(
             old.get("servers"),
             new.get("servers"),
-            "",
-            "",
+            ("", ""),
             Class::Compatible,
             "servers",
             "",
@@ -121,7 +119,7 @@ impl<'a> Walk<'a> {
                 };
                 let (o, n) = (old.get(key), new.get(key));
                 if o.as_ref().map(|n| n.value) != n.as_ref().map(|n| n.value) {
-                    self.as_written(o, n, "", "", class, key, "");
+                    self.as_written(o, n, ("", ""), class, key, "");
                 }
             }
         }
@@ -205,8 +203,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 old.get(key),
                 new.get(key),
-                &old.at,
-                &new.at,
+                (&old.at, &new.at),
                 Class::Documentation,
                 &format!("{} {key}", site.label),
                 &site.label,
@@ -215,8 +212,7 @@ impl<'a> Walk<'a> {
         self.as_written(
             old.get("servers"),
             new.get("servers"),
-            &old.at,
-            &new.at,
+            (&old.at, &new.at),
             Class::Compatible,
             &format!("{} servers", site.label),
             &site.label,
@@ -263,8 +259,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 old.get(key),
                 new.get(key),
-                &old.at,
-                &new.at,
+                (&old.at, &new.at),
                 Class::Documentation,
                 &format!("{label} {key}"),
                 &label,
@@ -273,8 +268,7 @@ impl<'a> Walk<'a> {
         self.as_written(
             old.get("operationId"),
             new.get("operationId"),
-            &old.at,
-            &new.at,
+            (&old.at, &new.at),
             Class::Compatible,
             &format!("{label} operationId"),
             &label,
@@ -282,8 +276,7 @@ impl<'a> Walk<'a> {
         self.as_written(
             old.get("servers"),
             new.get("servers"),
-            &old.at,
-            &new.at,
+            (&old.at, &new.at),
             Class::Compatible,
             &format!("{label} servers"),
             &label,
@@ -293,8 +286,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     old.get(key),
                     new.get(key),
-                    &old.at,
-                    &new.at,
+                    (&old.at, &new.at),
                     Class::Documentation,
                     &format!("{label} {key}"),
                     &label,

@@ -53,6 +53,7 @@ mod classify;
 mod committed;
 mod diff;
 mod generic;
+mod keywords;
 mod load;
 mod parts;
 mod report;

@@ -91,7 +91,7 @@ impl<'a> Walk<'a> {
                 "the {} parameter `{nname}` of {label}",
                 n.str("in").unwrap_or("")
             );
-            let context = format!("{what}");
+            let context = what.clone();
             if oname != nname {
                 self.note(
                     Class::Documentation,
@@ -137,8 +137,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     o.get(key),
                     n.get(key),
-                    &o.at,
-                    &n.at,
+                    (&o.at, &n.at),
                     Class::Documentation,
                     &format!("{what}: {key}"),
                     label,
@@ -150,7 +149,7 @@ impl<'a> Walk<'a> {
             };
             match (o.get("schema"), n.get("schema")) {
                 (Some(os), Some(ns)) => {
-                    let found = self.schema(os, ns, pctx, &format!("{nname}"));
+                    let found = self.schema(os, ns, pctx, nname);
                     self.record(found, &context);
                 }
                 _ => self.content(o, n, pctx, &context),
@@ -222,8 +221,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     o.get("description"),
                     n.get("description"),
-                    &o.at,
-                    &n.at,
+                    (&o.at, &n.at),
                     Class::Documentation,
                     &format!("the request body of {label}: description"),
                     label,
@@ -260,8 +258,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     o.get(key),
                     n.get(key),
-                    &o.at,
-                    &n.at,
+                    (&o.at, &n.at),
                     Class::Documentation,
                     &format!("{what} ({media}): {key}"),
                     &context,
@@ -270,8 +267,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 o.get("encoding"),
                 n.get("encoding"),
-                &o.at,
-                &n.at,
+                (&o.at, &n.at),
                 ctx.class(Effect::Change),
                 &format!("{what} ({media}): encoding"),
                 &context,
@@ -349,8 +345,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 o.get("description"),
                 n.get("description"),
-                &o.at,
-                &n.at,
+                (&o.at, &n.at),
                 Class::Documentation,
                 &format!("the {name}: description"),
                 label,
@@ -358,8 +353,7 @@ impl<'a> Walk<'a> {
             self.as_written(
                 o.get("links"),
                 n.get("links"),
-                &o.at,
-                &n.at,
+                (&o.at, &n.at),
                 Class::Compatible,
                 &format!("the {name}: links"),
                 label,
@@ -421,8 +415,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     o.get(key),
                     n.get(key),
-                    &o.at,
-                    &n.at,
+                    (&o.at, &n.at),
                     Class::Documentation,
                     &format!("{what}: {key}"),
                     response,

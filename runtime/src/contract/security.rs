@@ -158,8 +158,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     o.get(key),
                     n.get(key),
-                    &o.at,
-                    &n.at,
+                    (&o.at, &n.at),
                     Class::Documentation,
                     &format!("{what}: {key}"),
                     "",
@@ -199,8 +198,7 @@ impl<'a> Walk<'a> {
                     self.as_written(
                         of.get(key),
                         nf.get(key),
-                        &of.at,
-                        &nf.at,
+                        (&of.at, &nf.at),
                         Class::Breaking,
                         &format!("{what}: {flow} {key}"),
                         "",
@@ -209,8 +207,7 @@ impl<'a> Walk<'a> {
                 self.as_written(
                     of.get("scopes"),
                     nf.get("scopes"),
-                    &of.at,
-                    &nf.at,
+                    (&of.at, &nf.at),
                     Class::Compatible,
                     &format!("{what}: {flow} scopes"),
                     "",
