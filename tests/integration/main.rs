@@ -6,6 +6,7 @@
 mod auth;
 mod callbacks;
 mod contract_samples;
+mod contract_versions;
 mod extractors;
 mod feature_tour;
 mod http;

@@ -54,6 +54,8 @@ const UNDERSTOOD: &[&str] = &[
     "not",
     "discriminator",
     "$ref",
+    "contentMediaType",
+    "contentEncoding",
 ];
 
 /// A numeric bound: its value and whether the value itself is excluded.
@@ -107,6 +109,8 @@ pub(crate) struct View<'a> {
     /// `None`: any type. `"null"` is never in it: see `nullable`.
     pub types: Option<BTreeSet<String>>,
     pub nullable: bool,
+    /// Raw bytes: 3.0's `type: string, format: binary`, 3.1's `contentMediaType`.
+    pub binary: bool,
     pub format: Option<&'a str>,
     /// The allowed values, `null` apart.
     pub enumeration: Option<Vec<&'a Value>>,
@@ -197,6 +201,7 @@ impl<'a> View<'a> {
             component,
             types: None,
             nullable,
+            binary: false,
             format: inner.str("format"),
             enumeration: None,
             lower: None,
@@ -233,6 +238,7 @@ impl<'a> View<'a> {
             view.read_annotations(layer);
         }
         view.read_type(&inner);
+        view.read_content(&inner);
         view.read_bounds(&inner);
         for (key, node) in inner.entries() {
             let known =
@@ -331,6 +337,23 @@ impl<'a> View<'a> {
             }
             values.dedup();
             self.enumeration = Some(values);
+        }
+    }
+
+    /// Bytes and base64 text, as each version writes them: 3.0 by `format`, 3.1 by
+    /// `contentMediaType` and `contentEncoding`.
+    fn read_content(&mut self, inner: &Node<'a>) {
+        let string_or_any = self.types.as_ref().is_none_or(|t| t.len() == 1 && t.contains("string"));
+        if !string_or_any {
+            return;
+        }
+        if self.format == Some("binary") || inner.value.get("contentMediaType").is_some() {
+            self.binary = true;
+            self.format = None;
+            self.types = None;
+        }
+        if inner.str("contentEncoding") == Some("base64") {
+            self.format = Some("byte");
         }
     }
 
