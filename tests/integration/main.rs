@@ -5,6 +5,7 @@
 
 mod auth;
 mod callbacks;
+mod contract_rules;
 mod contract_samples;
 mod contract_versions;
 mod extractors;

@@ -100,7 +100,11 @@ pub(crate) fn compare_types(ov: &View, nv: &View, out: &mut Out) {
         }
     }
     if ov.binary != nv.binary {
-        let what = if nv.binary { "is now raw bytes" } else { "is no longer raw bytes" };
+        let what = if nv.binary {
+            "is now raw bytes"
+        } else {
+            "is no longer raw bytes"
+        };
         out.push(Effect::Change, "type", what.into());
     }
     if ov.nullable != nv.nullable {

@@ -343,7 +343,10 @@ impl<'a> View<'a> {
     /// Bytes and base64 text, as each version writes them: 3.0 by `format`, 3.1 by
     /// `contentMediaType` and `contentEncoding`.
     fn read_content(&mut self, inner: &Node<'a>) {
-        let string_or_any = self.types.as_ref().is_none_or(|t| t.len() == 1 && t.contains("string"));
+        let string_or_any = self
+            .types
+            .as_ref()
+            .is_none_or(|t| t.len() == 1 && t.contains("string"));
         if !string_or_any {
             return;
         }
