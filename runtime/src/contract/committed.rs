@@ -34,7 +34,11 @@ impl Source for Document {
 
 /// The version a committed document is written in (3.0.3 when it does not say 3.1).
 fn version_of(committed: &Value) -> OpenApiVersion {
-    match committed.get("openapi").and_then(Value::as_str) {
+    // An unquoted `openapi: 3.1` in YAML is a number.
+    match committed
+        .get("openapi")
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+    {
         Some(v) if v.starts_with("3.1") => OpenApiVersion::V3_1_0,
         _ => OpenApiVersion::V3_0_3,
     }
@@ -86,7 +90,7 @@ pub fn write(source: &impl Source, path: impl AsRef<Path>) -> Result<(), Contrac
     } else {
         doc.to_json_pretty(version) + "\n"
     };
-    std::fs::write(path, text).map_err(|source| ContractError::Read {
+    std::fs::write(path, text).map_err(|source| ContractError::Write {
         path: path.display().to_string(),
         source,
     })

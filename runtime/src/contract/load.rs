@@ -26,6 +26,15 @@ pub enum ContractError {
         #[source]
         source: std::io::Error,
     },
+    /// The file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The text is neither JSON nor YAML.
     #[error("the document is neither JSON ({json}) nor YAML ({yaml})")]
     Syntax {
@@ -148,7 +157,12 @@ pub(crate) struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     pub fn new(root: &'a Value) -> Result<Self, ContractError> {
-        let version = root.get("openapi").and_then(Value::as_str);
+        // An unquoted `openapi: 3.1` in YAML is a number.
+        let version = root.get("openapi").map(|v| match v {
+            Value::Number(n) => n.to_string(),
+            other => other.as_str().unwrap_or("").to_owned(),
+        });
+        let version = version.as_deref();
         match version {
             Some(v) if v.starts_with("3.0") => Ok(Doc { root, v31: false }),
             Some(v) if v.starts_with("3.1") => Ok(Doc { root, v31: true }),
@@ -202,5 +216,29 @@ impl<'a> Doc<'a> {
     /// The node a `$ref` chain leads to.
     pub fn deref(&self, node: Node<'a>) -> Node<'a> {
         self.resolve(node).0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_reads_unquoted_status_codes_and_versions_as_json_does() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: T, version: 1.0}\npaths:\n  /a:\n    get:\n      responses:\n        200:\n          description: ok\n";
+        let doc = parse(yaml).unwrap();
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["description"],
+            "ok"
+        );
+        assert!(!Doc::new(&doc).unwrap().v31);
+        let v31 = parse("openapi: 3.1\npaths: {}\n").unwrap();
+        assert!(Doc::new(&v31).unwrap().v31);
+    }
+
+    #[test]
+    fn neither_json_nor_yaml_says_both_reasons() {
+        let error = parse("{ \"a\": [1, 2").unwrap_err();
+        assert!(matches!(error, ContractError::Syntax { .. }), "{error}");
     }
 }
