@@ -9,6 +9,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("openapi", 1),
     ("expr", 1),
     ("schema", 2),
+    ("contract", 2),
     ("callback", 3),
     ("checks", 3),
     ("server", 4),

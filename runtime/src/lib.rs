@@ -39,7 +39,7 @@
 //! | 5 | [`receiver`], `bridge` | verifying and decoding callbacks on the receiving side; conversions between the two modules of layer 4 (`ApiError` from `SendError`) |
 //! | 4 | [`server`], [`dispatch`] | axum integration and every extractor (`Callback<T>`'s too); outbox stores, worker, signing, SSRF guard |
 //! | 3 | [`callback`], `checks` | the callback model (declarations, targets, what a body is scanned for); the compile-time checks of a declaration and the message they stop the build with |
-//! | 2 | [`schema`] | shapes, rules, validation, readOnly/writeOnly |
+//! | 2 | [`schema`], [`contract`] | shapes, rules, validation, readOnly/writeOnly; comparing two OpenAPI documents (a committed contract and the code's) |
 //! | 1 | [`openapi`], [`expr`] | the document model (3.0.3 / 3.1.0) and the declarations that render into it; runtime expressions: parse, evaluate |
 //! | 0 | `case` | `const` name utilities: serde's `rename_all` rules, string equality, how an argument name meets a parameter name; the same file as the macro crate's |
 //!
@@ -55,6 +55,7 @@ pub mod callback;
 #[path = "../../macros/src/case.rs"]
 mod case;
 mod checks;
+pub mod contract;
 pub mod dispatch;
 pub mod expr;
 pub mod openapi;

@@ -114,7 +114,7 @@ async fn verify(_: Credential) -> Result<Grant<String>, Refusal> {
     Err(Refusal::invalid("this tour accepts no credential"))
 }
 
-fn api() -> Api<()> {
+pub(crate) fn api() -> Api<()> {
     crate::schema_names::api()
         .tag("Tickets", "Tickets and their callbacks")
         .tag("Service", "The service itself")

@@ -6,6 +6,9 @@
 mod auth;
 mod body_mistakes;
 mod callbacks;
+mod contract_rules;
+mod contract_samples;
+mod contract_versions;
 mod docs_page;
 mod extractors;
 mod feature_tour;

@@ -6,6 +6,7 @@
 //!             [--signing-key whsk_...] [--allow-loopback] [--status-interval SECS]
 //!             [--order-feed URL] [--orders FILE]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
+//! beer-orders openapi --check FILE [--allow compatible|documentation]
 //! beer-orders demo
 //! ```
 
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use ringback::auth::Secrets;
+use ringback::contract::{self, Allow, Class};
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret, SigningKey};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::keys::{CustomerKeys, DEMO_SIGNING_KEY};
@@ -46,11 +48,18 @@ const USAGE: &str = "usage:
       when it is placed, so a crash loses none
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
+  beer-orders openapi --check FILE [--allow compatible|documentation]
+      compare the service's document with the committed one in FILE (JSON or YAML, 3.0 or
+      3.1) and print every difference; exit 1 when one is breaking for FILE's clients, or
+      when there is any difference that --allow does not let pass (without --allow: any)
   beer-orders demo
       place an order on a local service and show its callbacks arriving at a local receiver";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("openapi") && args.iter().any(|a| a == "--check") {
+        return check_document(&args[1..]);
+    }
     let result = match args.first().map(String::as_str) {
         Some("openapi") => print_document(&args[1..]),
         Some("demo") => demo(),
@@ -92,6 +101,54 @@ fn print_document(args: &[String]) -> Result<(), String> {
         println!("{}", doc.to_json_pretty(version));
     }
     Ok(())
+}
+
+/// `openapi --check FILE [--allow ...]`: the report on standard output, and the exit status
+/// says whether it passes (0), fails (1), or could not be made (2).
+fn check_document(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut allow = Allow::Nothing;
+    let mut rest = args.iter();
+    let mut parsed = Ok(());
+    while let Some(arg) = rest.next() {
+        parsed = match arg.as_str() {
+            "--check" => rest
+                .next()
+                .map(|f| file = Some(f.clone()))
+                .ok_or("--check needs the committed document's file".to_owned()),
+            "--allow" => rest
+                .next()
+                .ok_or("--allow needs `compatible`, `documentation` or `nothing`".to_owned())
+                .and_then(|a| a.parse().map(|a| allow = a)),
+            other => Err(format!("unknown argument {other:?} with --check")),
+        };
+        if parsed.is_err() {
+            break;
+        }
+    }
+    let report = parsed.and_then(|()| {
+        let file = file.ok_or("--check needs a file")?;
+        contract::check(&api(), &file).map_err(|e| format!("--check {file}: {e}"))
+    });
+    match report {
+        Ok(report) => {
+            println!("{report}");
+            if report.passes(allow) {
+                ExitCode::SUCCESS
+            } else {
+                let why = match report.worst() {
+                    Some(Class::Breaking) => "a difference breaks the committed document's clients",
+                    _ => "the service differs from the committed document (pass --allow compatible to accept additions)",
+                };
+                eprintln!("beer-orders: {why}");
+                ExitCode::FAILURE
+            }
+        }
+        Err(message) => {
+            eprintln!("beer-orders: {message}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// What `serve` is told on its command line.

@@ -3,6 +3,7 @@
 //! `support` starts `beer-orders` as a real process for the process tests (`orders` tests the
 //! order book alone); files the tests read are in `tests/data/`.
 
+mod contract;
 mod crash;
 mod keys;
 mod memory;

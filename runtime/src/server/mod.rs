@@ -6,6 +6,7 @@ mod body;
 mod body_report;
 mod callback_arg;
 mod coerce;
+mod contract_source;
 #[cfg(feature = "docs-page")]
 mod docs;
 pub mod extract;
