@@ -7,6 +7,8 @@
 //! `require`), and always verify the server's certificate and host name when they do: see
 //! [`PostgresStore::connect`].
 
+mod browse;
+
 use std::time::SystemTime;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -14,10 +16,11 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::Row;
 
 use super::postgres_tls::{Libpq, Roots, Rustls};
+use super::store::browse_sql;
 use super::store::sql::{limit, micros, millis, tables_v1, time};
 use super::store::{
-    Attempt, Claim, Context, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
-    StoreError, StoreFuture,
+    Attempt, Claim, Context, Cursor, Delivery, DeliveryFilter, DeliveryState, DeliveryStore,
+    Outcome, StoreError, StoreFuture, Summary,
 };
 
 /// Deliveries in PostgreSQL.
@@ -206,6 +209,9 @@ impl PostgresStore {
             .await
             .context(DOING)?;
         }
+        tx.batch_execute(browse_sql::INDEXES)
+            .await
+            .context(DOING)?;
         tx.commit().await.context(DOING)
     }
 
@@ -376,6 +382,7 @@ impl DeliveryStore for PostgresStore {
                     "SELECT * FROM ringback_deliveries
                      WHERE ($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR starts_with(url, $2))
                        AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+                       AND ($6::TEXT IS NULL OR callback = $6)
                      ORDER BY created_at LIMIT $5",
                     &[
                         &filter.state.map(DeliveryState::as_str),
@@ -383,6 +390,7 @@ impl DeliveryStore for PostgresStore {
                         &filter.since.map(millis),
                         &filter.until.map(millis),
                         &limit(n),
+                        &filter.callback,
                     ],
                 )
                 .await?;
@@ -396,8 +404,15 @@ impl DeliveryStore for PostgresStore {
                 "replaying dead deliveries",
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0
                  WHERE state = 'dead' AND ($2::TEXT IS NULL OR starts_with(url, $2))
-                   AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)",
-                &[&millis(now), &filter.target, &filter.since.map(millis), &filter.until.map(millis)],
+                   AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
+                   AND ($5::TEXT IS NULL OR callback = $5)",
+                &[
+                    &millis(now),
+                    &filter.target,
+                    &filter.since.map(millis),
+                    &filter.until.map(millis),
+                    &filter.callback,
+                ],
             )
             .await
         })
@@ -416,5 +431,18 @@ impl DeliveryStore for PostgresStore {
                 .await?;
             Ok(n == 1)
         })
+    }
+
+    fn page(
+        &self,
+        filter: DeliveryFilter,
+        after: Option<Cursor>,
+        n: usize,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        Box::pin(self.browse(filter, after, n))
+    }
+
+    fn summary(&self, since: SystemTime, now: SystemTime) -> StoreFuture<'_, Summary> {
+        Box::pin(self.summarize(since, now))
     }
 }

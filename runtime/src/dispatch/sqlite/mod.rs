@@ -22,6 +22,7 @@
 //! The jobs live apart: `schema` opens the file and makes its tables, `writer` commits and
 //! syncs in groups, `checkpoint` copies the WAL back, and `queries` is what the store asks.
 
+mod browse;
 mod checkpoint;
 mod queries;
 mod schema;

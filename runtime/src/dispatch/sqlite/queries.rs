@@ -8,10 +8,11 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::{Durability, SqliteStore};
 use crate::dispatch::store::sql::{limit, micros, millis, time};
 use crate::dispatch::store::{
-    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
+    Attempt, Claim, Cursor, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
+    StoreFuture, Summary,
 };
 
-fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
+pub(super) fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     let state: String = row.get("state")?;
     Ok(Delivery {
         id: row.get("id")?,
@@ -170,6 +171,7 @@ impl DeliveryStore for SqliteStore {
                 "SELECT * FROM ringback_deliveries
                  WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
                    AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                   AND (?6 IS NULL OR callback = ?6)
                  ORDER BY created_at LIMIT ?5",
             )?;
             let rows = select.query_map(
@@ -178,7 +180,8 @@ impl DeliveryStore for SqliteStore {
                     filter.target,
                     filter.since.map(millis),
                     filter.until.map(millis),
-                    limit(n)
+                    limit(n),
+                    filter.callback
                 ],
                 delivery,
             )?;
@@ -191,8 +194,15 @@ impl DeliveryStore for SqliteStore {
             c.execute(
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
                  WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
-                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)",
-                params![millis(now), filter.target, filter.since.map(millis), filter.until.map(millis)],
+                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
+                   AND (?5 IS NULL OR callback = ?5)",
+                params![
+                    millis(now),
+                    filter.target,
+                    filter.since.map(millis),
+                    filter.until.map(millis),
+                    filter.callback
+                ],
             )
             .map(|n| n as u64)
         })
@@ -208,5 +218,18 @@ impl DeliveryStore for SqliteStore {
             )
             .map(|n| n == 1)
         })
+    }
+
+    fn page(
+        &self,
+        filter: DeliveryFilter,
+        after: Option<Cursor>,
+        n: usize,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        self.browse(filter, after, n)
+    }
+
+    fn summary(&self, since: SystemTime, now: SystemTime) -> StoreFuture<'_, Summary> {
+        self.summarize(since, now)
     }
 }
