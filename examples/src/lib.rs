@@ -1,6 +1,9 @@
 //! The order service of DESIGN.md and its callback receiver.
 
 pub mod model;
+pub mod outbox_cli;
+mod outbox_wire;
+pub mod progress;
 pub mod receiver;
 pub mod service;
 

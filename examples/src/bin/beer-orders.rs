@@ -6,21 +6,23 @@
 //!             [--status-interval SECS]
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders demo
+//! beer-orders outbox [--outbox FILE|URL] list|show|replay|pause|resume ...
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use ringback::auth::Secrets;
+use ringback::console::Console;
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::service::{api, api_with_tokens, Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
-const USAGE: &str = "usage:
+const USAGE_HEAD: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
               [--outbox FILE|URL] [--secret whsec_...] [--allow-loopback]
-              [--status-interval SECS] [--attempt-timeout SECS]
+              [--status-interval SECS] [--attempt-timeout SECS] [--console-token TOKEN]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists, with the bearer token
       demo-token-0f3a9c, and each --customer acts with its own token; callbacks wait in the SQLite
@@ -28,19 +30,27 @@ const USAGE: &str = "usage:
       postgres:// URL (several instances then share it; TLS as its sslmode says, the server
       vouched for by the public roots or by the CA file its sslrootcert names), until
       delivered, signed with --secret
-      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1
+      (default: the public demo secret); --allow-loopback lets callbacks reach 127.0.0.1;
+      the outbox console is at /outbox, for the bearer token --console-token (default: the
+      demo token), which a browser enters once on its sign-in form
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
   beer-orders demo
-      place an order on a local service and show its callbacks arriving at a local receiver";
+      place an order on a local service and show its callbacks arriving at a local receiver
+{OUTBOX}";
+
+fn usage() -> String {
+    USAGE_HEAD.replace("{OUTBOX}", ringback_examples::outbox_cli::USAGE)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("openapi") => print_document(&args[1..]),
+        Some("outbox") => ringback_examples::outbox_cli::run(&args[1..]),
         Some("demo") => demo(),
         Some("-h" | "--help") => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
         _ => serve(&args),
@@ -48,7 +58,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("beer-orders: {message}\n\n{USAGE}");
+            eprintln!("beer-orders: {message}\n\n{}", usage());
             ExitCode::from(2)
         }
     }
@@ -89,6 +99,8 @@ struct Options {
     allow_loopback: bool,
     status_interval: Duration,
     attempt_timeout: Option<Duration>,
+    /// The bearer token that opens the outbox console.
+    console_token: String,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -103,6 +115,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         allow_loopback: false,
         status_interval: Duration::from_secs(3),
         attempt_timeout: None,
+        console_token: DEMO_TOKEN.to_owned(),
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -126,6 +139,7 @@ fn options(args: &[String]) -> Result<Options, String> {
                     .map_err(|e| format!("--secret: {e}"))?
             }
             "--allow-loopback" => o.allow_loopback = true,
+            "--console-token" => o.console_token = value("--console-token")?,
             "--status-interval" => {
                 let v = value("--status-interval")?;
                 let secs: f64 = v
@@ -183,6 +197,9 @@ fn serve(args: &[String]) -> Result<(), String> {
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
         let metrics = callbacks.clone();
+        // The console opens for the operator's token, entered once on its sign-in form.
+        let console = Console::new(callbacks.clone())
+            .sign_in_with(Secrets::new().with(&o.console_token, "operator"));
         let shop = Shop::new(
             &public_url,
             o.customers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
@@ -192,6 +209,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         eprintln!("beer-orders listening on http://{address}");
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
         eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
+        eprintln!("  outbox console: {public_url}/outbox (sign in with the console token)");
         eprintln!(
             "  callbacks wait in {}; counters at {public_url}/metrics",
             o.outbox
@@ -203,13 +221,16 @@ fn serve(args: &[String]) -> Result<(), String> {
             .fold(Secrets::new(), |tokens, (id, token)| {
                 tokens.with(token, *id)
             });
-        let app = api_with_tokens(tokens).router(shop).route(
-            "/metrics",
-            axum::routing::get(move || {
-                let metrics = metrics.clone();
-                async move { metrics.metrics().to_prometheus() }
-            }),
-        );
+        let app = api_with_tokens(tokens)
+            .router(shop)
+            .route(
+                "/metrics",
+                axum::routing::get(move || {
+                    let metrics = metrics.clone();
+                    async move { metrics.metrics().to_prometheus() }
+                }),
+            )
+            .nest("/outbox", console);
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -253,6 +274,7 @@ fn demo() -> Result<(), String> {
             allow_loopback: true,
             status_interval: Duration::from_secs(1),
             attempt_timeout: None,
+            console_token: DEMO_TOKEN.to_owned(),
         };
         let callbacks = dispatcher(&o).await?;
         let worker = callbacks.start();

@@ -141,6 +141,32 @@ impl Console {
     }
 }
 
+/// Reads a filter written as the console's deliveries page writes it (`state`, `callback`,
+/// `target`, `since`, `until`, times as `2026-12-01T04:23` in UTC, and `after`, a page
+/// cursor), so a command line can take the same filters; says what it could not read.
+///
+/// ```
+/// use ringback::dispatch::DeliveryState;
+/// let (filter, after) = ringback::console::read_filter([("state", "dead"), ("target", "https://c.test/")]).unwrap();
+/// assert_eq!(filter.state, Some(DeliveryState::Dead));
+/// assert_eq!(filter.target.as_deref(), Some("https://c.test/"));
+/// assert!(after.is_none());
+/// assert!(ringback::console::read_filter([("since", "yesterday")]).is_err());
+/// ```
+pub fn read_filter<'a>(
+    fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Result<(crate::dispatch::DeliveryFilter, Option<crate::dispatch::Cursor>), String> {
+    let fields = fields
+        .into_iter()
+        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+        .collect();
+    let listing = filter::Listing::read(&fields);
+    match listing.problems.is_empty() {
+        true => Ok((listing.filter, listing.after)),
+        false => Err(listing.problems.join("; ")),
+    }
+}
+
 impl Dispatcher {
     /// The outbox console over this dispatcher's store, as an axum router with a fresh key:
     /// see [`console`](crate::console). Put it behind the application's authentication.
