@@ -144,7 +144,7 @@ pub(super) async fn pause(
         None => unavailable(&base, "pausing a target"),
         Some(Ok(origin)) => {
             tracing::info!(target: "ringback::console", action = "pause", origin = %origin, reason, "target paused from the console");
-            respond::see_other(&format!("{base}/"))
+            respond::see_other(&html::home(&base))
         }
         Some(Err(e)) => failed(&base, e),
     }
@@ -165,7 +165,7 @@ pub(super) async fn resume(
         None => unavailable(&base, "resuming a target"),
         Some(Ok(resumed)) => {
             tracing::info!(target: "ringback::console", action = "resume", origin = target, resumed, "target resumed from the console");
-            respond::see_other(&format!("{base}/"))
+            respond::see_other(&html::home(&base))
         }
         Some(Err(e)) => failed(&base, e),
     }

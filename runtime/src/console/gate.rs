@@ -95,7 +95,7 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
         tracing::info!(target: "ringback::console", "console sign-in");
         let expiry = (now_secs() + SESSION_SECS).to_string();
         let session = format!("{expiry}.{}", gate.key.sign("session", &expiry));
-        let mut response = respond::see_other(&format!("{base}/"));
+        let mut response = respond::see_other(&html::home(&base));
         respond::add_cookie(
             &mut response,
             &csrf::set_cookie(SESSION, &session, &base, Some(SESSION_SECS)),

@@ -27,18 +27,35 @@ pub(super) fn query_value(value: &str) -> String {
 
 /// `value` as one URL path segment.
 pub(super) fn path_segment(value: &str) -> String {
-    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(value, SEGMENT).to_string()
+}
+
+/// The console's first page, under `base` (`/outbox`; `/` at the root). Not `/outbox/`: a
+/// router nested at `/outbox` does not answer that.
+pub(super) fn home(base: &str) -> String {
+    if base.is_empty() {
+        "/".into()
+    } else {
+        base.to_owned()
+    }
 }
 
 /// A whole page: the stylesheet, the title, the navigation, then `body`.
 pub(super) fn page(base: &str, title: &str, body: &str) -> String {
+    let home = escape(&home(base));
     let base = escape(base);
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · outbox</title><link rel=\"stylesheet\" href=\"{base}/console.css\"></head>\
-         <body><header><a class=\"brand\" href=\"{base}/\">outbox</a>\
-         <nav><a href=\"{base}/\">At a glance</a><a href=\"{base}/deliveries\">Deliveries</a>\
+         <body><header><a class=\"brand\" href=\"{home}\">outbox</a>\
+         <nav><a href=\"{home}\">At a glance</a><a href=\"{base}/deliveries\">Deliveries</a>\
          <a href=\"{base}/deliveries?state=dead\">Dead letters</a></nav></header>\
          <main><h1>{title}</h1>{body}</main></body></html>",
         title = escape(title),
