@@ -94,17 +94,15 @@ fn read_filter(fields: &[(String, String)]) -> Result<(DeliveryFilter, Option<Cu
     ringback::console::read_filter(fields.iter().map(|(n, v)| (n.as_str(), v.as_str())))
 }
 
-fn time(t: SystemTime) -> String {
-    let ms = t
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    format!("{ms}")
+fn millis(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }
 
 async fn list(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
     let (fields, other) = filter_options(args)?;
     let (filter, after) = read_filter(&fields)?;
-    let mut limit = 50;
+    let mut limit: usize = 50;
     let mut json = false;
     let mut it = other.iter();
     while let Some(arg) = it.next() {
@@ -117,11 +115,14 @@ async fn list(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown argument {other:?} to outbox list")),
         }
     }
-    let page = dispatcher
+    // One more than asked: whether there is a next page.
+    let mut page = dispatcher
         .store()
-        .page(filter, after, limit)
+        .page(filter, after, limit.saturating_add(1))
         .await
         .map_err(|e| format!("{e:#}"))?;
+    let more = page.len() > limit;
+    page.truncate(limit);
     for d in &page {
         if json {
             println!("{}", summary_json(d));
@@ -140,7 +141,7 @@ async fn list(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
             );
         }
     }
-    if page.len() == limit {
+    if more {
         if let Some(last) = page.last() {
             eprintln!("more: --after {}", Cursor::after(last).to_token());
         }
@@ -164,7 +165,7 @@ fn summary_json(d: &Delivery) -> serde_json::Value {
         "url": d.url,
         "attempts": d.attempts,
         "createdAt": ringback_time(d.created_at),
-        "createdAtMs": time(d.created_at),
+        "createdAtMs": millis(d.created_at),
         "nextAttemptAt": ringback_time(d.next_attempt_at),
         "lastError": d.last_error,
     })

@@ -47,7 +47,16 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("openapi") => print_document(&args[1..]),
-        Some("outbox") => ringback_examples::outbox_cli::run(&args[1..]),
+        Some("outbox") => {
+            // A failing operation says why, without the whole usage.
+            return match ringback_examples::outbox_cli::run(&args[1..]) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("beer-orders outbox: {message}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Some("demo") => demo(),
         Some("-h" | "--help") => {
             println!("{}", usage());

@@ -3,6 +3,7 @@
 //! `support` starts `beer-orders` as a real process for both; files the tests read are in
 //! `tests/data/`.
 
+mod console;
 mod crash;
 mod postgres;
 mod support;

@@ -26,7 +26,7 @@ use ringback_examples::service::{DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::DEMO_SECRET;
 
 /// A fresh database on the test server, or `None` (said loudly) when there is no server.
-async fn fresh_database(test: &str) -> Option<String> {
+pub(crate) async fn fresh_database(test: &str) -> Option<String> {
     // An empty value counts as unset.
     let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
         .ok()
