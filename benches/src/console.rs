@@ -45,7 +45,7 @@ fn fill(path: &std::path::Path, n: usize, start: SystemTime) {
             let id = format!("msg_{i:032x}");
             let at = base + (i as u64 * SPACING_MS) as i64;
             // 2% dead, the rest delivered; one callback in ten is another; a thousand hosts.
-            let dead = i % 50 == 7;
+            let dead = i % 47 == 5;
             let callback = if i % 10 == 3 { "invoiceDue" } else { "orderStatusChange" };
             let url = format!("https://client-{}.example/hooks/orders", i % 1000);
             let body = format!(
@@ -117,7 +117,7 @@ pub async fn console(n: usize) {
         ("first page, state dead (2%)", dead(), None),
         ("middle page, state dead", dead(), Some(middle.clone())),
         ("first page, callback invoiceDue (10%)", DeliveryFilter::default().callback("invoiceDue"), None),
-        ("first page, dead and callback invoiceDue", dead().callback("invoiceDue"), None),
+        ("first page, dead and callback invoiceDue (0.2%)", dead().callback("invoiceDue"), None),
         ("first page, time range (an hour, 22 h ago)", DeliveryFilter::default().between(start, start + Duration::from_secs(3600)), None),
         (
             "first page, target prefix (0.1%; no index: a scan)",
@@ -127,6 +127,11 @@ pub async fn console(n: usize) {
         (
             "first page, dead to one target (0.1% of 2%)",
             dead().target("https://client-7.example/"),
+            None,
+        ),
+        (
+            "worst case: two filters that match nothing (a whole index read)",
+            dead().callback("nobody"),
             None,
         ),
     ];

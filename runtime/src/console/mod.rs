@@ -79,6 +79,13 @@ pub struct Console {
 impl Console {
     /// The console of `dispatcher`, with a fresh random key (forms and sign-ins then hold for
     /// this process only).
+    ///
+    /// ```
+    /// # use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
+    /// # let dispatcher = Dispatcher::new(MemoryStore::default(), DispatcherConfig::new(Secret::generate()));
+    /// let router: axum::Router = ringback::console::Console::new(dispatcher).router();
+    /// # let _ = router;
+    /// ```
     pub fn new(dispatcher: Dispatcher) -> Self {
         Console {
             dispatcher,
@@ -89,6 +96,14 @@ impl Console {
     /// Signs CSRF tokens and sign-in sessions with a key derived from `secret`, so that
     /// several instances of a service accept each other's forms and sessions. Keep it
     /// secret, and long.
+    ///
+    /// ```
+    /// # use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
+    /// # let dispatcher = Dispatcher::new(MemoryStore::default(), DispatcherConfig::new(Secret::generate()));
+    /// let key = std::env::var("CONSOLE_KEY").unwrap_or_else(|_| "from the configuration".into());
+    /// let console = ringback::console::Console::new(dispatcher).key(key);
+    /// # let _ = console.router();
+    /// ```
     pub fn key(mut self, secret: impl AsRef<[u8]>) -> Self {
         self.key = csrf::Key::from_bytes(secret.as_ref());
         self
@@ -96,6 +111,13 @@ impl Console {
 
     /// The console's routes, for the application to place behind its own authentication
     /// (`Router::nest("/outbox", ...)`).
+    ///
+    /// ```
+    /// # use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
+    /// # let dispatcher = Dispatcher::new(MemoryStore::default(), DispatcherConfig::new(Secret::generate()));
+    /// let app = axum::Router::new().nest("/outbox", ringback::console::Console::new(dispatcher).router());
+    /// # let _: axum::Router = app;
+    /// ```
     pub fn router(self) -> Router {
         let state = Arc::new(Shared {
             dispatcher: self.dispatcher,

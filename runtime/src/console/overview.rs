@@ -6,6 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::{charts, csrf, html, states, wire, Mount, State};
+use crate::dispatch::Summary;
 
 /// How far back the charts look.
 const WINDOW: Duration = Duration::from_secs(3600);
@@ -23,10 +24,14 @@ pub(super) async fn show(shared: State, Mount { base }: Mount, headers: HeaderMa
     let b = html::escape(&base);
     let mut body = String::from("<h2>Deliveries by state</h2><div class=\"cards\">");
     for state in states::STATES {
+        let n = summary.count(*state);
+        let shown = match n >= Summary::COUNT_CAP {
+            true => format!("{n}+"),
+            false => n.to_string(),
+        };
         body.push_str(&format!(
             "<a class=\"card state-count\" data-state=\"{name}\" href=\"{b}/deliveries?state={name}\">\
-             <b>{}</b>{}</a>",
-            summary.count(*state),
+             <b>{shown}</b>{}</a>",
             states::label(*state),
             name = state.as_str(),
         ));

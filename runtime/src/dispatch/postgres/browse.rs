@@ -50,15 +50,16 @@ impl PostgresStore {
         now: SystemTime,
     ) -> Result<Summary, StoreError> {
         const DOING: &str = "summarizing the outbox";
-        let states = self
-            .query(DOING, browse_sql::COUNT_STATES, &[])
-            .await?
-            .iter()
-            .filter_map(|row| {
-                let state = browse_sql::state(row.get(0))?;
-                Some((state, count(row.get(1))))
-            })
-            .collect();
+        let mut states = Vec::new();
+        let count_one = browse_sql::count_state(&POSTGRES);
+        for row in self.query(DOING, browse_sql::STATES_HELD, &[]).await? {
+            let name: String = row.get(0);
+            if let Some(state) = browse_sql::state(&name) {
+                let cap = Summary::COUNT_CAP as i64;
+                let n = self.query(DOING, &count_one, &[&name, &cap]).await?;
+                states.push((state, n.first().map_or(0, |r| count(r.get(0)))));
+            }
+        }
         let mut summary = Summary::new(states, since, now);
         let from = millis(summary.minutes[0].start);
         let recorded = browse_sql::recorded_per_minute(&POSTGRES);

@@ -30,6 +30,11 @@ pub struct Cursor {
 
 impl Cursor {
     /// The position just after a delivery created at `created_at` with this `id`.
+    ///
+    /// ```
+    /// let c = ringback::dispatch::Cursor::new(std::time::SystemTime::UNIX_EPOCH, "msg_1");
+    /// assert_eq!(c.id, "msg_1");
+    /// ```
     pub fn new(created_at: SystemTime, id: impl Into<String>) -> Self {
         Cursor {
             created_at,
@@ -55,18 +60,43 @@ impl Cursor {
     }
 
     /// The cursor as a URL-safe token: milliseconds since the epoch, a dot, the id.
+    ///
+    /// ```
+    /// let c = ringback::dispatch::Cursor::new(std::time::SystemTime::UNIX_EPOCH, "msg_1");
+    /// assert_eq!(c.to_token(), "0.msg_1");
+    /// ```
     pub fn to_token(&self) -> String {
         format!("{}.{}", super::sql::millis(self.created_at), self.id)
     }
 
     /// The cursor a token names, or `None` when it is not one.
+    ///
+    /// ```
+    /// use ringback::dispatch::Cursor;
+    /// assert_eq!(Cursor::parse("5.msg_1").unwrap().id, "msg_1");
+    /// assert!(Cursor::parse("msg_1").is_none());
+    /// ```
     pub fn parse(token: &str) -> Option<Self> {
         let (ms, id) = token.split_once('.')?;
         let ms: u64 = ms.parse().ok()?;
         (!id.is_empty()).then(|| Cursor::new(UNIX_EPOCH + Duration::from_millis(ms), id))
     }
 
-    /// Whether `d` comes after this position, newest first.
+    /// Whether `d` comes after this position, newest first: it is older, or as old with a
+    /// smaller id.
+    ///
+    /// ```
+    /// # use std::time::{Duration, SystemTime};
+    /// # use ringback::dispatch::{Cursor, Delivery, DeliveryState};
+    /// let now = SystemTime::now();
+    /// let d = Delivery {
+    ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
+    ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
+    ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    /// };
+    /// assert!(Cursor::new(now, "msg_2").precedes(&d));
+    /// assert!(!Cursor::new(now - Duration::from_secs(1), "msg_2").precedes(&d));
+    /// ```
     pub fn precedes(&self, d: &Delivery) -> bool {
         (d.created_at, d.id.as_str()) < (self.created_at, self.id.as_str())
     }
@@ -91,7 +121,8 @@ impl Cursor {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Summary {
-    /// Deliveries by state (a state with none may be missing).
+    /// Deliveries by state (a state with none may be missing); in the SQL stores, counted up
+    /// to [`COUNT_CAP`](Self::COUNT_CAP).
     pub states: Vec<(DeliveryState, u64)>,
     /// Each minute from the summary's start to now, oldest first.
     pub minutes: Vec<Minute>,
@@ -100,6 +131,14 @@ pub struct Summary {
 /// What happened in one minute.
 ///
 /// `#[non_exhaustive]`: made by [`Summary::new`], and filled in by the store.
+///
+/// ```
+/// use std::time::SystemTime;
+/// let now = SystemTime::now();
+/// let s = ringback::dispatch::Summary::new(Vec::new(), now, now);
+/// let m = s.minutes[0];
+/// assert!(m.start <= now && m.attempts == 0);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Minute {
@@ -136,8 +175,20 @@ pub(in crate::dispatch) fn minute_of(t: SystemTime) -> i64 {
 }
 
 impl Summary {
+    /// The SQL stores count each state up to this many: an exact count of the millions of
+    /// deliveries a busy outbox has delivered would read every one of them. A count that
+    /// reaches it means "this many or more".
+    pub const COUNT_CAP: u64 = 100_000;
+
     /// A summary with these counts and an empty minute for each minute from `since` to `now`
     /// (at most a day's), for the store to fill with [`minute_mut`](Self::minute_mut).
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// let now = SystemTime::now();
+    /// let s = ringback::dispatch::Summary::new(Vec::new(), now - Duration::from_secs(7 * 86_400), now);
+    /// assert_eq!(s.minutes.len(), 24 * 60 + 1, "a day at most");
+    /// ```
     pub fn new(states: Vec<(DeliveryState, u64)>, since: SystemTime, now: SystemTime) -> Self {
         let (first, last) = (minute_of(since), minute_of(now));
         let first = first.max(last - 24 * 60);
@@ -151,6 +202,14 @@ impl Summary {
     }
 
     /// How many deliveries are in `state`.
+    ///
+    /// ```
+    /// use std::time::SystemTime;
+    /// use ringback::dispatch::{DeliveryState, Summary};
+    /// let now = SystemTime::now();
+    /// let s = Summary::new(vec![(DeliveryState::Delivered, 9)], now, now);
+    /// assert_eq!(s.count(DeliveryState::Delivered), 9);
+    /// ```
     pub fn count(&self, state: DeliveryState) -> u64 {
         self.states
             .iter()
@@ -177,6 +236,19 @@ impl Summary {
     }
 
     /// Counts `attempt` in its minute.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Attempt, Summary};
+    /// let now = SystemTime::now();
+    /// let mut s = Summary::new(Vec::new(), now - Duration::from_secs(60), now);
+    /// s.add_attempt(&Attempt {
+    ///     number: 1, at: now, status: Some(200), error: None,
+    ///     latency: Duration::from_millis(7), response_head: Vec::new(),
+    /// });
+    /// let m = s.minutes.last().unwrap();
+    /// assert_eq!((m.attempts, m.succeeded, m.latency_max), (1, 1, Duration::from_millis(7)));
+    /// ```
     pub fn add_attempt(&mut self, attempt: &Attempt) {
         if let Some(m) = self.minute_mut(attempt.at) {
             m.attempts += 1;
