@@ -5,14 +5,15 @@
 use std::time::SystemTime;
 
 use ringback::dispatch::{
-    Cursor, Delivery, DeliveryFilter, DeliveryState, Dispatcher, DispatcherConfig,
-    PostgresStore, Secret, SqliteStore,
+    Cursor, Delivery, DeliveryFilter, DeliveryState, Dispatcher, DispatcherConfig, PostgresStore,
+    Secret, SqliteStore,
 };
 
 use crate::progress::Progress;
 
 /// The usage of `beer-orders outbox`.
-pub const USAGE: &str = "  beer-orders outbox [--outbox FILE|URL] list [--state S] [--callback NAME]
+pub const USAGE: &str =
+    "  beer-orders outbox [--outbox FILE|URL] list [--state S] [--callback NAME]
               [--target PREFIX] [--since TIME] [--until TIME] [--limit N] [--after CURSOR] [--json]
       deliveries newest first (state: pending, in_flight, delivered, dead; TIME: 2026-12-01T04:23,
       UTC); prints the cursor of the next page
@@ -70,11 +71,17 @@ async fn open(outbox: &str) -> Result<Dispatcher, String> {
             "there is no outbox at {outbox}; name the service's with --outbox FILE|URL"
         ));
     }
-    Ok(Dispatcher::new(SqliteStore::open(outbox).map_err(fail)?, config))
+    Ok(Dispatcher::new(
+        SqliteStore::open(outbox).map_err(fail)?,
+        config,
+    ))
 }
 
 /// Filter options as the console's field names; other options are returned as they are.
-fn filter_options(args: &[String]) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// Filter fields by the console's names, and the other arguments.
+type Split = (Vec<(String, String)>, Vec<String>);
+
+fn filter_options(args: &[String]) -> Result<Split, String> {
     let mut fields = Vec::new();
     let mut other = Vec::new();
     let mut it = args.iter();
@@ -109,7 +116,9 @@ async fn list(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--limit" => {
                 let v = it.next().ok_or("--limit needs a value")?;
-                limit = v.parse().map_err(|_| format!("--limit {v:?} is not a number"))?;
+                limit = v
+                    .parse()
+                    .map_err(|_| format!("--limit {v:?} is not a number"))?;
             }
             "--json" => json = true,
             other => return Err(format!("unknown argument {other:?} to outbox list")),
@@ -237,10 +246,15 @@ async fn replay(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> 
                 false => Err(format!("{id} was not replayed: only a dead letter can be")),
             };
         }
-        _ => return Err("outbox replay takes a delivery id, or --filter and filter options".into()),
+        _ => {
+            return Err("outbox replay takes a delivery id, or --filter and filter options".into())
+        }
     }
     if fields.iter().any(|(n, _)| n == "state" || n == "after") {
-        return Err("outbox replay --filter replays dead letters only: leave out --state and --after".into());
+        return Err(
+            "outbox replay --filter replays dead letters only: leave out --state and --after"
+                .into(),
+        );
     }
     let (filter, _) = read_filter(&fields)?;
     let mut dead = filter.clone();

@@ -78,7 +78,10 @@ mod tests {
         let mut p = super::Progress::new("replaying", 1000);
         p.terminal = false;
         p.add(500);
-        assert_eq!(p.line(), "replaying [###############...............]  50% 500/1000");
+        assert_eq!(
+            p.line(),
+            "replaying [###############...............]  50% 500/1000"
+        );
         p.add(500);
         assert!(p.line().ends_with("100% 1000/1000"));
     }

@@ -10,15 +10,15 @@ use axum::response::Response;
 use super::filter::Listing;
 use super::{csrf, html, respond, wire, Mount, State};
 
-/// Checks the form's token; the refusal page when it does not hold.
+/// Checks the form's token: the refusal page when it does not hold.
 fn checked(
     shared: &super::Shared,
     base: &str,
     headers: &HeaderMap,
     form: &std::collections::HashMap<String, String>,
     action: &str,
-) -> Result<(), Response> {
-    csrf::check(&shared.key, headers, form.get(csrf::FIELD).map(String::as_str)).map_err(|refusal| {
+) -> Option<Response> {
+    csrf::check(&shared.key, headers, form.get(csrf::FIELD).map(String::as_str)).err().map(|refusal| {
         tracing::warn!(target: "ringback::console", action, reason = ?refusal, "console action refused");
         super::problem(base, StatusCode::FORBIDDEN, refusal.explain())
     })
@@ -56,15 +56,23 @@ pub(super) async fn replay(
     body: Body,
 ) -> Response {
     let form = super::read_form(body).await;
-    if let Err(refused) = checked(&shared, &base, &headers, &form, "replay") {
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay") {
         return refused;
     }
     match shared.dispatcher.replay(&id).await {
         Ok(true) => {
             tracing::info!(target: "ringback::console", action = "replay", delivery = %id, "dead letter replayed from the console");
-            to_delivery(&base, &id, "Replayed: the delivery is pending again, due now.")
+            to_delivery(
+                &base,
+                &id,
+                "Replayed: the delivery is pending again, due now.",
+            )
         }
-        Ok(false) => to_delivery(&base, &id, "Not replayed: only a dead letter can be replayed."),
+        Ok(false) => to_delivery(
+            &base,
+            &id,
+            "Not replayed: only a dead letter can be replayed.",
+        ),
         Err(e) => failed(&base, e),
     }
 }
@@ -76,14 +84,18 @@ pub(super) async fn replay_matching(
     body: Body,
 ) -> Response {
     let form = super::read_form(body).await;
-    if let Err(refused) = checked(&shared, &base, &headers, &form, "replay_matching") {
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay_matching") {
         return refused;
     }
     let listing = Listing::read(&form);
     if !listing.problems.is_empty() {
         return super::problem(&base, StatusCode::BAD_REQUEST, &listing.problems.join("; "));
     }
-    match shared.dispatcher.replay_matching(listing.filter.clone()).await {
+    match shared
+        .dispatcher
+        .replay_matching(listing.filter.clone())
+        .await
+    {
         Ok(n) => {
             tracing::info!(
                 target: "ringback::console",
@@ -111,7 +123,7 @@ pub(super) async fn cancel(
     body: Body,
 ) -> Response {
     let form = super::read_form(body).await;
-    if let Err(refused) = checked(&shared, &base, &headers, &form, "cancel") {
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "cancel") {
         return refused;
     }
     match wire::cancel(&shared.dispatcher, &id).await {
@@ -120,7 +132,9 @@ pub(super) async fn cancel(
             tracing::info!(target: "ringback::console", action = "cancel", delivery = %id, "delivery cancelled from the console");
             to_delivery(&base, &id, "Cancelled.")
         }
-        Some(Ok(false)) => to_delivery(&base, &id, "Not cancelled: only a pending delivery can be."),
+        Some(Ok(false)) => {
+            to_delivery(&base, &id, "Not cancelled: only a pending delivery can be.")
+        }
         Some(Err(e)) => failed(&base, e),
     }
 }
@@ -132,14 +146,16 @@ pub(super) async fn pause(
     body: Body,
 ) -> Response {
     let form = super::read_form(body).await;
-    if let Err(refused) = checked(&shared, &base, &headers, &form, "pause") {
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "pause") {
         return refused;
     }
     let target = form.get("target").map(|t| t.trim()).unwrap_or("");
     if target.is_empty() {
         return super::problem(&base, StatusCode::BAD_REQUEST, "name the target to pause");
     }
-    let reason = form.get("reason").map_or("paused from the console", |r| r.as_str());
+    let reason = form
+        .get("reason")
+        .map_or("paused from the console", |r| r.as_str());
     match wire::pause(&shared.dispatcher, target, reason).await {
         None => unavailable(&base, "pausing a target"),
         Some(Ok(origin)) => {
@@ -157,7 +173,7 @@ pub(super) async fn resume(
     body: Body,
 ) -> Response {
     let form = super::read_form(body).await;
-    if let Err(refused) = checked(&shared, &base, &headers, &form, "resume") {
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "resume") {
         return refused;
     }
     let target = form.get("target").map(|t| t.trim()).unwrap_or("");

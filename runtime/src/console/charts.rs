@@ -76,7 +76,13 @@ pub(super) fn per_minute(minutes: &[Minute]) -> String {
         }
     }
     let (first, last) = ends(minutes);
-    frame("Deliveries per minute", &top.to_string(), &first, &last, &marks)
+    frame(
+        "Deliveries per minute",
+        &top.to_string(),
+        &first,
+        &last,
+        &marks,
+    )
 }
 
 /// The attempts' mean and highest latency in each minute that had attempts, as two lines.
@@ -119,7 +125,13 @@ pub(super) fn latency(minutes: &[Minute]) -> String {
         }
     }
     let (first, last) = ends(minutes);
-    frame("Attempt latency", &format!("{top:.0} ms"), &first, &last, &marks)
+    frame(
+        "Attempt latency",
+        &format!("{top:.0} ms"),
+        &first,
+        &last,
+        &marks,
+    )
 }
 
 #[cfg(test)]

@@ -165,7 +165,10 @@ mod tests {
             Err(Refusal::BadToken)
         );
         let no_cookie = headers(&[("host", "127.0.0.1:8080")]);
-        assert_eq!(check(&key, &no_cookie, Some(&token)), Err(Refusal::BadToken));
+        assert_eq!(
+            check(&key, &no_cookie, Some(&token)),
+            Err(Refusal::BadToken)
+        );
     }
 
     #[test]
@@ -183,7 +186,11 @@ mod tests {
                 (name, value),
                 ("cookie", "ringback_console_csrf=n1"),
             ]);
-            assert_eq!(check(&key, &h, Some(&token)), Err(Refusal::CrossOrigin), "{value}");
+            assert_eq!(
+                check(&key, &h, Some(&token)),
+                Err(Refusal::CrossOrigin),
+                "{value}"
+            );
         }
     }
 }

@@ -12,12 +12,19 @@ use crate::dispatch::{Attempt, Delivery, DeliveryState};
 
 fn fields(d: &Delivery) -> String {
     let rows = [
-        ("Id", format!("<span class=\"mono\">{}</span>", html::escape(&d.id))),
+        (
+            "Id",
+            format!("<span class=\"mono\">{}</span>", html::escape(&d.id)),
+        ),
         ("State", badge(d.state)),
         ("Callback", html::escape(&d.callback)),
         (
             "Request",
-            format!("{} <span class=\"mono\">{}</span>", html::escape(&d.method), html::escape(&d.url)),
+            format!(
+                "{} <span class=\"mono\">{}</span>",
+                html::escape(&d.method),
+                html::escape(&d.url)
+            ),
         ),
         ("Recorded", html::time(d.created_at)),
         ("Attempts", d.attempts.to_string()),
@@ -91,7 +98,11 @@ pub(super) async fn show(
     let delivery = match store.get(&id).await {
         Ok(Some(d)) => d,
         Ok(None) => {
-            return super::problem(&base, StatusCode::NOT_FOUND, &format!("there is no delivery {id}"))
+            return super::problem(
+                &base,
+                StatusCode::NOT_FOUND,
+                &format!("there is no delivery {id}"),
+            )
         }
         Err(e) => {
             let message = format!("the outbox could not be read: {e:#}");
@@ -133,10 +144,16 @@ pub(super) async fn show(
         html::escape(&html::query_value(&delivery.url))
     ));
     body.push_str("<h2>Payload</h2>");
-    body.push_str(&format!("<pre class=\"payload\">{}</pre>", html::escape(&html::body_text(&delivery.body))));
+    body.push_str(&format!(
+        "<pre class=\"payload\">{}</pre>",
+        html::escape(&html::body_text(&delivery.body))
+    ));
     body.push_str("<h2>Headers</h2>");
     body.push_str(&headers(&delivery));
     body.push_str("<h2>Attempts</h2>");
     body.push_str(&attempts(&log));
-    super::page_response(cookie, html::page(&base, &format!("Delivery {}", delivery.id), &body))
+    super::page_response(
+        cookie,
+        html::page(&base, &format!("Delivery {}", delivery.id), &body),
+    )
 }

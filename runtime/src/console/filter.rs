@@ -29,7 +29,12 @@ pub(super) fn pairs(encoded: &[u8]) -> HashMap<String, String> {
 
 impl Listing {
     pub(super) fn read(fields: &HashMap<String, String>) -> Self {
-        let field = |name: &str| fields.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let field = |name: &str| {
+            fields
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
         let mut l = Listing {
             state: field("state"),
             callback: field("callback"),
@@ -42,7 +47,9 @@ impl Listing {
             "" | "any" => {}
             "scheduled" => match wire::scheduled() {
                 Some(scheduled) => l.filter = scheduled,
-                None => l.problems.push("this build cannot list scheduled deliveries".into()),
+                None => l
+                    .problems
+                    .push("this build cannot list scheduled deliveries".into()),
             },
             name => match DeliveryState::parse(name) {
                 Some(state) => l.filter.state = Some(state),
@@ -73,7 +80,8 @@ impl Listing {
         if !after.is_empty() {
             l.after = Cursor::parse(&after);
             if l.after.is_none() {
-                l.problems.push("that page cursor is not valid; showing the first page".into());
+                l.problems
+                    .push("that page cursor is not valid; showing the first page".into());
             }
         }
         l
@@ -128,7 +136,11 @@ impl Listing {
         let options: String = options
             .iter()
             .map(|(value, label)| {
-                let selected = if *value == self.state { " selected" } else { "" };
+                let selected = if *value == self.state {
+                    " selected"
+                } else {
+                    ""
+                };
                 format!(
                     "<option value=\"{}\"{selected}>{}</option>",
                     html::escape(value),
@@ -148,8 +160,20 @@ impl Listing {
              <button type=\"submit\">Filter</button>\
              <a href=\"{}/deliveries\">clear</a></form>",
             html::escape(base),
-            input("callback", "Callback", &self.callback, "text", "orderStatusChange"),
-            input("target", "Target starts with", &self.target, "text", "https://client.example/"),
+            input(
+                "callback",
+                "Callback",
+                &self.callback,
+                "text",
+                "orderStatusChange"
+            ),
+            input(
+                "target",
+                "Target starts with",
+                &self.target,
+                "text",
+                "https://client.example/"
+            ),
             input("since", "From (UTC)", &self.since, "datetime-local", ""),
             input("until", "To (UTC)", &self.until, "datetime-local", ""),
             html::escape(base),

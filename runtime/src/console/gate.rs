@@ -84,13 +84,21 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
     let headers = request.headers().clone();
     if path == "/sign-in" && request.method() == Method::POST {
         if csrf::cross_origin(&headers) {
-            return sign_in_page(&base, StatusCode::FORBIDDEN, Some(csrf::Refusal::CrossOrigin.explain()));
+            return sign_in_page(
+                &base,
+                StatusCode::FORBIDDEN,
+                Some(csrf::Refusal::CrossOrigin.explain()),
+            );
         }
         let form = super::read_form(request.into_body()).await;
         let token = form.get("token").map(String::as_str).unwrap_or("");
         if !gate.accepts(token).await {
             tracing::warn!(target: "ringback::console", "console sign-in refused");
-            return sign_in_page(&base, StatusCode::UNAUTHORIZED, Some("that token is not accepted"));
+            return sign_in_page(
+                &base,
+                StatusCode::UNAUTHORIZED,
+                Some("that token is not accepted"),
+            );
         }
         tracing::info!(target: "ringback::console", "console sign-in");
         let expiry = (now_secs() + SESSION_SECS).to_string();
@@ -122,7 +130,10 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
     }
     if path == "/sign-out" && request.method() == Method::POST {
         let mut response = respond::see_other(&format!("{base}/sign-in"));
-        respond::add_cookie(&mut response, &csrf::set_cookie(SESSION, "", &base, Some(0)));
+        respond::add_cookie(
+            &mut response,
+            &csrf::set_cookie(SESSION, "", &base, Some(0)),
+        );
         return response;
     }
     next.run(request).await

@@ -89,7 +89,11 @@ pub(super) fn time(t: SystemTime) -> String {
 
 /// A time typed as `2026-12-01T04:23`, `2026-12-01 04:23:05` or `2026-12-01`, read as UTC.
 pub(super) fn parse_time(text: &str) -> Option<SystemTime> {
-    let text = text.trim().trim_end_matches("UTC").trim().trim_end_matches('Z');
+    let text = text
+        .trim()
+        .trim_end_matches("UTC")
+        .trim()
+        .trim_end_matches('Z');
     let (date, clock) = match text.split_once(['T', ' ']) {
         Some((date, clock)) => (date, clock),
         None => (text, "00:00"),
@@ -161,7 +165,13 @@ mod tests {
             parse_time("2024-02-29"),
             Some(UNIX_EPOCH + Duration::from_secs(1_709_164_800))
         );
-        for bad in ["", "yesterday", "2024-13-01", "2024-01-01T25:00", "1969-12-31"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2024-01-01T25:00",
+            "1969-12-31",
+        ] {
             assert_eq!(parse_time(bad), None, "{bad}");
         }
     }

@@ -64,7 +64,10 @@ pub(super) async fn show(
     let b = html::escape(&base);
     let mut body = String::new();
     for problem in &listing.problems {
-        body.push_str(&format!("<p class=\"notice bad\">{}</p>", html::escape(problem)));
+        body.push_str(&format!(
+            "<p class=\"notice bad\">{}</p>",
+            html::escape(problem)
+        ));
     }
     if let Some(n) = pairs(uri.query().unwrap_or("").as_bytes()).get("replayed") {
         body.push_str(&format!(
@@ -73,7 +76,11 @@ pub(super) async fn show(
         ));
     }
     body.push_str(&listing.form(&base));
-    if listing.filter.state.is_none_or(|s| s == DeliveryState::Dead) {
+    if listing
+        .filter
+        .state
+        .is_none_or(|s| s == DeliveryState::Dead)
+    {
         body.push_str(&format!(
             "<form class=\"inline replay-matching\" method=\"post\" action=\"{b}/replay\">{}{}\
              <button type=\"submit\" class=\"quiet\">Replay every dead letter matching this filter</button></form>",

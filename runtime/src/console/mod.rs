@@ -177,7 +177,13 @@ impl Console {
 /// ```
 pub fn read_filter<'a>(
     fields: impl IntoIterator<Item = (&'a str, &'a str)>,
-) -> Result<(crate::dispatch::DeliveryFilter, Option<crate::dispatch::Cursor>), String> {
+) -> Result<
+    (
+        crate::dispatch::DeliveryFilter,
+        Option<crate::dispatch::Cursor>,
+    ),
+    String,
+> {
     let fields = fields
         .into_iter()
         .map(|(n, v)| (n.to_owned(), v.to_owned()))
@@ -287,7 +293,10 @@ fn problem(base: &str, status: axum::http::StatusCode, message: &str) -> axum::r
         html::escape(message),
         html::escape(base)
     );
-    respond::html(status, html::page(base, status.canonical_reason().unwrap_or("Error"), &body))
+    respond::html(
+        status,
+        html::page(base, status.canonical_reason().unwrap_or("Error"), &body),
+    )
 }
 
 #[cfg(test)]
@@ -298,7 +307,10 @@ mod tests {
     fn the_mount_point_is_what_the_nest_took_off() {
         assert_eq!(Mount::from_paths("/outbox", "/").base, "/outbox");
         assert_eq!(Mount::from_paths("/outbox/", "/").base, "/outbox");
-        assert_eq!(Mount::from_paths("/outbox/deliveries", "/deliveries").base, "/outbox");
+        assert_eq!(
+            Mount::from_paths("/outbox/deliveries", "/deliveries").base,
+            "/outbox"
+        );
         assert_eq!(Mount::from_paths("/deliveries", "/deliveries").base, "");
         assert_eq!(Mount::from_paths("/", "/").base, "");
     }

@@ -44,7 +44,9 @@ pub(super) struct Paused {
 /// .map(|ts| ts.into_iter().map(|t| Paused { origin: t.origin, status:
 /// format!("{:?}", t.status).to_lowercase(), since: t.since, reason: t.reason, last_error:
 /// t.last_error }).collect()))`.
-pub(super) async fn paused_targets(dispatcher: &Dispatcher) -> Option<Result<Vec<Paused>, StoreError>> {
+pub(super) async fn paused_targets(
+    dispatcher: &Dispatcher,
+) -> Option<Result<Vec<Paused>, StoreError>> {
     let _ = dispatcher;
     None
 }
@@ -62,7 +64,10 @@ pub(super) async fn pause(
 
 /// Resumes the origin of `target`: `Ok(false)` when it had no state.
 /// Wired: `Some(dispatcher.resume_target(target).await)`.
-pub(super) async fn resume(dispatcher: &Dispatcher, target: &str) -> Option<Result<bool, StoreError>> {
+pub(super) async fn resume(
+    dispatcher: &Dispatcher,
+    target: &str,
+) -> Option<Result<bool, StoreError>> {
     let _ = (dispatcher, target);
     None
 }

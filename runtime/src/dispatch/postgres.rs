@@ -209,9 +209,7 @@ impl PostgresStore {
             .await
             .context(DOING)?;
         }
-        tx.batch_execute(browse_sql::INDEXES)
-            .await
-            .context(DOING)?;
+        tx.batch_execute(browse_sql::INDEXES).await.context(DOING)?;
         tx.commit().await.context(DOING)
     }
 

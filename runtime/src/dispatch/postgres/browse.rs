@@ -34,10 +34,8 @@ impl PostgresStore {
                 Value::Int(i) => Box::new(i),
             })
             .collect();
-        let params: Vec<&(dyn ToSql + Sync)> = values
-            .iter()
-            .map(|v| &**v as &(dyn ToSql + Sync))
-            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| &**v as &(dyn ToSql + Sync)).collect();
         let rows = self
             .query("listing a page of deliveries", &sql, &params)
             .await?;

@@ -48,10 +48,16 @@ pub(in crate::dispatch) fn page(
     };
     let mut conditions = Vec::new();
     if let Some(state) = filter.state {
-        conditions.push(format!("state = {}", next(Value::Text(state.as_str().into()))));
+        conditions.push(format!(
+            "state = {}",
+            next(Value::Text(state.as_str().into()))
+        ));
     }
     if let Some(callback) = &filter.callback {
-        conditions.push(format!("callback = {}", next(Value::Text(callback.clone()))));
+        conditions.push(format!(
+            "callback = {}",
+            next(Value::Text(callback.clone()))
+        ));
     }
     if let Some(target) = &filter.target {
         conditions.push((dialect.starts_with)(&next(Value::Text(target.clone()))));

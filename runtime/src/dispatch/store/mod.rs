@@ -11,8 +11,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
-pub(super) use error::Context;
 pub use browse::{Cursor, Minute, Summary};
+pub(super) use error::Context;
 pub use error::StoreError;
 pub use memory::MemoryStore;
 
