@@ -26,6 +26,7 @@ import unittest
 import urllib.request
 
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -121,7 +122,11 @@ class Service:
 def wait(what, condition):
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
-        found = condition()
+        try:
+            found = condition()
+        except (NoSuchElementException, StaleElementReferenceException):
+            # The page was being replaced (a form's answer arriving): look again.
+            found = None
         if found:
             return found
         if time.monotonic() > deadline:
