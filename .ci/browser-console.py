@@ -192,7 +192,8 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.browser.save_screenshot(os.path.join(SCREENSHOTS, "console-dead-letters.png"))
 
         rows[0].find_element(By.CSS_SELECTOR, "a.mono").click()
-        attempts = self.browser.find_elements(By.CSS_SELECTOR, "table.attempts tbody tr")
+        attempts = wait("the delivery's page", lambda: self.browser.find_elements(
+            By.CSS_SELECTOR, "table.attempts tbody tr"))
         self.assertEqual(len(attempts), 1)
         self.assertIn("410", attempts[0].text)
         self.assertIn("gone for now", attempts[0].text)
@@ -202,7 +203,7 @@ class ConsoleInTheBrowser(unittest.TestCase):
 
         self.receiver.status = 200
         self.browser.find_element(By.CSS_SELECTOR, "button.replay").click()
-        self.assertIn("Replayed", self.text())
+        wait("the replay's answer", lambda: "Replayed" in self.text())
 
         def delivered():
             self.browser.get(delivery_url)
@@ -226,7 +227,8 @@ class ConsoleInTheBrowser(unittest.TestCase):
         self.sign_in()
         row = wait("a dead letter", lambda: self.dead_rows())[0]
         row.find_element(By.CSS_SELECTOR, "a.mono").click()
-        form = self.browser.find_element(By.CSS_SELECTOR, "form[action$='/replay']")
+        form = wait("the delivery's page", lambda: self.browser.find_elements(
+            By.CSS_SELECTOR, "form[action$='/replay']"))[0]
         action = form.get_attribute("action")
         token = form.find_element(By.NAME, "csrf").get_attribute("value")
         hits = self.receiver.hits
@@ -245,9 +247,9 @@ class ConsoleInTheBrowser(unittest.TestCase):
             "<input name=csrf value='%s'></form>"
             "<script>document.getElementById('f').submit()</script>" % (action, token))
         self.browser.get(self.receiver.origin + "/elsewhere")
-        wait("the console's answer to another site's form",
-             lambda: self.browser.current_url.startswith(self.service.base))
-        self.assertRegex(self.text(), "Sign in|another site")
+        wait("the console's answer to another site's form: its sign-in form",
+             lambda: self.browser.current_url.startswith(self.service.base)
+             and re.search("Sign in|another site", self.text()))
         self.browser.get(self.url("/outbox/deliveries?state=dead"))
         time.sleep(0.5)
         self.assertEqual(self.receiver.hits, hits, "nothing was replayed")
