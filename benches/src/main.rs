@@ -17,11 +17,14 @@
 //!                               build times and rustc's peak memory for a generated API of
 //!                               N operations (default 10 50 200) as plain axum, poem-openapi,
 //!                               ringback, and ringback with callbacks; not part of `all`
+//! ringback-bench console [N]    the outbox console's queries and pages on a SQLite outbox of N
+//!                               deliveries (default 1,000,000); not part of `all`
 //! ringback-bench all            all of them, with their defaults
 //! ```
 
 mod compile;
 mod compile_scale;
+mod console;
 mod floor;
 mod request;
 mod scheduled;
@@ -67,6 +70,7 @@ fn main() {
         Some("request") => request::request(),
         Some("compile") => compile::compile(),
         Some("compile-scale") => compile_scale::compile_scale(&args[1..]),
+        Some("console") => runtime.block_on(console::console(n(1_000_000))),
         Some("serve") => request::serve(&args[1..]),
         Some("all") | None => {
             request::request();
@@ -82,7 +86,7 @@ fn main() {
         }
         Some(other) => {
             eprintln!(
-                "unknown benchmark {other:?}; use request, delivery, paced, scheduled, memory, compile, compile-scale or all"
+                "unknown benchmark {other:?}; use request, delivery, paced, scheduled, memory, console, compile, compile-scale or all"
             );
             std::process::exit(2);
         }

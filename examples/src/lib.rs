@@ -3,6 +3,9 @@
 pub mod keys;
 pub mod model;
 pub mod orders;
+pub mod outbox_cli;
+mod outbox_wire;
+pub mod progress;
 pub mod receiver;
 pub mod service;
 pub mod webhooks;

@@ -16,6 +16,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("dispatch", 4),
     ("receiver", 5),
     ("bridge", 5),
+    ("console", 5),
     ("__private", 6),
 ];
 

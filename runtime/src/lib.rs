@@ -36,7 +36,7 @@
 //!
 //! | layer | modules | what they hold |
 //! |---|---|---|
-//! | 5 | [`receiver`], `bridge` | verifying and decoding callbacks on the receiving side; conversions between the two modules of layer 4 (`ApiError` from `SendError`) |
+//! | 5 | [`receiver`], `bridge`, [`console`] | verifying and decoding callbacks on the receiving side; conversions between the two modules of layer 4 (`ApiError` from `SendError`); the outbox console's pages over a dispatcher, behind an optional sign-in |
 //! | 4 | [`server`], [`dispatch`] | axum integration and every extractor (`Callback<T>`'s too); outbox stores, worker, signing, SSRF guard |
 //! | 3 | [`callback`], `checks` | the callback model (declarations, targets, what a body is scanned for); the compile-time checks of a declaration and the message they stop the build with |
 //! | 2 | [`schema`], [`contract`] | shapes, rules, validation, readOnly/writeOnly; comparing two OpenAPI documents (a committed contract and the code's) |
@@ -55,6 +55,7 @@ pub mod callback;
 #[path = "../../macros/src/case.rs"]
 mod case;
 mod checks;
+pub mod console;
 pub mod contract;
 pub mod dispatch;
 pub mod expr;

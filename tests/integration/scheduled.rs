@@ -126,7 +126,16 @@ async fn scheduled_callbacks_arrive_when_due_and_a_cancelled_one_never_does() {
         .unwrap()
         .is_empty());
 
-    // Cancelling what cannot be cancelled says why.
+    // Cancelling what cannot be cancelled says why. The receiver has it; the worker records
+    // the answer just after, so wait for that.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while callbacks.store().get(&soon).await.unwrap().unwrap().state != DeliveryState::Delivered {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "SOON recorded as delivered within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let e = callbacks.cancel(&soon).await.unwrap_err();
     assert_eq!(e.state(), Some(DeliveryState::Delivered), "{e}");
     assert!(e.to_string().contains("was delivered"), "{e}");

@@ -8,12 +8,14 @@
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders openapi --check FILE [--allow compatible|documentation]
 //! beer-orders demo
+//! beer-orders outbox [--outbox FILE|URL] list|show|replay|pause|resume ...
 //! ```
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use ringback::auth::Secrets;
+use ringback::console::Console;
 use ringback::contract::{self, Allow, Class};
 use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret, SigningKey};
 use ringback::openapi::OpenApiVersion;
@@ -23,12 +25,12 @@ use ringback_examples::service::{Shop, DEMO_CUSTOMER, DEMO_TOKEN};
 use ringback_examples::webhooks::{api, api_with_tokens_and_keys, WebhookPublicKey, WebhookSecret};
 use ringback_examples::DEMO_SECRET;
 
-const USAGE: &str = "usage:
+const USAGE_HEAD: &str = "usage:
   beer-orders [--listen ADDR] [--public-url URL] [--customer UUID=TOKEN]...
               [--outbox FILE|URL] [--secret whsec_...] [--previous-secret whsec_...]
               [--signing-key whsk_...] [--allow-loopback]
               [--status-interval SECS] [--attempt-timeout SECS] [--order-feed URL]
-              [--orders FILE]
+              [--orders FILE] [--console-token TOKEN]
       serve the order service (default 127.0.0.1:8080); the demo customer
       6f1c2d9e-4b7a-4c1e-9a3f-0d2b8e5c7a41 always exists, with the bearer token
       demo-token-0f3a9c, and each --customer acts with its own token; callbacks wait in the SQLite
@@ -45,7 +47,9 @@ const USAGE: &str = "usage:
       orders are kept in the SQLite file --orders (default: beside a file outbox, named
       after it with .orders.db; with a PostgreSQL outbox, beer-orders-orders.db in the
       working directory), and each order's status callbacks are recorded in the outbox
-      when it is placed, so a crash loses none
+      when it is placed, so a crash loses none;
+      the outbox console is at /outbox, for the bearer token --console-token (default: the
+      demo token), which a browser enters once on its sign-in form
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
       print the OpenAPI document (JSON by default, 3.0.3 by default)
   beer-orders openapi --check FILE [--allow compatible|documentation]
@@ -53,7 +57,12 @@ const USAGE: &str = "usage:
       3.1) and print every difference; exit 1 when one is breaking for FILE's clients, or
       when there is any difference that --allow does not let pass (without --allow: any)
   beer-orders demo
-      place an order on a local service and show its callbacks arriving at a local receiver";
+      place an order on a local service and show its callbacks arriving at a local receiver
+{OUTBOX}";
+
+fn usage() -> String {
+    USAGE_HEAD.replace("{OUTBOX}", ringback_examples::outbox_cli::USAGE)
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -62,9 +71,19 @@ fn main() -> ExitCode {
     }
     let result = match args.first().map(String::as_str) {
         Some("openapi") => print_document(&args[1..]),
+        Some("outbox") => {
+            // A failing operation says why, without the whole usage.
+            return match ringback_examples::outbox_cli::run(&args[1..]) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("beer-orders outbox: {message}");
+                    ExitCode::from(1)
+                }
+            };
+        }
         Some("demo") => demo(),
         Some("-h" | "--help") => {
-            println!("{USAGE}");
+            println!("{}", usage());
             Ok(())
         }
         _ => serve(&args),
@@ -72,7 +91,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("beer-orders: {message}\n\n{USAGE}");
+            eprintln!("beer-orders: {message}\n\n{}", usage());
             ExitCode::from(2)
         }
     }
@@ -145,7 +164,7 @@ fn check_document(args: &[String]) -> ExitCode {
             }
         }
         Err(message) => {
-            eprintln!("beer-orders: {message}\n\n{USAGE}");
+            eprintln!("beer-orders: {message}\n\n{}", usage());
             ExitCode::from(2)
         }
     }
@@ -165,6 +184,8 @@ struct Options {
     attempt_timeout: Option<Duration>,
     order_feed: Option<String>,
     orders: Option<String>,
+    /// The bearer token that opens the outbox console.
+    console_token: String,
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
@@ -185,6 +206,7 @@ fn options(args: &[String]) -> Result<Options, String> {
         attempt_timeout: None,
         order_feed: None,
         orders: None,
+        console_token: DEMO_TOKEN.to_owned(),
     };
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -222,6 +244,7 @@ fn options(args: &[String]) -> Result<Options, String> {
             }
             "--allow-loopback" => o.allow_loopback = true,
             "--order-feed" => o.order_feed = Some(value("--order-feed")?),
+            "--console-token" => o.console_token = value("--console-token")?,
             "--status-interval" => {
                 let v = value("--status-interval")?;
                 let secs: f64 = v
@@ -316,6 +339,9 @@ fn serve(args: &[String]) -> Result<(), String> {
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
         let metrics = callbacks.clone();
+        // The console opens for the operator's token, entered once on its sign-in form.
+        let console = Console::new(callbacks.clone())
+            .sign_in_with(Secrets::new().with(&o.console_token, "operator"));
         let mut shop = Shop::new(
             &public_url,
             o.customers.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
@@ -336,6 +362,7 @@ fn serve(args: &[String]) -> Result<(), String> {
         eprintln!("  document: {public_url}/openapi.json (or .yaml; ?version=3.1)");
         eprintln!("  docs page: {public_url}/docs");
         eprintln!("  demo customer: {DEMO_CUSTOMER}, bearer token: {DEMO_TOKEN}");
+        eprintln!("  outbox console: {public_url}/outbox (sign in with the console token)");
         eprintln!(
             "  callback keys: {public_url}/v1/customers/{{customerId}}/webhook-secret (bearer), \
              {public_url}/v1/webhooks/public-key"
@@ -352,13 +379,16 @@ fn serve(args: &[String]) -> Result<(), String> {
             .fold(Secrets::new(), |tokens, (id, token)| {
                 tokens.with(token, *id)
             });
-        let app = api_with_tokens_and_keys(tokens).router(shop).route(
-            "/metrics",
-            axum::routing::get(move || {
-                let metrics = metrics.clone();
-                async move { metrics.metrics().to_prometheus() }
-            }),
-        );
+        let app = api_with_tokens_and_keys(tokens)
+            .router(shop)
+            .route(
+                "/metrics",
+                axum::routing::get(move || {
+                    let metrics = metrics.clone();
+                    async move { metrics.metrics().to_prometheus() }
+                }),
+            )
+            .nest("/outbox", console);
         let served = axum::serve(listener, app)
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
@@ -395,6 +425,7 @@ fn demo() -> Result<(), String> {
             attempt_timeout: None,
             order_feed: None,
             orders: None,
+            console_token: DEMO_TOKEN.to_owned(),
         };
         let callbacks = dispatcher(&o).await?;
         let (orders, orders_path) = order_book(&o)?;

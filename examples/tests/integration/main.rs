@@ -3,6 +3,7 @@
 //! `support` starts `beer-orders` as a real process for the process tests (`orders` tests the
 //! order book alone); files the tests read are in `tests/data/`.
 
+mod console;
 mod contract;
 mod crash;
 mod keys;

@@ -44,8 +44,8 @@ pub use ssrf::{
     check_ip, check_url, refusal_reason, AllowList, GuardedResolver, Lookup, Refused, SystemLookup,
 };
 pub use store::{
-    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore, Outcome,
-    StoreError, StoreFuture,
+    Attempt, Claim, Cursor, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore,
+    Minute, Outcome, StoreError, StoreFuture, Summary,
 };
 pub use worker::Worker;
 

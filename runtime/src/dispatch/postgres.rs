@@ -7,6 +7,8 @@
 //! `require`), and always verify the server's certificate and host name when they do: see
 //! [`PostgresStore::connect`].
 
+mod browse;
+
 use std::time::SystemTime;
 
 use deadpool_postgres::{Manager, ManagerConfig, Object, Pool, RecyclingMethod};
@@ -15,12 +17,13 @@ use tokio_postgres::Row;
 
 use super::pause::{TargetState, TargetStatus};
 use super::postgres_tls::{Libpq, Roots, Rustls};
+use super::store::browse_sql;
 use super::store::sql::{
     limit, micros, millis, not_held, not_skipped, tables_targets, tables_v1, time,
 };
 use super::store::{
-    Attempt, Claim, Context, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
-    StoreError, StoreFuture,
+    Attempt, Claim, Context, Cursor, Delivery, DeliveryFilter, DeliveryState, DeliveryStore,
+    Outcome, StoreError, StoreFuture, Summary,
 };
 
 /// Deliveries in PostgreSQL.
@@ -227,6 +230,7 @@ impl PostgresStore {
             .await
             .context(DOING)?;
         }
+        tx.batch_execute(browse_sql::INDEXES).await.context(DOING)?;
         tx.commit().await.context(DOING)
     }
 
@@ -406,6 +410,7 @@ impl DeliveryStore for PostgresStore {
                      WHERE ($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR starts_with(url, $2))
                        AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
                        AND ($6::BIGINT IS NULL OR next_attempt_at > $6) AND (NOT $7 OR attempts = 0)
+                       AND ($8::TEXT IS NULL OR callback = $8)
                      ORDER BY created_at LIMIT $5",
                     &[
                         &filter.state.map(DeliveryState::as_str),
@@ -415,6 +420,7 @@ impl DeliveryStore for PostgresStore {
                         &limit(n),
                         &filter.due_after.map(millis),
                         &filter.not_attempted,
+                        &filter.callback,
                     ],
                 )
                 .await?;
@@ -429,7 +435,8 @@ impl DeliveryStore for PostgresStore {
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0
                  WHERE state = 'dead' AND ($2::TEXT IS NULL OR starts_with(url, $2))
                    AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
-                   AND ($5::BIGINT IS NULL OR next_attempt_at > $5) AND (NOT $6 OR attempts = 0)",
+                   AND ($5::BIGINT IS NULL OR next_attempt_at > $5) AND (NOT $6 OR attempts = 0)
+                   AND ($7::TEXT IS NULL OR callback = $7)",
                 &[
                     &millis(now),
                     &filter.target,
@@ -437,6 +444,7 @@ impl DeliveryStore for PostgresStore {
                     &filter.until.map(millis),
                     &filter.due_after.map(millis),
                     &filter.not_attempted,
+                    &filter.callback,
                 ],
             )
             .await
@@ -587,5 +595,18 @@ impl DeliveryStore for PostgresStore {
                 .await?;
             Ok(n == 1)
         })
+    }
+
+    fn page(
+        &self,
+        filter: DeliveryFilter,
+        after: Option<Cursor>,
+        n: usize,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        Box::pin(self.browse(filter, after, n))
+    }
+
+    fn summary(&self, since: SystemTime, now: SystemTime) -> StoreFuture<'_, Summary> {
+        Box::pin(self.summarize(since, now))
     }
 }

@@ -23,6 +23,7 @@
 //! syncs in groups, `checkpoint` copies the WAL back, `queries` is what the store asks, and
 //! `targets` the SQL of target state (paused origins).
 
+mod browse;
 mod checkpoint;
 mod queries;
 mod schema;
@@ -48,6 +49,10 @@ use writer::{Durability, Job, Write};
 #[derive(Clone)]
 pub struct SqliteStore {
     connection: Arc<Mutex<Connection>>,
+    /// A connection of its own for browsing (the console's pages and summary), so a long read
+    /// never holds the writer back: in WAL mode a reader and the writer do not wait for each
+    /// other.
+    browser: Arc<Mutex<Connection>>,
     /// Writes on their way to the group-commit writer.
     writes: std::sync::mpsc::Sender<Box<dyn Write>>,
 }
@@ -69,6 +74,7 @@ impl SqliteStore {
         let path = path.as_ref();
         let (connection, wal) = schema::open(path)?;
         let checkpoints = checkpoint::connection(path)?;
+        let browser = Arc::new(Mutex::new(browse::connection(path)?));
         let connection = Arc::new(Mutex::new(connection));
         let (writes, queue) = std::sync::mpsc::channel();
         let (committed, unsynced) = std::sync::mpsc::channel();
@@ -90,7 +96,11 @@ impl SqliteStore {
             .name("ringback-sqlite-checkpoint".into())
             .spawn(move || checkpoint::run(&checkpoints, &alive))
             .context("starting the SQLite checkpoint thread")?;
-        Ok(SqliteStore { connection, writes })
+        Ok(SqliteStore {
+            connection,
+            browser,
+            writes,
+        })
     }
 
     /// Runs the read `f` on the connection on a blocking thread: SQLite waits on the disk.

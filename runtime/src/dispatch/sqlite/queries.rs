@@ -9,7 +9,8 @@ use super::{targets, Durability, SqliteStore};
 use crate::dispatch::pause::{TargetState, TargetStatus};
 use crate::dispatch::store::sql::{limit, micros, millis, not_held, not_skipped, time};
 use crate::dispatch::store::{
-    Attempt, Claim, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome, StoreFuture,
+    Attempt, Claim, Cursor, Delivery, DeliveryFilter, DeliveryState, DeliveryStore, Outcome,
+    StoreFuture, Summary,
 };
 
 /// A claim's query `$base ... $tail`, with the conditions that leave out held origins
@@ -30,7 +31,7 @@ macro_rules! claim_query {
     };
 }
 
-fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
+pub(super) fn delivery(row: &Row) -> rusqlite::Result<Delivery> {
     let state: String = row.get("state")?;
     Ok(Delivery {
         id: row.get("id")?,
@@ -213,6 +214,7 @@ impl DeliveryStore for SqliteStore {
                  WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
                    AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
                    AND (?6 IS NULL OR next_attempt_at > ?6) AND (?7 = 0 OR attempts = 0)
+                   AND (?8 IS NULL OR callback = ?8)
                  ORDER BY created_at LIMIT ?5",
             )?;
             let rows = select.query_map(
@@ -223,7 +225,8 @@ impl DeliveryStore for SqliteStore {
                     filter.until.map(millis),
                     limit(n),
                     filter.due_after.map(millis),
-                    filter.not_attempted
+                    filter.not_attempted,
+                    filter.callback
                 ],
                 delivery,
             )?;
@@ -237,14 +240,16 @@ impl DeliveryStore for SqliteStore {
                 "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
                  WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
                    AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
-                   AND (?5 IS NULL OR next_attempt_at > ?5) AND (?6 = 0 OR attempts = 0)",
+                   AND (?5 IS NULL OR next_attempt_at > ?5) AND (?6 = 0 OR attempts = 0)
+                   AND (?7 IS NULL OR callback = ?7)",
                 params![
                     millis(now),
                     filter.target,
                     filter.since.map(millis),
                     filter.until.map(millis),
                     filter.due_after.map(millis),
-                    filter.not_attempted
+                    filter.not_attempted,
+                    filter.callback
                 ],
             )
             .map(|n| n as u64)
@@ -323,6 +328,19 @@ impl DeliveryStore for SqliteStore {
         self.write(Durability::Relaxed, "starting a probe", move |c| {
             targets::start_probe(c, &origin, now, until)
         })
+    }
+
+    fn page(
+        &self,
+        filter: DeliveryFilter,
+        after: Option<Cursor>,
+        n: usize,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        self.browse(filter, after, n)
+    }
+
+    fn summary(&self, since: SystemTime, now: SystemTime) -> StoreFuture<'_, Summary> {
+        self.summarize(since, now)
     }
 }
 

@@ -6,6 +6,7 @@ use rusqlite::Connection;
 
 use super::checkpoint::WAL_KEPT_BYTES;
 use super::writer::sync_file;
+use crate::dispatch::store::browse_sql;
 use crate::dispatch::store::sql::{tables_targets, tables_v1};
 use crate::dispatch::store::{Context, StoreError};
 
@@ -80,6 +81,9 @@ pub(super) fn open(path: &Path) -> Result<(Connection, PathBuf), StoreError> {
     connection
         .execute_batch(TARGETS)
         .context("creating the outbox's target table")?;
+    connection
+        .execute_batch(browse_sql::INDEXES)
+        .context("creating the outbox's indexes for browsing")?;
     // The schema's commit created the WAL if it was not there: its name must be on disk
     // before any sync of its contents can be relied on.
     sync_file(&wal).context("syncing the new write-ahead log")?;

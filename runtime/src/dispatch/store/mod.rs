@@ -1,6 +1,8 @@
 //! Where deliveries wait: one trait, whose provided methods keep the bookkeeping every store
 //! shares, and an in-memory store for tests (SQLite and PostgreSQL live beside this module).
 
+mod browse;
+pub(super) mod browse_sql;
 mod error;
 mod memory;
 pub(super) mod sql;
@@ -9,6 +11,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, SystemTime};
 
+pub use browse::{Cursor, Minute, Summary};
 pub(super) use error::Context;
 pub use error::StoreError;
 pub use memory::MemoryStore;
@@ -162,6 +165,8 @@ pub struct DeliveryFilter {
     pub due_after: Option<SystemTime>,
     /// Not attempted yet.
     pub not_attempted: bool,
+    /// Of the callback with this name (exactly).
+    pub callback: Option<String>,
 }
 
 impl DeliveryFilter {
@@ -230,11 +235,24 @@ impl DeliveryFilter {
         self
     }
 
+    /// Only those of the callback named `name`.
+    ///
+    /// ```
+    /// use ringback::dispatch::DeliveryFilter;
+    /// let filter = DeliveryFilter::default().callback("orderStatusChange");
+    /// assert_eq!(filter.callback.as_deref(), Some("orderStatusChange"));
+    /// ```
+    pub fn callback(mut self, name: impl Into<String>) -> Self {
+        self.callback = Some(name.into());
+        self
+    }
+
     /// Whether `d` matches.
     pub fn matches(&self, d: &Delivery) -> bool {
         self.state.is_none_or(|s| s == d.state)
             && self.due_after.is_none_or(|t| d.next_attempt_at > t)
             && (!self.not_attempted || d.attempts == 0)
+            && self.callback.as_ref().is_none_or(|c| *c == d.callback)
             && self
                 .target
                 .as_ref()
@@ -657,6 +675,70 @@ pub trait DeliveryStore: Send + Sync + 'static {
     ) -> StoreFuture<'_, bool> {
         let _ = (origin, now, until);
         Box::pin(std::future::ready(Ok(false)))
+    }
+
+    /// A page of the deliveries matching `filter`, newest first (by creation time, then id),
+    /// starting just after `after` (from the first when `None`), at most `limit`. The next
+    /// page starts after the last one returned ([`Cursor::after`]).
+    ///
+    /// Provided in terms of [`find`](Self::find), reading every match; the SQL stores walk
+    /// an index instead, so a page costs the same at any depth of a large outbox.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DeliveryFilter, DeliveryState, DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let store = MemoryStore::default();
+    /// let dead = store.page(DeliveryFilter::state(DeliveryState::Dead), None, 50).await?;
+    /// if let Some(last) = dead.last() {
+    ///     let next = store.page(DeliveryFilter::state(DeliveryState::Dead), Some(ringback::dispatch::Cursor::after(last)), 50).await?;
+    ///     # let _ = next;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    fn page(
+        &self,
+        filter: DeliveryFilter,
+        after: Option<Cursor>,
+        limit: usize,
+    ) -> StoreFuture<'_, Vec<Delivery>> {
+        Box::pin(async move {
+            let all = self.find(filter, usize::MAX).await?;
+            Ok(browse::page_in_memory(all, after.as_ref(), limit))
+        })
+    }
+
+    /// How many deliveries are in each state, and for each minute from `since` to `now`
+    /// (at most a day), how many were recorded and what their attempts did.
+    ///
+    /// Provided in terms of [`find`](Self::find) and [`attempts`](Self::attempts), reading
+    /// every delivery; the SQL stores count with their indexes instead.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{DeliveryState, DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let now = SystemTime::now();
+    /// let summary = MemoryStore::default().summary(now - Duration::from_secs(3600), now).await?;
+    /// assert_eq!(summary.count(DeliveryState::Dead), 0);
+    /// assert_eq!(summary.minutes.len(), 61);
+    /// # Ok(()) }
+    /// ```
+    fn summary(&self, since: SystemTime, now: SystemTime) -> StoreFuture<'_, Summary> {
+        Box::pin(async move {
+            let all = self.find(DeliveryFilter::default(), usize::MAX).await?;
+            let mut summary = Summary::new(browse::count_states(&all), since, now);
+            for d in &all {
+                if let Some(m) = summary.minute_mut(d.created_at) {
+                    m.recorded += 1;
+                }
+                if d.attempts > 0 {
+                    for attempt in self.attempts(&d.id).await? {
+                        summary.add_attempt(&attempt);
+                    }
+                }
+            }
+            Ok(summary)
+        })
     }
 }
 

@@ -1,0 +1,188 @@
+//! What an operator does: each action is a POST, checked for its CSRF token and origin,
+//! logged as a `tracing` event (target `ringback::console`), and answered with a redirect to
+//! the page that shows what it did.
+
+use axum::body::Body;
+use axum::extract::Path;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::filter::Listing;
+use super::{csrf, html, respond, wire, Mount, State};
+
+/// Checks the form's token: the refusal page when it does not hold.
+fn checked(
+    shared: &super::Shared,
+    base: &str,
+    headers: &HeaderMap,
+    form: &std::collections::HashMap<String, String>,
+    action: &str,
+) -> Option<Response> {
+    csrf::check(&shared.key, headers, form.get(csrf::FIELD).map(String::as_str)).err().map(|refusal| {
+        tracing::warn!(target: "ringback::console", action, reason = ?refusal, "console action refused");
+        super::problem(base, StatusCode::FORBIDDEN, refusal.explain())
+    })
+}
+
+fn unavailable(base: &str, what: &str) -> Response {
+    super::problem(
+        base,
+        StatusCode::NOT_IMPLEMENTED,
+        &format!("{what} is not available in this build of ringback"),
+    )
+}
+
+fn failed(base: &str, e: crate::dispatch::StoreError) -> Response {
+    super::problem(
+        base,
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!("the outbox could not be changed: {e:#}"),
+    )
+}
+
+fn to_delivery(base: &str, id: &str, done: &str) -> Response {
+    respond::see_other(&format!(
+        "{base}/deliveries/{}?done={}",
+        html::path_segment(id),
+        html::query_value(done)
+    ))
+}
+
+pub(super) async fn replay(
+    shared: State,
+    Mount { base }: Mount,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = super::read_form(body).await;
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay") {
+        return refused;
+    }
+    match shared.dispatcher.replay(&id).await {
+        Ok(true) => {
+            tracing::info!(target: "ringback::console", action = "replay", delivery = %id, "dead letter replayed from the console");
+            to_delivery(
+                &base,
+                &id,
+                "Replayed: the delivery is pending again, due now.",
+            )
+        }
+        Ok(false) => to_delivery(
+            &base,
+            &id,
+            "Not replayed: only a dead letter can be replayed.",
+        ),
+        Err(e) => failed(&base, e),
+    }
+}
+
+pub(super) async fn replay_matching(
+    shared: State,
+    Mount { base }: Mount,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = super::read_form(body).await;
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay_matching") {
+        return refused;
+    }
+    let listing = Listing::read(&form);
+    if !listing.problems.is_empty() {
+        return super::problem(&base, StatusCode::BAD_REQUEST, &listing.problems.join("; "));
+    }
+    match shared
+        .dispatcher
+        .replay_matching(listing.filter.clone())
+        .await
+    {
+        Ok(n) => {
+            tracing::info!(
+                target: "ringback::console",
+                action = "replay_matching",
+                replayed = n,
+                callback = listing.callback.as_str(),
+                target_prefix = listing.target.as_str(),
+                since = listing.since.as_str(),
+                until = listing.until.as_str(),
+                "dead letters replayed from the console"
+            );
+            let query = listing.query(None);
+            let sep = if query.is_empty() { "" } else { "&" };
+            respond::see_other(&format!("{base}/deliveries?{query}{sep}replayed={n}"))
+        }
+        Err(e) => failed(&base, e),
+    }
+}
+
+pub(super) async fn cancel(
+    shared: State,
+    Mount { base }: Mount,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = super::read_form(body).await;
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "cancel") {
+        return refused;
+    }
+    match wire::cancel(&shared.dispatcher, &id).await {
+        None => unavailable(&base, "cancelling a delivery"),
+        Some(Ok(true)) => {
+            tracing::info!(target: "ringback::console", action = "cancel", delivery = %id, "delivery cancelled from the console");
+            to_delivery(&base, &id, "Cancelled.")
+        }
+        Some(Ok(false)) => {
+            to_delivery(&base, &id, "Not cancelled: only a pending delivery can be.")
+        }
+        Some(Err(e)) => failed(&base, e),
+    }
+}
+
+pub(super) async fn pause(
+    shared: State,
+    Mount { base }: Mount,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = super::read_form(body).await;
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "pause") {
+        return refused;
+    }
+    let target = form.get("target").map(|t| t.trim()).unwrap_or("");
+    if target.is_empty() {
+        return super::problem(&base, StatusCode::BAD_REQUEST, "name the target to pause");
+    }
+    let reason = form
+        .get("reason")
+        .map_or("paused from the console", |r| r.as_str());
+    match wire::pause(&shared.dispatcher, target, reason).await {
+        None => unavailable(&base, "pausing a target"),
+        Some(Ok(origin)) => {
+            tracing::info!(target: "ringback::console", action = "pause", origin = %origin, reason, "target paused from the console");
+            respond::see_other(&html::home(&base))
+        }
+        Some(Err(e)) => failed(&base, e),
+    }
+}
+
+pub(super) async fn resume(
+    shared: State,
+    Mount { base }: Mount,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let form = super::read_form(body).await;
+    if let Some(refused) = checked(&shared, &base, &headers, &form, "resume") {
+        return refused;
+    }
+    let target = form.get("target").map(|t| t.trim()).unwrap_or("");
+    match wire::resume(&shared.dispatcher, target).await {
+        None => unavailable(&base, "resuming a target"),
+        Some(Ok(resumed)) => {
+            tracing::info!(target: "ringback::console", action = "resume", origin = target, resumed, "target resumed from the console");
+            respond::see_other(&html::home(&base))
+        }
+        Some(Err(e)) => failed(&base, e),
+    }
+}
