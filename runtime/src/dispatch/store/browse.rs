@@ -52,6 +52,7 @@ impl Cursor {
     ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
     ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
     ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    ///     key_id: None,
     /// };
     /// assert_eq!(Cursor::after(&d).id, "msg_1");
     /// ```
@@ -93,6 +94,7 @@ impl Cursor {
     ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
     ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
     ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    ///     key_id: None,
     /// };
     /// assert!(Cursor::new(now, "msg_2").precedes(&d));
     /// assert!(!Cursor::new(now - Duration::from_secs(1), "msg_2").precedes(&d));

@@ -558,6 +558,7 @@ pub trait DeliveryStore: Send + Sync + 'static {
     ///     id: "msg_1".into(), callback: "cb".into(), method: "POST".into(),
     ///     url: "https://client.test/".into(), body: b"{}".to_vec(), created_at: now,
     ///     attempts: 0, next_attempt_at: now, state: DeliveryState::Pending, last_error: None,
+    ///     key_id: None,
     /// }).await?;
     /// assert_eq!(store.cancel("msg_1").await?, Some(DeliveryState::Pending));
     /// assert_eq!(store.cancel("msg_1").await?, Some(DeliveryState::Cancelled));
