@@ -470,11 +470,14 @@ async fn the_sqlite_store_keeps_the_contract() {
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
-/// The contract against a fresh database on the server `RINGBACK_TEST_POSTGRES` names; without
-/// one it says SKIPPED (a failure under CI).
+/// A fresh database on the server `RINGBACK_TEST_POSTGRES` names: a client of the server (to
+/// drop the database after), the new database's URL and its name. `None`, saying SKIPPED
+/// (a failure under CI), when no server is named.
 #[cfg(feature = "postgres")]
-#[tokio::test]
-async fn the_postgres_store_keeps_the_contract() {
+async fn fresh_postgres(
+    test: &str,
+    prefix: &str,
+) -> Option<(tokio_postgres::Client, String, String)> {
     use std::io::Write;
     let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
         .ok()
@@ -486,15 +489,15 @@ async fn the_postgres_store_keeps_the_contract() {
         );
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED the_postgres_store_keeps_the_contract: RINGBACK_TEST_POSTGRES is not set"
+            "SKIPPED {test}: RINGBACK_TEST_POSTGRES is not set"
         );
-        return;
+        return None;
     };
     let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
         .await
         .unwrap();
     tokio::spawn(connection);
-    let name = format!("ringback_contract_{}", uuid::Uuid::now_v7().simple());
+    let name = format!("{prefix}_{}", uuid::Uuid::now_v7().simple());
     client
         .batch_execute(&format!("CREATE DATABASE {name}"))
         .await
@@ -504,16 +507,25 @@ async fn the_postgres_store_keeps_the_contract() {
     let server = address
         .rsplit_once('/')
         .map_or(address, |(server, _)| server);
-    let store = super::PostgresStore::connect(&format!("{server}/{name}?{options}"))
-        .await
-        .unwrap();
+    Some((client, format!("{server}/{name}?{options}"), name))
+}
+
+/// The contract against a fresh database on the server `RINGBACK_TEST_POSTGRES` names; without
+/// one it says SKIPPED (a failure under CI).
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_keeps_the_contract() {
+    let Some((client, database, name)) =
+        fresh_postgres("the_postgres_store_keeps_the_contract", "ringback_contract").await
+    else {
+        return;
+    };
+    let store = super::PostgresStore::connect(&database).await.unwrap();
     contract(&store).await;
     scheduling_and_cancelling(&store).await;
     target_contract(&store).await;
     // A second connection to the same outbox sees the same target state.
-    let again = super::PostgresStore::connect(&format!("{server}/{name}?{options}"))
-        .await
-        .unwrap();
+    let again = super::PostgresStore::connect(&database).await.unwrap();
     let paused =
         TargetState::failing("https://shared.test", at(0), "answered 503").paused(at(1), at(2));
     store.set_target(paused.clone()).await.unwrap();
@@ -531,35 +543,14 @@ async fn the_postgres_store_keeps_the_contract() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn the_postgres_store_migrates_a_first_version_outbox() {
-    use std::io::Write;
-    let Some(url) = std::env::var("RINGBACK_TEST_POSTGRES")
-        .ok()
-        .filter(|u| !u.is_empty())
+    let Some((client, database, name)) = fresh_postgres(
+        "the_postgres_store_migrates_a_first_version_outbox",
+        "ringback_v1",
+    )
+    .await
     else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must provide PostgreSQL, but RINGBACK_TEST_POSTGRES is not set"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED the_postgres_store_migrates_a_first_version_outbox: RINGBACK_TEST_POSTGRES is not set"
-        );
         return;
     };
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    tokio::spawn(connection);
-    let name = format!("ringback_v1_{}", uuid::Uuid::now_v7().simple());
-    client
-        .batch_execute(&format!("CREATE DATABASE {name}"))
-        .await
-        .unwrap();
-    let (address, options) = url.split_once('?').unwrap_or((&url, ""));
-    let server = address
-        .rsplit_once('/')
-        .map_or(address, |(server, _)| server);
-    let database = format!("{server}/{name}?{options}");
     {
         let (old, connection) = tokio_postgres::connect(&database, tokio_postgres::NoTls)
             .await
