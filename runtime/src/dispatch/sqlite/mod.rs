@@ -79,9 +79,10 @@ impl SqliteStore {
         let (writes, queue) = std::sync::mpsc::channel();
         let (committed, unsynced) = std::sync::mpsc::channel();
         let writer = connection.clone();
+        let backstop = checkpoint::Backstop::new(wal.clone());
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
-            .spawn(move || writer::group_commit(&writer, &queue, &committed))
+            .spawn(move || writer::group_commit(&writer, &queue, &committed, backstop))
             .context("starting the SQLite writer thread")?;
         let unsynced = Arc::new(Mutex::new(unsynced));
         for _ in 0..writer::SYNCERS {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use super::checkpoint::Backstop;
 use crate::dispatch::store::{Context, StoreError};
 
 /// How many fsyncs of the WAL may be under way at once. A commit that lands while one is in
@@ -80,6 +81,7 @@ pub(super) fn group_commit(
     connection: &Mutex<Connection>,
     queue: &Receiver<Box<dyn Write>>,
     unsynced: &Sender<Vec<Box<dyn Write>>>,
+    mut backstop: Backstop,
 ) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
@@ -105,6 +107,9 @@ pub(super) fn group_commit(
             }
             Ok(())
         });
+        if committed.is_ok() {
+            backstop.after_commit(&c);
+        }
         drop(c);
         if let Err(e) = committed.context("committing a group of writes") {
             for write in group {
