@@ -470,6 +470,14 @@ async fn the_sqlite_store_keeps_the_contract() {
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
+/// On a multi-threaded runtime durable writes commit and sync on their caller's thread when
+/// the connection is free: the same contract holds on that path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sqlite_store_keeps_the_contract_with_writes_on_the_callers_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
+}
+
 /// A fresh database on the server `RINGBACK_TEST_POSTGRES` names: a client of the server (to
 /// drop the database after), the new database's URL and its name. `None`, saying SKIPPED
 /// (a failure under CI), when no server is named.

@@ -2,6 +2,7 @@
 //! the log from growing while the store is busy.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Weak};
 use std::time::Duration;
 
@@ -83,8 +84,9 @@ pub(super) fn run(connection: &Connection, store: &Weak<Mutex<Connection>>) {
 /// That stalls writes for one checkpoint, which is why it is the backstop and not the rule.
 pub(super) struct Backstop {
     wal: PathBuf,
-    /// The WAL size at which the writer checkpoints next.
-    next: u64,
+    /// The WAL size at which the writer checkpoints next. Atomic: durable writes committed on
+    /// their caller's thread (see `inline`) call the backstop too.
+    next: AtomicU64,
 }
 
 impl Backstop {
@@ -94,22 +96,22 @@ impl Backstop {
     pub(super) fn new(wal: PathBuf) -> Self {
         Backstop {
             wal,
-            next: Self::FIRST,
+            next: AtomicU64::new(Self::FIRST),
         }
     }
 
-    /// Called by the writer after each commit, with its connection held.
-    pub(super) fn after_commit(&mut self, connection: &Connection) {
+    /// Called after each commit, with the writing connection held.
+    pub(super) fn after_commit(&self, connection: &Connection) {
         // A stat costs a microsecond; a commit costs tens of them.
         let Ok(len) = std::fs::metadata(&self.wal).map(|m| m.len()) else {
             return;
         };
         if len <= WAL_KEPT_BYTES as u64 {
             // Cut back: the WAL started over.
-            self.next = Self::FIRST;
+            self.next.store(Self::FIRST, Ordering::Relaxed);
             return;
         }
-        if len < self.next {
+        if len < self.next.load(Ordering::Relaxed) {
             return;
         }
         // The first column says the checkpoint thread's own was under way: try again after
@@ -119,9 +121,12 @@ impl Backstop {
             row.get::<_, i64>(0)
         }) {
             Ok(1) => {}
-            Ok(_) => self.next = len + WAL_KEPT_BYTES as u64,
+            Ok(_) => self
+                .next
+                .store(len + WAL_KEPT_BYTES as u64, Ordering::Relaxed),
             Err(e) => {
-                self.next = len + WAL_KEPT_BYTES as u64;
+                self.next
+                    .store(len + WAL_KEPT_BYTES as u64, Ordering::Relaxed);
                 tracing::warn!(error = %e, "the writer's checkpoint of the SQLite outbox failed");
             }
         }
@@ -148,7 +153,7 @@ mod tests {
             .pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES)
             .unwrap();
         let wal = dir.path().join("outbox.db-wal");
-        let mut backstop = Backstop::new(wal.clone());
+        let backstop = Backstop::new(wal.clone());
         let mut largest = 0;
         for _ in 0..64 * 1024 / 16 {
             connection

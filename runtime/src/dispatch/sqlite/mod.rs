@@ -25,6 +25,7 @@
 
 mod browse;
 mod checkpoint;
+mod inline;
 mod queries;
 mod schema;
 mod targets;
@@ -55,6 +56,8 @@ pub struct SqliteStore {
     browser: Arc<Mutex<Connection>>,
     /// Writes on their way to the group-commit writer.
     writes: std::sync::mpsc::Sender<Box<dyn Write>>,
+    /// Durable writes that commit and sync on their caller's thread when nobody else writes.
+    inline: Arc<inline::Inline>,
 }
 
 impl SqliteStore {
@@ -79,10 +82,15 @@ impl SqliteStore {
         let (writes, queue) = std::sync::mpsc::channel();
         let (committed, unsynced) = std::sync::mpsc::channel();
         let writer = connection.clone();
-        let backstop = checkpoint::Backstop::new(wal.clone());
+        let backstop = Arc::new(checkpoint::Backstop::new(wal.clone()));
+        let inline = Arc::new(inline::Inline::new(
+            connection.clone(),
+            wal.clone(),
+            backstop.clone(),
+        ));
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
-            .spawn(move || writer::group_commit(&writer, &queue, &committed, backstop))
+            .spawn(move || writer::group_commit(&writer, &queue, &committed, &backstop))
             .context("starting the SQLite writer thread")?;
         let unsynced = Arc::new(Mutex::new(unsynced));
         for _ in 0..writer::SYNCERS {
@@ -101,6 +109,7 @@ impl SqliteStore {
             connection,
             browser,
             writes,
+            inline,
         })
     }
 
@@ -122,26 +131,42 @@ impl SqliteStore {
         })
     }
 
-    /// Queues a write for the group-commit writer; resolves once it is committed. `doing`
-    /// says what it writes, should it fail.
+    /// Queues a write for the group-commit writer; resolves once it is committed (and, if
+    /// durable, synced). A durable write first tries to commit and sync on its own thread,
+    /// when it is polled (see `inline`). `doing` says what it writes, should it fail.
     fn write<T: Send + 'static>(
         &self,
         durability: Durability,
         doing: &'static str,
         work: impl Fn(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreFuture<'static, T> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        let sent = self.writes.send(Box::new(Job {
-            durability,
-            doing,
-            work,
-            outcome: None,
-            reply,
-        }));
-        let stopped = || StoreError::new("the SQLite writer has stopped");
-        Box::pin(async move {
-            sent.map_err(|_| stopped())?;
-            answer.await.map_err(|_| stopped())?
-        })
+        let writes = self.writes.clone();
+        let queue = move |work| {
+            let (reply, answer) = tokio::sync::oneshot::channel();
+            let sent = writes.send(Box::new(Job {
+                durability,
+                doing,
+                work,
+                outcome: None,
+                reply,
+            }) as Box<dyn Write>);
+            async move {
+                let stopped = || StoreError::new("the SQLite writer has stopped");
+                sent.map_err(|_| stopped())?;
+                answer.await.map_err(|_| stopped())?
+            }
+        };
+        match durability {
+            Durability::Relaxed => Box::pin(queue(work)),
+            Durability::Durable => {
+                let inline = self.inline.clone();
+                Box::pin(async move {
+                    match inline.try_run(doing, work) {
+                        Ok(done) => done,
+                        Err(work) => queue(work).await,
+                    }
+                })
+            }
+        }
     }
 }

@@ -81,7 +81,7 @@ pub(super) fn group_commit(
     connection: &Mutex<Connection>,
     queue: &Receiver<Box<dyn Write>>,
     unsynced: &Sender<Vec<Box<dyn Write>>>,
-    mut backstop: Backstop,
+    backstop: &Backstop,
 ) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];

@@ -1,0 +1,188 @@
+//! Durable writes committed and synced on their caller's own thread, when nobody else is
+//! writing: the path with no thread hop at all.
+//!
+//! Through the writer, a `send` waits for three threads to wake: the writer, a syncer, and the
+//! task's own worker when the answer comes back. On a virtual machine a thread woken on an idle
+//! CPU waits for the hypervisor to run that CPU again, and in a paced run those wake-ups were
+//! half of a slow `send` (BENCHMARKS.md, "Where a slow `send` spends its time"). A write that
+//! finds the connection free and few syncs under way takes the connection on the task's own
+//! thread instead, commits, lets go, and syncs the WAL: no wake-up is on its path. Tokio's
+//! `block_in_place` hands the worker's other tasks to another thread meanwhile, so the wait for
+//! the disk blocks no other task. Whenever that cannot hold (a single-threaded runtime, the
+//! connection busy with a group, enough syncs already under way) the write goes to the writer,
+//! whose groups are what keep throughput up under load.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use rusqlite::Connection;
+use tokio::runtime::{Handle, RuntimeFlavor};
+
+use super::checkpoint::Backstop;
+use super::writer::{sync_file, SYNCERS};
+use crate::dispatch::store::{Context, StoreError};
+
+/// What a durable write needs to commit and sync itself.
+pub(super) struct Inline {
+    pub(super) connection: Arc<Mutex<Connection>>,
+    pub(super) wal: PathBuf,
+    pub(super) backstop: Arc<Backstop>,
+    /// Inline writes between taking the connection and the end of their sync. At most
+    /// [`SYNCERS`], as for the writer's syncs: more syncs of one file at once only queue in the
+    /// kernel.
+    in_flight: AtomicUsize,
+}
+
+impl Inline {
+    pub(super) fn new(
+        connection: Arc<Mutex<Connection>>,
+        wal: PathBuf,
+        backstop: Arc<Backstop>,
+    ) -> Self {
+        Inline {
+            connection,
+            wal,
+            backstop,
+            in_flight: AtomicUsize::new(0),
+        }
+    }
+
+    /// Runs `work` in a transaction of its own, commits it and syncs the WAL, all on this
+    /// thread, when that makes nobody wait; hands `work` back otherwise.
+    pub(super) fn try_run<T, F>(
+        &self,
+        doing: &'static str,
+        work: F,
+    ) -> Result<Result<T, StoreError>, F>
+    where
+        F: Fn(&Connection) -> rusqlite::Result<T>,
+    {
+        let multi_threaded =
+            Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread);
+        if !multi_threaded {
+            return Err(work);
+        }
+        let Some(_slot) = Slot::take(&self.in_flight) else {
+            return Err(work);
+        };
+        let Ok(mut c) = self.connection.try_lock() else {
+            return Err(work);
+        };
+        Ok(tokio::task::block_in_place(move || {
+            let outcome = commit(&mut c, &work);
+            if outcome.is_ok() {
+                self.backstop.after_commit(&c);
+            }
+            // The sync runs without the connection: the writer's next group commits meanwhile.
+            drop(c);
+            let value = outcome.context(doing)?;
+            sync_file(&self.wal).context("syncing the WAL")?;
+            Ok(value)
+        }))
+    }
+}
+
+/// One of the [`SYNCERS`] places for an inline write, given back when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl<'a> Slot<'a> {
+    fn take(in_flight: &'a AtomicUsize) -> Option<Self> {
+        in_flight
+            .fetch_update(Ordering::Acquire, Ordering::Relaxed, |n| {
+                (n < SYNCERS).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| Slot(in_flight))
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Release);
+    }
+}
+
+/// Runs `work` and commits, in an immediate transaction (as the writer's groups do).
+fn commit<T>(
+    c: &mut Connection,
+    work: &impl Fn(&Connection) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let value = work(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outbox(dir: &std::path::Path) -> Inline {
+        let path = dir.join("outbox.db");
+        let (connection, wal) = super::super::schema::open(&path).unwrap();
+        let backstop = Arc::new(Backstop::new(wal.clone()));
+        Inline::new(Arc::new(Mutex::new(connection)), wal, backstop)
+    }
+
+    fn count(c: &Connection) -> rusqlite::Result<i64> {
+        c.query_row("SELECT count(*) FROM ringback_deliveries", [], |r| r.get(0))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_free_connection_on_a_multi_threaded_runtime_is_used_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let inline = outbox(dir.path());
+        let Ok(done) = inline.try_run("counting", count) else {
+            panic!("the write should have run on this thread");
+        };
+        assert_eq!(done.unwrap(), 0);
+        assert_eq!(
+            inline.in_flight.load(Ordering::Relaxed),
+            0,
+            "its slot is given back"
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_busy_connection_or_full_slots_send_the_write_to_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let inline = outbox(dir.path());
+        let held = inline.connection.lock().unwrap();
+        assert!(inline.try_run("counting", count).is_err());
+        drop(held);
+        inline.in_flight.store(SYNCERS, Ordering::Relaxed);
+        assert!(inline.try_run("counting", count).is_err());
+    }
+
+    #[tokio::test]
+    async fn a_single_threaded_runtime_sends_the_write_to_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(outbox(dir.path()).try_run("counting", count).is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_write_is_rolled_back_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let inline = outbox(dir.path());
+        let failing = |c: &Connection| -> rusqlite::Result<()> {
+            c.execute("CREATE TABLE scratch (x)", [])?;
+            c.execute("INSERT INTO no_such_table VALUES (1)", [])
+                .map(drop)
+        };
+        let Ok(Err(e)) = inline.try_run("writing nowhere", failing) else {
+            panic!("the write should have run here and failed");
+        };
+        assert!(e.to_string().contains("writing nowhere"), "{e}");
+        let c = inline.connection.lock().unwrap();
+        let scratch: i64 = c
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'scratch'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(scratch, 0, "the failed write's transaction was rolled back");
+        assert!(c.is_autocommit());
+    }
+}
