@@ -277,6 +277,26 @@ async fn exercise(store: Arc<dyn DeliveryStore>) {
         signed_in.cookies[0].contains("HttpOnly")
             && signed_in.cookies[0].contains("SameSite=Strict")
     );
+    assert!(
+        !signed_in.cookies[0].contains("Secure"),
+        "over plain HTTP a Secure cookie would never come back"
+    );
+    // Behind a proxy that ended TLS and says so, the session cookie is sent over HTTPS only.
+    let proxied = client
+        .send(
+            http.post(format!("{origin}/outbox/sign-in"))
+                .header("origin", &origin)
+                .header("x-forwarded-proto", "https")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("token={TOKEN}")),
+        )
+        .await;
+    assert_eq!(proxied.status, StatusCode::SEE_OTHER);
+    assert!(
+        proxied.cookies[0].contains("; Secure"),
+        "{:?}",
+        proxied.cookies
+    );
     let by_session = client
         .send(
             http.get(format!("{origin}/outbox/deliveries"))

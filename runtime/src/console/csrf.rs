@@ -75,11 +75,42 @@ pub(super) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value for a cookie only the console's own pages send back.
-pub(super) fn set_cookie(name: &str, value: &str, base: &str, max_age: Option<u64>) -> String {
+/// A `Set-Cookie` value for a cookie only the console's own pages send back; `Secure` (sent
+/// over HTTPS only) when `secure`.
+pub(super) fn set_cookie(
+    name: &str,
+    value: &str,
+    base: &str,
+    max_age: Option<u64>,
+    secure: bool,
+) -> String {
     let path = if base.is_empty() { "/" } else { base };
     let age = max_age.map_or(String::new(), |s| format!("; Max-Age={s}"));
-    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{age}")
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{secure}{age}")
+}
+
+/// Whether the browser reached the service over HTTPS, as the proxy that ended TLS in front of
+/// it says (`X-Forwarded-Proto: https`, or `proto=https` in `Forwarded`). A client that
+/// claims so itself only makes its own cookies `Secure`.
+pub(super) fn over_https(headers: &HeaderMap) -> bool {
+    let says_https = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split([',', ';']))
+            .any(|part| {
+                let part = part.trim();
+                let proto = part
+                    .split_once('=')
+                    .filter(|(k, _)| k.trim().eq_ignore_ascii_case("proto"))
+                    .map_or(part, |(_, v)| v.trim().trim_matches('"'));
+                proto.eq_ignore_ascii_case("https")
+            })
+    };
+    says_https(header::HeaderName::from_static("x-forwarded-proto"))
+        || says_https(header::FORWARDED)
 }
 
 /// Why a POST was refused.
@@ -192,5 +223,36 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn cookies_are_secure_when_a_proxy_says_the_browser_used_https() {
+        for (name, value, https) in [
+            ("x-forwarded-proto", "https", true),
+            ("x-forwarded-proto", "HTTPS", true),
+            ("x-forwarded-proto", "https, http", true),
+            ("x-forwarded-proto", "http", false),
+            (
+                "forwarded",
+                "for=192.0.2.60;proto=https;by=203.0.113.43",
+                true,
+            ),
+            (
+                "forwarded",
+                "for=192.0.2.43, for=198.51.100.17;proto=\"https\"",
+                true,
+            ),
+            ("forwarded", "for=192.0.2.60;proto=http", false),
+            ("forwarded", "for=https", false),
+            ("host", "https", false),
+        ] {
+            assert_eq!(
+                over_https(&headers(&[(name, value)])),
+                https,
+                "{name}: {value}"
+            );
+        }
+        assert!(set_cookie("c", "v", "/outbox", Some(60), true).contains("; Secure"));
+        assert!(!set_cookie("c", "v", "/outbox", Some(60), false).contains("Secure"));
     }
 }

@@ -30,6 +30,8 @@ const SESSION_SECS: u64 = 8 * 3600;
 pub(super) struct Gate<V> {
     pub(super) verify: V,
     pub(super) key: Key,
+    /// Every cookie `Secure`, whatever the request says.
+    pub(super) secure_cookies: bool,
 }
 
 fn now_secs() -> u64 {
@@ -82,6 +84,7 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
     let base = mount.base.clone();
     let path = request.uri().path().to_owned();
     let headers = request.headers().clone();
+    let secure = gate.secure_cookies || csrf::over_https(&headers);
     if path == "/sign-in" && request.method() == Method::POST {
         if csrf::cross_origin(&headers) {
             return sign_in_page(
@@ -106,7 +109,7 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
         let mut response = respond::see_other(&html::home(&base));
         respond::add_cookie(
             &mut response,
-            &csrf::set_cookie(SESSION, &session, &base, Some(SESSION_SECS)),
+            &csrf::set_cookie(SESSION, &session, &base, Some(SESSION_SECS), secure),
         );
         return response;
     }
@@ -132,7 +135,7 @@ pub(super) async fn guard<V: Verify>(gate: Arc<Gate<V>>, request: Request, next:
         let mut response = respond::see_other(&format!("{base}/sign-in"));
         respond::add_cookie(
             &mut response,
-            &csrf::set_cookie(SESSION, "", &base, Some(0)),
+            &csrf::set_cookie(SESSION, "", &base, Some(0), secure),
         );
         return response;
     }

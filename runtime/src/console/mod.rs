@@ -74,6 +74,7 @@ const PAGE_SIZE: usize = 50;
 pub struct Console {
     dispatcher: Dispatcher,
     key: csrf::Key,
+    secure_cookies: bool,
 }
 
 impl Console {
@@ -90,7 +91,25 @@ impl Console {
         Console {
             dispatcher,
             key: csrf::Key::random(),
+            secure_cookies: false,
         }
+    }
+
+    /// Marks every cookie the console sets `Secure`, so browsers send it back over HTTPS only.
+    /// Without this, a cookie is `Secure` when the request came through a proxy that says the
+    /// browser used HTTPS (`X-Forwarded-Proto: https`, or `proto=https` in `Forwarded`); call
+    /// it when TLS ends in front of the service without saying so. Browsers refuse `Secure`
+    /// cookies over plain HTTP (except on `localhost`), so the console cannot sign in there.
+    ///
+    /// ```
+    /// # use ringback::dispatch::{Dispatcher, DispatcherConfig, MemoryStore, Secret};
+    /// # let dispatcher = Dispatcher::new(MemoryStore::default(), DispatcherConfig::new(Secret::generate()));
+    /// let console = ringback::console::Console::new(dispatcher).secure_cookies();
+    /// # let _ = console.router();
+    /// ```
+    pub fn secure_cookies(mut self) -> Self {
+        self.secure_cookies = true;
+        self
     }
 
     /// Signs CSRF tokens and sign-in sessions with a key derived from `secret`, so that
@@ -122,6 +141,7 @@ impl Console {
         let state = Arc::new(Shared {
             dispatcher: self.dispatcher,
             key: self.key,
+            secure_cookies: self.secure_cookies,
         });
         Router::new()
             .route("/", get(overview::show))
@@ -153,6 +173,7 @@ impl Console {
         let gate = Arc::new(gate::Gate {
             verify,
             key: self.key.clone(),
+            secure_cookies: self.secure_cookies,
         });
         self.router()
             .route("/sign-in", get(|| async {}).post(|| async {}))
@@ -214,6 +235,8 @@ impl Dispatcher {
 struct Shared {
     dispatcher: Dispatcher,
     key: csrf::Key,
+    /// Every cookie `Secure`, whatever the request says (see [`Console::secure_cookies`]).
+    secure_cookies: bool,
 }
 
 type State = axum::extract::State<Arc<Shared>>;
@@ -271,7 +294,8 @@ fn csrf_for(shared: &Shared, headers: &HeaderMap, base: &str) -> (String, Option
         Some(nonce) if !nonce.is_empty() => (shared.key.sign(csrf::FIELD, nonce), None),
         _ => {
             let nonce = csrf::new_nonce();
-            let cookie = csrf::set_cookie(csrf::COOKIE, &nonce, base, None);
+            let secure = shared.secure_cookies || csrf::over_https(headers);
+            let cookie = csrf::set_cookie(csrf::COOKIE, &nonce, base, None, secure);
             (shared.key.sign(csrf::FIELD, &nonce), Some(cookie))
         }
     }
