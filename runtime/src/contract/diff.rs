@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::classify::{Class, Flow};
 use super::load::{ContractError, Doc, Node};
 use super::report::Report;
-use super::walk::{Ctx, Walk};
+use super::walk::{by_key, Ctx, Keyed, Walk};
 
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -331,16 +331,29 @@ impl<'a> Walk<'a> {
             .map(|c| c.entries())
             .unwrap_or_default();
         let label = &site.label;
-        for (name, o) in &oc {
-            let Some((_, n)) = nc.iter().find(|(m, _)| m == name) else {
-                self.note(
-                    Class::Breaking,
-                    &o.at,
-                    &at_or(new, "callbacks"),
-                    format!("the callback `{name}` of {label} was removed"),
-                    label,
-                );
-                continue;
+        for entry in by_key(&oc, &nc) {
+            let (name, o, n) = match entry {
+                Keyed::Both(name, o, n) => (name, o, n),
+                Keyed::Removed(name, o) => {
+                    self.note(
+                        Class::Breaking,
+                        &o.at,
+                        &at_or(new, "callbacks"),
+                        format!("the callback `{name}` of {label} was removed"),
+                        label,
+                    );
+                    continue;
+                }
+                Keyed::Added(name, n) => {
+                    self.note(
+                        Class::Compatible,
+                        &at_or(old, "callbacks"),
+                        &n.at,
+                        format!("the callback `{name}` was added to {label}"),
+                        label,
+                    );
+                    continue;
+                }
             };
             let (o, n) = (self.old.deref(o.clone()), self.new.deref(n.clone()));
             let oe: Vec<_> = o
@@ -355,15 +368,11 @@ impl<'a> Walk<'a> {
                 .collect();
             let mut pairs = Vec::new();
             let (mut gone, mut fresh) = (Vec::new(), Vec::new());
-            for (expr, item) in &oe {
-                match ne.iter().find(|(e, _)| e == expr) {
-                    Some((_, m)) => pairs.push((*expr, *expr, item.clone(), m.clone())),
-                    None => gone.push((*expr, item.clone())),
-                }
-            }
-            for (expr, item) in &ne {
-                if !oe.iter().any(|(e, _)| e == expr) {
-                    fresh.push((*expr, item.clone()));
+            for entry in by_key(&oe, &ne) {
+                match entry {
+                    Keyed::Both(expr, oi, ni) => pairs.push((*expr, *expr, oi.clone(), ni.clone())),
+                    Keyed::Removed(expr, oi) => gone.push((*expr, oi.clone())),
+                    Keyed::Added(expr, ni) => fresh.push((*expr, ni.clone())),
                 }
             }
             // One expression on each side: the same callback, now keyed otherwise.
@@ -408,26 +417,15 @@ impl<'a> Walk<'a> {
                 self.path_item(oi, ni, &callback_site);
             }
         }
-        for (name, n) in &nc {
-            if !oc.iter().any(|(m, _)| m == name) {
-                self.note(
-                    Class::Compatible,
-                    &at_or(old, "callbacks"),
-                    &n.at,
-                    format!("the callback `{name}` was added to {label}"),
-                    label,
-                );
-            }
-        }
     }
 
     fn webhooks(&mut self, old: &Node<'a>, new: &Node<'a>) {
         let webhooks = |n: &Node<'a>| n.get("webhooks").or_else(|| n.get("x-webhooks"));
         let ow = webhooks(old).map(|c| c.entries()).unwrap_or_default();
         let nw = webhooks(new).map(|c| c.entries()).unwrap_or_default();
-        for (name, o) in &ow {
-            match nw.iter().find(|(m, _)| m == name) {
-                Some((_, n)) => {
+        for entry in by_key(&ow, &nw) {
+            match entry {
+                Keyed::Both(name, o, n) => {
                     let site = Site {
                         label: format!("webhook `{name}`"),
                         request: Flow::Response,
@@ -437,24 +435,20 @@ impl<'a> Walk<'a> {
                     };
                     self.path_item(o.clone(), n.clone(), &site);
                 }
-                None => self.note(
+                Keyed::Removed(name, o) => self.note(
                     Class::Breaking,
                     &o.at,
                     &at_or(new, "webhooks"),
                     format!("the webhook `{name}` was removed"),
                     "",
                 ),
-            }
-        }
-        for (name, n) in &nw {
-            if !ow.iter().any(|(m, _)| m == name) {
-                self.note(
+                Keyed::Added(name, n) => self.note(
                     Class::Compatible,
                     &at_or(old, "webhooks"),
                     &n.at,
                     format!("the webhook `{name}` was added"),
                     "",
-                );
+                ),
             }
         }
     }
@@ -470,33 +464,29 @@ impl<'a> Walk<'a> {
                 .map(|n| n.at.clone())
                 .unwrap_or_else(|| root.at.clone())
         };
-        for (name, o) in &oe {
-            match ne.iter().find(|(m, _)| m == name) {
-                Some((_, n)) => {
+        for entry in by_key(&oe, &ne) {
+            match entry {
+                Keyed::Both(name, o, n) => {
                     if self.reached_old.contains(&o.at) && self.reached_new.contains(&n.at) {
                         continue;
                     }
                     let found = self.schema(o.clone(), n.clone(), Ctx::new(Flow::Unused), name);
                     self.record(found, "");
                 }
-                None => self.note(
+                Keyed::Removed(name, o) => self.note(
                     Class::Compatible,
                     &o.at,
                     &parent(&ns, new),
                     format!("the schema `{name}` was removed from the components"),
                     "",
                 ),
-            }
-        }
-        for (name, n) in &ne {
-            if !oe.iter().any(|(m, _)| m == name) {
-                self.note(
+                Keyed::Added(name, n) => self.note(
                     Class::Compatible,
                     &parent(&os, old),
                     &n.at,
                     format!("the schema `{name}` was added to the components"),
                     "",
-                );
+                ),
             }
         }
     }

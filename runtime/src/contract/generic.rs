@@ -3,9 +3,10 @@
 
 use serde_json::Value;
 
-use super::classify::Class;
+use super::classify::{Class, Effect};
+use super::diff::at_or;
 use super::load::Node;
-use super::walk::Walk;
+use super::walk::{Ctx, Walk};
 
 impl<'a> Walk<'a> {
     /// Each member that differs between `old` and `new`, as one difference of `class`; `what`
@@ -77,5 +78,53 @@ impl<'a> Walk<'a> {
                 _ => self.note(class, &o.at, &n.at, format!("{what} changed"), context),
             },
         }
+    }
+
+    /// Each of `keys` compared as written, as documentation: `what: key` in messages.
+    pub(crate) fn documentation(
+        &mut self,
+        (o, n): (&Node<'a>, &Node<'a>),
+        keys: &[&str],
+        what: &str,
+        context: &str,
+    ) {
+        for key in keys {
+            self.as_written(
+                o.get(key),
+                n.get(key),
+                (&o.at, &n.at),
+                Class::Documentation,
+                &format!("{what}: {key}"),
+                context,
+            );
+        }
+    }
+
+    /// Notes that `what` became required, or is no longer, when `required` says otherwise of
+    /// `o` and `n`: a client that leaves it out is then refused, or one that relied on it
+    /// finds it missing.
+    pub(crate) fn required_changed(
+        &mut self,
+        ctx: Ctx,
+        (o, n): (&Node<'a>, &Node<'a>),
+        required: impl Fn(&Node<'a>) -> bool,
+        what: &str,
+        context: &str,
+    ) {
+        if required(o) == required(n) {
+            return;
+        }
+        let (effect, how) = if required(n) {
+            (Effect::Narrow, "became required")
+        } else {
+            (Effect::Widen, "is no longer required")
+        };
+        self.note(
+            ctx.class(effect),
+            &at_or(o, "required"),
+            &at_or(n, "required"),
+            format!("{what} {how}"),
+            context,
+        );
     }
 }

@@ -104,20 +104,7 @@ impl<'a> Walk<'a> {
                 );
             }
             let required = |p: &Node| p.flag("required") || p.str("in") == Some("path");
-            if required(o) != required(n) {
-                let (effect, how) = if required(n) {
-                    (Effect::Narrow, "became required")
-                } else {
-                    (Effect::Widen, "is no longer required")
-                };
-                self.note(
-                    ctx.class(effect),
-                    &at_or(o, "required"),
-                    &at_or(n, "required"),
-                    format!("{what} {how}"),
-                    label,
-                );
-            }
+            self.required_changed(ctx, (o, n), required, &what, label);
             if style_of(o) != style_of(n)
                 || o.flag("allowReserved") != n.flag("allowReserved")
                 || o.flag("allowEmptyValue") != n.flag("allowEmptyValue")
@@ -133,16 +120,12 @@ impl<'a> Walk<'a> {
                     label,
                 );
             }
-            for key in ["description", "example", "examples"] {
-                self.as_written(
-                    o.get(key),
-                    n.get(key),
-                    (&o.at, &n.at),
-                    Class::Documentation,
-                    &format!("{what}: {key}"),
-                    label,
-                );
-            }
+            self.documentation(
+                (o, n),
+                &["description", "example", "examples"],
+                &what,
+                label,
+            );
             let pctx = Ctx {
                 parameter: true,
                 ..ctx
@@ -204,28 +187,10 @@ impl<'a> Walk<'a> {
             }
             (Some(o), Some(n)) => {
                 let (o, n) = (self.old.deref(o), self.new.deref(n));
-                if o.flag("required") != n.flag("required") {
-                    let (effect, how) = if n.flag("required") {
-                        (Effect::Narrow, "became required")
-                    } else {
-                        (Effect::Widen, "is no longer required")
-                    };
-                    self.note(
-                        ctx.class(effect),
-                        &at_or(&o, "required"),
-                        &at_or(&n, "required"),
-                        format!("the request body of {label} {how}"),
-                        label,
-                    );
-                }
-                self.as_written(
-                    o.get("description"),
-                    n.get("description"),
-                    (&o.at, &n.at),
-                    Class::Documentation,
-                    &format!("the request body of {label}: description"),
-                    label,
-                );
+                let what = format!("the request body of {label}");
+                let required = |b: &Node| b.flag("required");
+                self.required_changed(ctx, (&o, &n), required, &what, label);
+                self.documentation((&o, &n), &["description"], &what, label);
                 self.content(&o, &n, ctx, &format!("request body of {label}"));
             }
         }
@@ -254,16 +219,8 @@ impl<'a> Walk<'a> {
                 );
                 continue;
             };
-            for key in ["example", "examples"] {
-                self.as_written(
-                    o.get(key),
-                    n.get(key),
-                    (&o.at, &n.at),
-                    Class::Documentation,
-                    &format!("{what} ({media}): {key}"),
-                    &context,
-                );
-            }
+            let media_what = format!("{what} ({media})");
+            self.documentation((o, n), &["example", "examples"], &media_what, &context);
             self.as_written(
                 o.get("encoding"),
                 n.get("encoding"),
@@ -397,30 +354,10 @@ impl<'a> Walk<'a> {
                 continue;
             };
             let (o, n) = (self.old.deref(o.clone()), self.new.deref(n.clone()));
-            if o.flag("required") != n.flag("required") {
-                let (effect, how) = if n.flag("required") {
-                    (Effect::Narrow, "became required")
-                } else {
-                    (Effect::Widen, "is no longer required")
-                };
-                self.note(
-                    ctx.class(effect),
-                    &at_or(&o, "required"),
-                    &at_or(&n, "required"),
-                    format!("{what} {how}"),
-                    response,
-                );
-            }
-            for key in ["description", "example", "examples"] {
-                self.as_written(
-                    o.get(key),
-                    n.get(key),
-                    (&o.at, &n.at),
-                    Class::Documentation,
-                    &format!("{what}: {key}"),
-                    response,
-                );
-            }
+            let required = |h: &Node| h.flag("required");
+            self.required_changed(ctx, (&o, &n), required, &what, response);
+            let keys = ["description", "example", "examples"];
+            self.documentation((&o, &n), &keys, &what, response);
             let context = format!("header `{name}` of the {response}");
             match (o.get("schema"), n.get("schema")) {
                 (Some(os), Some(ns)) => {

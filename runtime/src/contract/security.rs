@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::classify::Class;
 use super::diff::at_or;
 use super::load::Node;
-use super::walk::Walk;
+use super::walk::{by_key, Keyed, Walk};
 
 /// One way to be let in: each scheme named, with the scopes it needs.
 type Alternative = BTreeMap<String, BTreeSet<String>>;
@@ -141,29 +141,33 @@ impl<'a> Walk<'a> {
                 .map(|s| s.at.clone())
                 .unwrap_or_else(|| root.at.clone())
         };
-        for (name, o) in &oe {
-            let Some((_, n)) = ne.iter().find(|(m, _)| m == name) else {
-                self.note(
-                    Class::Compatible,
-                    &o.at,
-                    &parent(&ns, new),
-                    format!("the security scheme `{name}` was removed"),
-                    "",
-                );
-                continue;
+        for entry in by_key(&oe, &ne) {
+            let (name, o, n) = match entry {
+                Keyed::Both(name, o, n) => (name, o, n),
+                Keyed::Removed(name, o) => {
+                    self.note(
+                        Class::Compatible,
+                        &o.at,
+                        &parent(&ns, new),
+                        format!("the security scheme `{name}` was removed"),
+                        "",
+                    );
+                    continue;
+                }
+                Keyed::Added(name, n) => {
+                    self.note(
+                        Class::Compatible,
+                        &parent(&os, old),
+                        &n.at,
+                        format!("the security scheme `{name}` was added"),
+                        "",
+                    );
+                    continue;
+                }
             };
             let (o, n) = (self.old.deref(o.clone()), self.new.deref(n.clone()));
             let what = format!("the security scheme `{name}`");
-            for key in ["description", "bearerFormat"] {
-                self.as_written(
-                    o.get(key),
-                    n.get(key),
-                    (&o.at, &n.at),
-                    Class::Documentation,
-                    &format!("{what}: {key}"),
-                    "",
-                );
-            }
+            self.documentation((&o, &n), &["description", "bearerFormat"], &what, "");
             // Where and how the credential travels: a client sending it the old way is refused.
             let lower = |n: &Node, k: &str| n.str(k).map(str::to_ascii_lowercase);
             let header = |n: &Node| {
@@ -183,16 +187,29 @@ impl<'a> Walk<'a> {
             }
             let flows = |n: &Node<'a>| n.get("flows").map(|f| f.entries()).unwrap_or_default();
             let (of, nf) = (flows(&o), flows(&n));
-            for (flow, of) in &of {
-                let Some((_, nf)) = nf.iter().find(|(f, _)| f == flow) else {
-                    self.note(
-                        Class::Breaking,
-                        &of.at,
-                        &at_or(&n, "flows"),
-                        format!("{what} no longer offers the {flow} flow"),
-                        "",
-                    );
-                    continue;
+            for entry in by_key(&of, &nf) {
+                let (flow, of, nf) = match entry {
+                    Keyed::Both(flow, of, nf) => (flow, of, nf),
+                    Keyed::Removed(flow, of) => {
+                        self.note(
+                            Class::Breaking,
+                            &of.at,
+                            &at_or(&n, "flows"),
+                            format!("{what} no longer offers the {flow} flow"),
+                            "",
+                        );
+                        continue;
+                    }
+                    Keyed::Added(flow, nf) => {
+                        self.note(
+                            Class::Compatible,
+                            &at_or(&o, "flows"),
+                            &nf.at,
+                            format!("{what} now also offers the {flow} flow"),
+                            "",
+                        );
+                        continue;
+                    }
                 };
                 for key in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
                     self.as_written(
@@ -210,28 +227,6 @@ impl<'a> Walk<'a> {
                     (&of.at, &nf.at),
                     Class::Compatible,
                     &format!("{what}: {flow} scopes"),
-                    "",
-                );
-            }
-            for (flow, nf) in &nf {
-                if !of.iter().any(|(f, _)| f == flow) {
-                    self.note(
-                        Class::Compatible,
-                        &at_or(&o, "flows"),
-                        &nf.at,
-                        format!("{what} now also offers the {flow} flow"),
-                        "",
-                    );
-                }
-            }
-        }
-        for (name, n) in &ne {
-            if !oe.iter().any(|(m, _)| m == name) {
-                self.note(
-                    Class::Compatible,
-                    &parent(&os, old),
-                    &n.at,
-                    format!("the security scheme `{name}` was added"),
                     "",
                 );
             }

@@ -69,6 +69,35 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// An entry of two keyed lists matched by key.
+pub(crate) enum Keyed<'x, K, V> {
+    /// In both lists: the key, the old value, the new value.
+    Both(&'x K, &'x V, &'x V),
+    /// Only in the old list.
+    Removed(&'x K, &'x V),
+    /// Only in the new list.
+    Added(&'x K, &'x V),
+}
+
+/// The old list's entries in order, each with its counterpart in the new list if it has one,
+/// then the new list's entries the old one lacks: the order findings are reported in.
+pub(crate) fn by_key<'x, K: PartialEq, V>(
+    old: &'x [(K, V)],
+    new: &'x [(K, V)],
+) -> impl Iterator<Item = Keyed<'x, K, V>> {
+    let kept = old
+        .iter()
+        .map(move |(k, o)| match new.iter().find(|(m, _)| m == k) {
+            Some((_, n)) => Keyed::Both(k, o, n),
+            None => Keyed::Removed(k, o),
+        });
+    let added = new
+        .iter()
+        .filter(move |(k, _)| !old.iter().any(|(m, _)| m == k))
+        .map(|(k, n)| Keyed::Added(k, n));
+    kept.chain(added)
+}
+
 pub(crate) fn finding(class: Class, old: &str, new: &str, message: String) -> Finding {
     Finding {
         class,
