@@ -2,26 +2,47 @@
 //! logged as a `tracing` event (target `ringback::console`), and answered with a redirect to
 //! the page that shows what it did.
 
-use axum::body::Body;
-use axum::extract::Path;
-use axum::http::{HeaderMap, StatusCode};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, Path, Request};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::filter::Listing;
-use super::{csrf, html, respond, wire, Mount, State};
+use super::{csrf, html, respond, wire, Mount, Shared, State};
 
-/// Checks the form's token: the refusal page when it does not hold.
-fn checked(
-    shared: &super::Shared,
-    base: &str,
-    headers: &HeaderMap,
-    form: &std::collections::HashMap<String, String>,
-    action: &str,
-) -> Option<Response> {
-    csrf::check(&shared.key, headers, form.get(csrf::FIELD).map(String::as_str)).err().map(|refusal| {
-        tracing::warn!(target: "ringback::console", action, reason = ?refusal, "console action refused");
-        super::problem(base, StatusCode::FORBIDDEN, refusal.explain())
-    })
+/// An action's form, read once its CSRF token and origin hold, with the console's mount
+/// point. The refusal page otherwise, logged with the action (the path's last segment).
+pub(super) struct Checked {
+    form: HashMap<String, String>,
+    base: String,
+}
+
+impl FromRequest<Arc<Shared>> for Checked {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, shared: &Arc<Shared>) -> Result<Self, Response> {
+        let (parts, body) = request.into_parts();
+        let Mount { base } = Mount::of_parts(&parts);
+        let form = super::read_form(body).await;
+        match csrf::check(
+            &shared.key,
+            &parts.headers,
+            form.get(csrf::FIELD).map(String::as_str),
+        ) {
+            Ok(()) => Ok(Checked { form, base }),
+            Err(refusal) => {
+                let action = parts.uri.path().rsplit('/').next().unwrap_or("");
+                tracing::warn!(target: "ringback::console", action, reason = ?refusal, "console action refused");
+                Err(super::problem(
+                    &base,
+                    StatusCode::FORBIDDEN,
+                    refusal.explain(),
+                ))
+            }
+        }
+    }
 }
 
 fn unavailable(base: &str, what: &str) -> Response {
@@ -50,15 +71,9 @@ fn to_delivery(base: &str, id: &str, done: &str) -> Response {
 
 pub(super) async fn replay(
     shared: State,
-    Mount { base }: Mount,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    Checked { base, .. }: Checked,
 ) -> Response {
-    let form = super::read_form(body).await;
-    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay") {
-        return refused;
-    }
     match shared.dispatcher.replay(&id).await {
         Ok(true) => {
             tracing::info!(target: "ringback::console", action = "replay", delivery = %id, "dead letter replayed from the console");
@@ -77,16 +92,7 @@ pub(super) async fn replay(
     }
 }
 
-pub(super) async fn replay_matching(
-    shared: State,
-    Mount { base }: Mount,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let form = super::read_form(body).await;
-    if let Some(refused) = checked(&shared, &base, &headers, &form, "replay_matching") {
-        return refused;
-    }
+pub(super) async fn replay_matching(shared: State, Checked { form, base }: Checked) -> Response {
     let listing = Listing::read(&form);
     if !listing.problems.is_empty() {
         return super::problem(&base, StatusCode::BAD_REQUEST, &listing.problems.join("; "));
@@ -117,15 +123,9 @@ pub(super) async fn replay_matching(
 
 pub(super) async fn cancel(
     shared: State,
-    Mount { base }: Mount,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Body,
+    Checked { base, .. }: Checked,
 ) -> Response {
-    let form = super::read_form(body).await;
-    if let Some(refused) = checked(&shared, &base, &headers, &form, "cancel") {
-        return refused;
-    }
     match wire::cancel(&shared.dispatcher, &id).await {
         None => unavailable(&base, "cancelling a delivery"),
         Some(Ok(true)) => {
@@ -139,16 +139,7 @@ pub(super) async fn cancel(
     }
 }
 
-pub(super) async fn pause(
-    shared: State,
-    Mount { base }: Mount,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let form = super::read_form(body).await;
-    if let Some(refused) = checked(&shared, &base, &headers, &form, "pause") {
-        return refused;
-    }
+pub(super) async fn pause(shared: State, Checked { form, base }: Checked) -> Response {
     let target = form.get("target").map(|t| t.trim()).unwrap_or("");
     if target.is_empty() {
         return super::problem(&base, StatusCode::BAD_REQUEST, "name the target to pause");
@@ -166,16 +157,7 @@ pub(super) async fn pause(
     }
 }
 
-pub(super) async fn resume(
-    shared: State,
-    Mount { base }: Mount,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    let form = super::read_form(body).await;
-    if let Some(refused) = checked(&shared, &base, &headers, &form, "resume") {
-        return refused;
-    }
+pub(super) async fn resume(shared: State, Checked { form, base }: Checked) -> Response {
     let target = form.get("target").map(|t| t.trim()).unwrap_or("");
     match wire::resume(&shared.dispatcher, target).await {
         None => unavailable(&base, "resuming a target"),
