@@ -310,17 +310,16 @@ async fn replay(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> 
 
 async fn purge_dead(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
     let (fields, other) = filter_options(args)?;
-    let all = match other.as_slice() {
-        [] => false,
-        [flag] if flag == "--all" => true,
-        _ => {
-            return Err(
+    let all =
+        match other.as_slice() {
+            [] => false,
+            [flag] if flag == "--all" => true,
+            _ => return Err(
                 "outbox purge-dead takes filter options (--callback, --target, --since, --until), \
                  or --all"
                     .into(),
-            )
-        }
-    };
+            ),
+        };
     if fields.iter().any(|(n, _)| n == "state" || n == "after") {
         return Err(
             "outbox purge-dead deletes dead letters only: leave out --state and --after".into(),
@@ -329,9 +328,11 @@ async fn purge_dead(dispatcher: &Dispatcher, args: &[String]) -> Result<(), Stri
     // Deleting is for good: every dead letter only when asked for in so many words.
     match (fields.is_empty(), all) {
         (true, false) => {
-            return Err("outbox purge-dead deletes dead letters for good: say which \
+            return Err(
+                "outbox purge-dead deletes dead letters for good: say which \
                         (--callback, --target, --since, --until), or --all for every one"
-                .into())
+                    .into(),
+            )
         }
         (false, true) => return Err("outbox purge-dead: --all or filter options, not both".into()),
         _ => {}

@@ -436,6 +436,55 @@ async fn exercise(store: Arc<dyn DeliveryStore>) {
         );
     }
 
+    // Every dead letter of the other callback, deleted for good; the rest stay. A filter
+    // that names nothing but the state is refused, and its page offers no such form.
+    let dead_alpha = DeliveryFilter::state(DeliveryState::Dead).callback("alpha");
+    let doomed = store.find(dead_alpha.clone(), 1000).await.unwrap().len();
+    assert!(doomed > 0);
+    let listed_alpha = client
+        .get("/outbox/deliveries?state=dead&callback=alpha")
+        .await;
+    assert!(listed_alpha.body.contains("action=\"/outbox/purge-dead\""));
+    let listed_dead = client.get("/outbox/deliveries?state=dead").await;
+    assert!(!listed_dead.body.contains("action=\"/outbox/purge-dead\""));
+    let everything = client
+        .post(
+            "/outbox/purge-dead",
+            &[("csrf", &token), ("state", "dead")],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(everything.status, StatusCode::BAD_REQUEST);
+    let alive = store
+        .find(DeliveryFilter::default().callback("alpha"), 1000)
+        .await
+        .unwrap()
+        .len();
+    let purged = client
+        .post(
+            "/outbox/purge-dead",
+            &[("csrf", &token), ("state", "dead"), ("callback", "alpha")],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(purged.status, StatusCode::SEE_OTHER);
+    let location = purged.location.unwrap();
+    assert!(
+        location.ends_with(&format!("callback=alpha&purged={doomed}")),
+        "{location}"
+    );
+    assert!(store.find(dead_alpha, 10).await.unwrap().is_empty());
+    let left = store
+        .find(DeliveryFilter::default().callback("alpha"), 1000)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(left, alive - doomed, "only the dead letters went");
+    let notice = client.get(&location).await;
+    assert!(notice
+        .body
+        .contains(&format!("{doomed} dead letter(s) deleted.")));
+
     // At a glance: the counts by state, and two charts.
     let glance = client.get("/outbox").await;
     assert_eq!(glance.status, StatusCode::OK);
@@ -649,7 +698,11 @@ async fn the_command_line_purges_dead_letters_and_nothing_else() {
     assert!(store.get("gone-1").await.unwrap().is_none());
     assert!(store.attempts("gone-1").await.unwrap().is_empty());
     let pending = store.get("gone-pending").await.unwrap().unwrap();
-    assert_eq!(pending.state, DeliveryState::Pending, "only dead letters go");
+    assert_eq!(
+        pending.state,
+        DeliveryState::Pending,
+        "only dead letters go"
+    );
     let (ok, out, err) = cli(&["purge-dead", "--all"]);
     assert!(ok, "{err}");
     assert!(out.contains("purged 1 dead letter(s)"), "{out}");

@@ -569,12 +569,22 @@ async fn retention_contract(store: &dyn DeliveryStore) {
     }
     assert_eq!(store.attempts("new").await.unwrap().len(), 2);
 
-    // A cutoff after now takes what finished just now: the delivered and the cancelled.
+    // A cutoff after now takes what finished just now: the delivered and the cancelled. One
+    // recorded already delivered, with no finish time, counts from when the purge saw it.
+    let unstamped = Delivery {
+        state: DeliveryState::Delivered,
+        ..recorded("unstamped", long_ago)
+    };
+    store.enqueue(unstamped).await.unwrap();
     let soon = now + Duration::from_secs(60);
     assert_eq!(store.purge_finished(soon, 100).await.unwrap(), 2);
     for id in ["new", "cancelled"] {
         assert_eq!(store.get(id).await.unwrap(), None, "{id} was deleted");
     }
+    assert!(store.get("unstamped").await.unwrap().is_some());
+    let later = SystemTime::now() + Duration::from_secs(1);
+    assert_eq!(store.purge_finished(later, 100).await.unwrap(), 1);
+    assert_eq!(store.get("unstamped").await.unwrap(), None);
     assert!(store.attempts("new").await.unwrap().is_empty());
     let states = |ids: &'static [&'static str]| async move {
         let mut states = Vec::new();

@@ -34,7 +34,9 @@ impl PostgresStore {
         n: usize,
     ) -> Result<u64, StoreError> {
         // The attempts go in the same statement, before the foreign key is checked at its
-        // end; the first schema's key has no ON DELETE CASCADE.
+        // end; the first schema's key has no ON DELETE CASCADE. Deliveries finished with no
+        // time kept (by an instance of a version before retention, during a rolling upgrade)
+        // count from now, and go a whole retention period later.
         self.execute(
             "deleting finished deliveries",
             "WITH doomed AS (
@@ -42,9 +44,14 @@ impl PostgresStore {
                 WHERE state IN ('delivered', 'cancelled') AND finished_at < $1
                 ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED),
              attempts AS (
-                DELETE FROM ringback_attempts a USING doomed WHERE a.delivery_id = doomed.id)
+                DELETE FROM ringback_attempts a USING doomed WHERE a.delivery_id = doomed.id),
+             stamped AS (
+                UPDATE ringback_deliveries SET finished_at = $3 WHERE id IN (
+                    SELECT id FROM ringback_deliveries
+                    WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL
+                    LIMIT $2 FOR UPDATE SKIP LOCKED))
              DELETE FROM ringback_deliveries d USING doomed WHERE d.id = doomed.id",
-            &[&millis(before), &limit(n)],
+            &[&millis(before), &limit(n), &millis(SystemTime::now())],
         )
         .await
     }

@@ -40,7 +40,16 @@ pub(super) fn purge_finished(
             Ok((r.get(0)?, r.get(1)?))
         })?
         .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
-    delete(c, &rows)
+    let deleted = delete(c, &rows)?;
+    // Finished with no time kept (by a version before retention, sharing the file, or
+    // recorded so): they count from now, and go a whole retention period later.
+    c.prepare_cached(
+        "UPDATE ringback_deliveries SET finished_at = ?1 WHERE rowid IN (
+            SELECT rowid FROM ringback_deliveries INDEXED BY ringback_deliveries_finished
+            WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL LIMIT ?2)",
+    )?
+    .execute(params![millis(SystemTime::now()), limit(n)])?;
+    Ok(deleted)
 }
 
 /// Deletes up to `n` dead letters matching `filter` (its state aside), oldest first, with

@@ -286,7 +286,19 @@ impl DeliveryStore for MemoryStore {
             // Oldest first, as the SQL stores walk their index.
             finished.sort();
             finished.truncate(limit);
-            m.remove(finished.into_iter().map(|(_, id)| id))
+            let removed = m.remove(finished.into_iter().map(|(_, id)| id));
+            // Recorded already finished, with no time: counted from now, as the SQL stores do.
+            let now = SystemTime::now();
+            for e in m.deliveries.values_mut() {
+                let done = matches!(
+                    e.delivery.state,
+                    DeliveryState::Delivered | DeliveryState::Cancelled
+                );
+                if done && e.finished_at.is_none() {
+                    e.finished_at = Some(now);
+                }
+            }
+            removed
         }))
     }
 

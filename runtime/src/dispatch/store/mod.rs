@@ -576,7 +576,10 @@ pub trait DeliveryStore: Send + Sync + 'static {
     /// Deletes up to `limit` deliveries that finished before `before`, delivered or
     /// cancelled, with their attempts; returns how many deliveries went. A delivery finished
     /// when its last attempt was made (delivered) or when it was cancelled, whenever it was
-    /// recorded. Dead letters, pending and in-flight deliveries are never touched.
+    /// recorded. Dead letters, pending and in-flight deliveries are never touched. A finished
+    /// delivery whose finish time was never kept (recorded already finished, or finished by
+    /// a version of ringback before retention) is given the time a purge first sees it, and
+    /// goes a whole retention period after that.
     ///
     /// Each call is one short transaction that reads an index, never the whole outbox, so
     /// the retention task ([`RetentionPolicy`](crate::dispatch::RetentionPolicy)) calls it
