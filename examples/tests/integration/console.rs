@@ -455,6 +455,18 @@ async fn exercise(store: Arc<dyn DeliveryStore>) {
         )
         .await;
     assert_eq!(everything.status, StatusCode::BAD_REQUEST);
+    let delivered_ones = client
+        .post(
+            "/outbox/purge-dead",
+            &[
+                ("csrf", &token),
+                ("state", "delivered"),
+                ("callback", "alpha"),
+            ],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(delivered_ones.status, StatusCode::BAD_REQUEST);
     let alive = store
         .find(DeliveryFilter::default().callback("alpha"), 1000)
         .await

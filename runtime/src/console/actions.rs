@@ -131,6 +131,17 @@ pub(super) async fn purge_dead(
     if !listing.problems.is_empty() {
         return super::problem(&base, StatusCode::BAD_REQUEST, &listing.problems.join("; "));
     }
+    if listing
+        .filter
+        .state
+        .is_some_and(|s| s != crate::dispatch::DeliveryState::Dead)
+    {
+        return super::problem(
+            &base,
+            StatusCode::BAD_REQUEST,
+            "only dead letters can be deleted: list the dead ones (state dead) first",
+        );
+    }
     if !listing.narrowed() {
         return super::problem(
             &base,
