@@ -154,14 +154,14 @@ impl Dispatcher {
         };
         let mut purged = 0;
         loop {
-            let n = self.inner.store.purge_dead(filter.clone(), batch).await;
-            let n = match n {
+            let n = match self.inner.store.purge_dead(filter.clone(), batch).await {
                 Ok(n) => n,
-                Err(e) if purged > 0 => {
-                    tracing::warn!(purged, "dead letters purged before a batch failed");
+                Err(e) => {
+                    if purged > 0 {
+                        tracing::warn!(purged, "dead letters purged before a batch failed");
+                    }
                     return Err(e);
                 }
-                Err(e) => return Err(e),
             };
             purged += n;
             self.inner
