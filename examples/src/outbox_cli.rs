@@ -23,6 +23,11 @@ pub const USAGE: &str =
   beer-orders outbox [--outbox FILE|URL] replay --filter [--callback NAME] [--target PREFIX]
               [--since TIME] [--until TIME]
       make a dead letter, or every dead letter matching, pending again (with a progress bar)
+  beer-orders outbox [--outbox FILE|URL] purge-dead [--callback NAME] [--target PREFIX]
+              [--since TIME] [--until TIME] | --all
+      delete the dead letters matching, or every one with --all, and their attempts, for good
+      (delivered and cancelled deliveries are deleted by the service itself, 7 days after they
+      finished; dead letters are kept until replayed or purged)
   beer-orders outbox [--outbox FILE|URL] pause TARGET [--reason TEXT]
   beer-orders outbox [--outbox FILE|URL] resume TARGET
       stop or restart deliveries to a target's origin";
@@ -43,7 +48,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let (command, rest) = rest
         .split_first()
-        .ok_or("outbox needs a command: list, show, replay, pause or resume")?;
+        .ok_or("outbox needs a command: list, show, replay, purge-dead, pause or resume")?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let dispatcher = open(&outbox).await?;
@@ -51,6 +56,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "list" => list(&dispatcher, rest).await,
             "show" => show(&dispatcher, rest).await,
             "replay" => replay(&dispatcher, rest).await,
+            "purge-dead" => purge_dead(&dispatcher, rest).await,
             "pause" => pause(&dispatcher, rest).await,
             "resume" => resume(&dispatcher, rest).await,
             other => Err(format!("unknown outbox command {other:?}")),
@@ -299,6 +305,44 @@ async fn replay(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> 
     }
     progress.finish();
     println!("replayed {replayed} dead letter(s)");
+    Ok(())
+}
+
+async fn purge_dead(dispatcher: &Dispatcher, args: &[String]) -> Result<(), String> {
+    let (fields, other) = filter_options(args)?;
+    let all =
+        match other.as_slice() {
+            [] => false,
+            [flag] if flag == "--all" => true,
+            _ => return Err(
+                "outbox purge-dead takes filter options (--callback, --target, --since, --until), \
+                 or --all"
+                    .into(),
+            ),
+        };
+    if fields.iter().any(|(n, _)| n == "state" || n == "after") {
+        return Err(
+            "outbox purge-dead deletes dead letters only: leave out --state and --after".into(),
+        );
+    }
+    // Deleting is for good: every dead letter only when asked for in so many words.
+    match (fields.is_empty(), all) {
+        (true, false) => {
+            return Err(
+                "outbox purge-dead deletes dead letters for good: say which \
+                        (--callback, --target, --since, --until), or --all for every one"
+                    .into(),
+            )
+        }
+        (false, true) => return Err("outbox purge-dead: --all or filter options, not both".into()),
+        _ => {}
+    }
+    let (filter, _) = read_filter(&fields)?;
+    let purged = dispatcher
+        .purge_dead(filter)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    println!("purged {purged} dead letter(s)");
     Ok(())
 }
 

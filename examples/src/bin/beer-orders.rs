@@ -8,7 +8,7 @@
 //! beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
 //! beer-orders openapi --check FILE [--allow compatible|documentation]
 //! beer-orders demo
-//! beer-orders outbox [--outbox FILE|URL] list|show|replay|pause|resume ...
+//! beer-orders outbox [--outbox FILE|URL] list|show|replay|purge-dead|pause|resume ...
 //! ```
 
 use std::process::ExitCode;
@@ -17,7 +17,9 @@ use std::time::Duration;
 use ringback::auth::Secrets;
 use ringback::console::Console;
 use ringback::contract::{self, Allow, Class};
-use ringback::dispatch::{AllowList, Dispatcher, DispatcherConfig, Secret, SigningKey};
+use ringback::dispatch::{
+    AllowList, Dispatcher, DispatcherConfig, RetentionPolicy, Secret, SigningKey,
+};
 use ringback::openapi::OpenApiVersion;
 use ringback_examples::keys::{CustomerKeys, DEMO_SIGNING_KEY};
 use ringback_examples::orders::OrderBook;
@@ -47,7 +49,9 @@ const USAGE_HEAD: &str = "usage:
       orders are kept in the SQLite file --orders (default: beside a file outbox, named
       after it with .orders.db; with a PostgreSQL outbox, beer-orders-orders.db in the
       working directory), and each order's status callbacks are recorded in the outbox
-      when it is placed, so a crash loses none;
+      when it is placed, so a crash loses none; delivered callbacks (and cancelled ones) are
+      deleted from the outbox with their attempts 7 days after they finished (ringback's
+      default retention), dead letters are kept until replayed or purged;
       the outbox console is at /outbox, for the bearer token --console-token (default: the
       demo token), which a browser enters once on its sign-in form
   beer-orders openapi [--yaml] [--openapi-version 3.0|3.1]
@@ -277,7 +281,12 @@ fn customer_keys(o: &Options) -> CustomerKeys {
 async fn dispatcher(o: &Options) -> Result<Dispatcher, String> {
     // Deliveries carry their customer's id as key id; the master secret signs only those
     // recorded before there were keys per customer.
-    let mut config = DispatcherConfig::new(o.secret.clone()).key_store(customer_keys(o));
+    let mut config = DispatcherConfig::new(o.secret.clone())
+        .key_store(customer_keys(o))
+        // The default, spelled out: delivered and cancelled callbacks, with their attempts,
+        // are deleted 7 days after they finished, a few hundred at a time; dead letters stay
+        // for `beer-orders outbox replay` or `purge-dead`.
+        .retention(RetentionPolicy::default());
     if o.allow_loopback {
         config = config.allow(AllowList::none().loopback());
     }

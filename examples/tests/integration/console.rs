@@ -3,7 +3,7 @@
 //! one delivery with its attempts, the at-a-glance counts, refusals of a POST without its
 //! CSRF token or from another origin, and a dead letter (its receiver answered 410) replayed
 //! from the console once the receiver answers 200. And `beer-orders outbox ...` against the
-//! file of a running service.
+//! file of a running service, and its purge of dead letters.
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering};
@@ -456,6 +456,67 @@ async fn exercise(store: Arc<dyn DeliveryStore>) {
         );
     }
 
+    // Every dead letter of the other callback, deleted for good; the rest stay. A filter
+    // that names nothing but the state is refused, and its page offers no such form.
+    let dead_alpha = DeliveryFilter::state(DeliveryState::Dead).callback("alpha");
+    let doomed = store.find(dead_alpha.clone(), 1000).await.unwrap().len();
+    assert!(doomed > 0);
+    let listed_alpha = client
+        .get("/outbox/deliveries?state=dead&callback=alpha")
+        .await;
+    assert!(listed_alpha.body.contains("action=\"/outbox/purge-dead\""));
+    let listed_dead = client.get("/outbox/deliveries?state=dead").await;
+    assert!(!listed_dead.body.contains("action=\"/outbox/purge-dead\""));
+    let everything = client
+        .post(
+            "/outbox/purge-dead",
+            &[("csrf", &token), ("state", "dead")],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(everything.status, StatusCode::BAD_REQUEST);
+    let delivered_ones = client
+        .post(
+            "/outbox/purge-dead",
+            &[
+                ("csrf", &token),
+                ("state", "delivered"),
+                ("callback", "alpha"),
+            ],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(delivered_ones.status, StatusCode::BAD_REQUEST);
+    let alive = store
+        .find(DeliveryFilter::default().callback("alpha"), 1000)
+        .await
+        .unwrap()
+        .len();
+    let purged = client
+        .post(
+            "/outbox/purge-dead",
+            &[("csrf", &token), ("state", "dead"), ("callback", "alpha")],
+            Some(&csrf_cookie),
+        )
+        .await;
+    assert_eq!(purged.status, StatusCode::SEE_OTHER);
+    let location = purged.location.unwrap();
+    assert!(
+        location.ends_with(&format!("callback=alpha&purged={doomed}")),
+        "{location}"
+    );
+    assert!(store.find(dead_alpha, 10).await.unwrap().is_empty());
+    let left = store
+        .find(DeliveryFilter::default().callback("alpha"), 1000)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(left, alive - doomed, "only the dead letters went");
+    let notice = client.get(&location).await;
+    assert!(notice
+        .body
+        .contains(&format!("{doomed} dead letter(s) deleted.")));
+
     // At a glance: the counts by state, and two charts.
     let glance = client.get("/outbox").await;
     assert_eq!(glance.status, StatusCode::OK);
@@ -598,4 +659,89 @@ async fn the_command_line_lists_shows_and_replays_while_the_service_runs() {
     assert!(!ok && err.contains("is not a time"), "{err}");
     service.kill().unwrap();
     let _ = service.wait();
+}
+
+/// `beer-orders outbox purge-dead` on an outbox file: it deletes the dead letters matching,
+/// and their attempts, and nothing else; without a filter it refuses unless told `--all`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_command_line_purges_dead_letters_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let outbox = dir.path().join("outbox.db");
+    let store = SqliteStore::open(&outbox).unwrap();
+    let now = SystemTime::now();
+    let record = |id: &str, url: &str| Delivery {
+        id: id.to_owned(),
+        callback: "orderStatusChange".into(),
+        method: "POST".into(),
+        url: url.to_owned(),
+        body: b"{}".to_vec(),
+        created_at: now,
+        attempts: 0,
+        next_attempt_at: now,
+        state: DeliveryState::Pending,
+        last_error: None,
+        key_id: None,
+    };
+    let gone = "https://gone.example/hooks";
+    let kept = "https://kept.example/hooks";
+    for (id, url) in [("gone-1", gone), ("gone-2", gone), ("kept-dead", kept)] {
+        store.enqueue(record(id, url)).await.unwrap();
+    }
+    // Due later, so that the claim below leaves it pending.
+    let later = Delivery {
+        next_attempt_at: now + Duration::from_secs(3600),
+        ..record("gone-pending", gone)
+    };
+    store.enqueue(later).await.unwrap();
+    let claimed = store
+        .claim_due(now, 3, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert_eq!(claimed.len(), 3);
+    for d in &claimed {
+        let attempt = ringback::dispatch::Attempt {
+            number: 1,
+            at: now,
+            status: Some(410),
+            error: None,
+            latency: Duration::from_millis(3),
+            response_head: b"gone".to_vec(),
+        };
+        store.dead(&d.id, attempt).await.unwrap();
+    }
+    let cli = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
+            .arg("outbox")
+            .arg("--outbox")
+            .arg(&outbox)
+            .args(args)
+            .output()
+            .unwrap();
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    let (ok, _, err) = cli(&["purge-dead"]);
+    assert!(!ok && err.contains("--all"), "{err}");
+    let (ok, _, err) = cli(&["purge-dead", "--state", "delivered", "--target", gone]);
+    assert!(!ok && err.contains("dead letters only"), "{err}");
+    let (ok, out, err) = cli(&["purge-dead", "--target", gone]);
+    assert!(ok, "{err}");
+    assert!(out.contains("purged 2 dead letter(s)"), "{out}");
+    assert!(store.get("gone-1").await.unwrap().is_none());
+    assert!(store.attempts("gone-1").await.unwrap().is_empty());
+    let pending = store.get("gone-pending").await.unwrap().unwrap();
+    assert_eq!(
+        pending.state,
+        DeliveryState::Pending,
+        "only dead letters go"
+    );
+    let (ok, out, err) = cli(&["purge-dead", "--all"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("purged 1 dead letter(s)"), "{out}");
+    assert!(store
+        .find(DeliveryFilter::state(DeliveryState::Dead), 10)
+        .await
+        .unwrap()
+        .is_empty());
+    assert!(store.get("gone-pending").await.unwrap().is_some());
 }

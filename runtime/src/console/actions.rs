@@ -121,6 +121,52 @@ pub(super) async fn replay_matching(shared: State, Checked { form, base }: Check
     }
 }
 
+/// Deletes every dead letter the filter matches, for good. An empty filter is refused: the
+/// form is offered only for a narrowed list, and one click must not empty the dead letters.
+pub(super) async fn purge_dead(shared: State, Checked { form, base }: Checked) -> Response {
+    let listing = Listing::read(&form);
+    if !listing.problems.is_empty() {
+        return super::problem(&base, StatusCode::BAD_REQUEST, &listing.problems.join("; "));
+    }
+    if listing
+        .filter
+        .state
+        .is_some_and(|s| s != crate::dispatch::DeliveryState::Dead)
+    {
+        return super::problem(
+            &base,
+            StatusCode::BAD_REQUEST,
+            "only dead letters can be deleted: list the dead ones (state dead) first",
+        );
+    }
+    if !listing.narrowed() {
+        return super::problem(
+            &base,
+            StatusCode::BAD_REQUEST,
+            "name the dead letters to delete (a callback, a target or a time range): the \
+             console does not delete every one at once",
+        );
+    }
+    match shared.dispatcher.purge_dead(listing.filter.clone()).await {
+        Ok(n) => {
+            tracing::info!(
+                target: "ringback::console",
+                action = "purge_dead",
+                purged = n,
+                callback = listing.callback.as_str(),
+                target_prefix = listing.target.as_str(),
+                since = listing.since.as_str(),
+                until = listing.until.as_str(),
+                "dead letters deleted from the console"
+            );
+            let query = listing.query(None);
+            let sep = if query.is_empty() { "" } else { "&" };
+            respond::see_other(&format!("{base}/deliveries?{query}{sep}purged={n}"))
+        }
+        Err(e) => failed(&base, e),
+    }
+}
+
 pub(super) async fn cancel(
     shared: State,
     Path(id): Path<String>,

@@ -114,6 +114,13 @@ impl Listing {
         parts.join("&")
     }
 
+    /// Whether the filter narrows the deliveries beyond their state: a callback, a target or
+    /// a time range.
+    pub(super) fn narrowed(&self) -> bool {
+        let f = &self.filter;
+        f.callback.is_some() || f.target.is_some() || f.since.is_some() || f.until.is_some()
+    }
+
     /// The filter as hidden fields, for a form that acts on what is listed.
     pub(super) fn hidden(&self) -> String {
         self.fields()

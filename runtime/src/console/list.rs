@@ -75,6 +75,12 @@ pub(super) async fn show(
             html::escape(n)
         ));
     }
+    if let Some(n) = pairs(uri.query().unwrap_or("").as_bytes()).get("purged") {
+        body.push_str(&format!(
+            "<p class=\"notice\">{} dead letter(s) deleted.</p>",
+            html::escape(n)
+        ));
+    }
     body.push_str(&listing.form(&base));
     if listing
         .filter
@@ -87,6 +93,14 @@ pub(super) async fn show(
             html::hidden(csrf::FIELD, &token),
             listing.hidden(),
         ));
+        if listing.narrowed() {
+            body.push_str(&format!(
+                "<form class=\"inline purge-dead\" method=\"post\" action=\"{b}/purge-dead\">{}{}\
+                 <button type=\"submit\" class=\"quiet\">Delete every dead letter matching this filter, for good</button></form>",
+                html::hidden(csrf::FIELD, &token),
+                listing.hidden(),
+            ));
+        }
     }
     if deliveries.is_empty() {
         body.push_str("<p class=\"muted\">No deliveries match.</p>");

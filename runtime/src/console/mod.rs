@@ -10,9 +10,9 @@
 //! - **One delivery** (`/deliveries/{id}`): its payload and the headers each attempt carries
 //!   (never the signing secret), and every attempt: when, the status or error, the latency,
 //!   and the first bytes of the answer.
-//! - **Actions**: replay a dead letter, or every dead letter the filter matches. Each is a
-//!   POST with a CSRF token (see below) and is logged as a `tracing` event with target
-//!   `ringback::console`.
+//! - **Actions**: replay a dead letter, or every dead letter the filter matches; delete, for
+//!   good, every dead letter a narrowed filter matches. Each is a POST with a CSRF token (see
+//!   below) and is logged as a `tracing` event with target `ringback::console`.
 //!
 //! The pages use no JavaScript. Their one stylesheet is served by the console
 //! (`/console.css`), so a strict Content-Security-Policy, which every page carries, allows
@@ -150,6 +150,7 @@ impl Console {
             .route("/deliveries/{id}/replay", post(actions::replay))
             .route("/deliveries/{id}/cancel", post(actions::cancel))
             .route("/replay", post(actions::replay_matching))
+            .route("/purge-dead", post(actions::purge_dead))
             .route("/targets/pause", post(actions::pause))
             .route("/targets/resume", post(actions::resume))
             .route("/console.css", get(|| async { respond::stylesheet() }))

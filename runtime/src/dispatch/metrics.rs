@@ -15,6 +15,10 @@ pub(super) struct Counters {
     pub paused_targets: AtomicU64,
     /// Times this dispatcher paused a target (again after a failed probe included).
     pub target_pauses: AtomicU64,
+    /// Finished deliveries the retention task deleted.
+    pub purged: AtomicU64,
+    /// Dead letters an operator purged.
+    pub dead_purged: AtomicU64,
 }
 
 impl Counters {
@@ -33,6 +37,8 @@ impl Counters {
             cancelled: self.cancelled.load(Ordering::Relaxed),
             paused_targets: self.paused_targets.load(Ordering::Relaxed),
             target_pauses: self.target_pauses.load(Ordering::Relaxed),
+            purged: self.purged.load(Ordering::Relaxed),
+            dead_purged: self.dead_purged.load(Ordering::Relaxed),
         }
     }
 }
@@ -75,6 +81,11 @@ pub struct Metrics {
     /// Times this dispatcher paused a target that kept failing (a failed probe's pause
     /// included; pauses by hand are not counted).
     pub target_pauses: u64,
+    /// Delivered and cancelled deliveries deleted, with their attempts, by this dispatcher's
+    /// retention task ([`RetentionPolicy`](super::RetentionPolicy)).
+    pub purged: u64,
+    /// Dead letters deleted by [`Dispatcher::purge_dead`](super::Dispatcher::purge_dead).
+    pub dead_purged: u64,
 }
 
 impl Metrics {
@@ -117,6 +128,18 @@ impl Metrics {
                 "Pending callback deliveries cancelled.",
                 "counter",
                 self.cancelled,
+            ),
+            (
+                "ringback_callbacks_purged_total",
+                "Finished callback deliveries deleted by the retention policy.",
+                "counter",
+                self.purged,
+            ),
+            (
+                "ringback_callbacks_dead_purged_total",
+                "Dead-lettered callback deliveries purged by an operator.",
+                "counter",
+                self.dead_purged,
             ),
             (
                 "ringback_callbacks_in_flight",

@@ -10,6 +10,7 @@ mod pause;
 mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_tls;
+mod retention;
 mod retry;
 mod scheduled;
 mod send_options;
@@ -35,6 +36,7 @@ pub use metrics::Metrics;
 pub use pause::{origin, PausePolicy, TargetState, TargetStatus};
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresStore;
+pub use retention::RetentionPolicy;
 pub use retry::{parse_retry_after, RetrySchedule};
 pub use scheduled::CancelError;
 pub use send_options::SendOptions;
@@ -98,6 +100,9 @@ pub struct DispatcherConfig {
     /// When a target origin that keeps failing is paused, and probed ([`PausePolicy`]'s
     /// default); `None` never pauses one (an operator still can).
     pub pause: Option<PausePolicy>,
+    /// How long delivered and cancelled deliveries are kept ([`RetentionPolicy`]'s default,
+    /// 7 days); `None` keeps them forever.
+    pub retention: Option<RetentionPolicy>,
 }
 
 impl DispatcherConfig {
@@ -122,6 +127,7 @@ impl DispatcherConfig {
             poll_interval: Duration::from_millis(250),
             lookup: Arc::new(SystemLookup),
             pause: Some(PausePolicy::default()),
+            retention: Some(RetentionPolicy::default()),
         }
     }
 
@@ -499,7 +505,8 @@ impl Dispatcher {
     }
 
     /// Starts the worker that delivers (one per dispatcher is enough; several share the work
-    /// through the store's claims).
+    /// through the store's claims). Beside it runs the [retention](DispatcherConfig::retention)
+    /// task, which deletes finished deliveries once they are old enough.
     pub fn start(&self) -> Worker {
         worker::start(self.inner.clone())
     }

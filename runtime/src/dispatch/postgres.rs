@@ -8,6 +8,7 @@
 //! [`PostgresStore::connect`].
 
 mod browse;
+mod retention;
 
 use std::time::SystemTime;
 
@@ -46,6 +47,8 @@ const MIGRATIONS: &[&str] = &[
     tables_targets!("BIGINT"),
     // The key id a delivery is signed with; existing rows read NULL, the default keys.
     "ALTER TABLE ringback_deliveries ADD COLUMN IF NOT EXISTS key_id TEXT",
+    // When a delivery finished, which retention counts from.
+    retention::FINISHED_AT,
 ];
 
 /// A refused certificate says what went wrong, not what to do about it: this adds the advice.
@@ -337,7 +340,7 @@ impl DeliveryStore for PostgresStore {
                 "recording an attempt",
                 "WITH d AS (
                     UPDATE ringback_deliveries SET state = $2, attempts = GREATEST(attempts, $3), last_error = $4,
-                        next_attempt_at = COALESCE($5, next_attempt_at)
+                        next_attempt_at = COALESCE($5, next_attempt_at), finished_at = $11
                     WHERE id = $1 RETURNING id)
                  INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
                  SELECT id, $3, $6, $7, $8, $9, $10 FROM d",
@@ -352,6 +355,8 @@ impl DeliveryStore for PostgresStore {
                     &attempt.error,
                     &(attempt.latency.as_micros() as i64),
                     &attempt.response_head,
+                    // A final outcome says when the delivery finished, for retention.
+                    &outcome.next_attempt().is_none().then(|| millis(attempt.at)),
                 ],
             )
             .await
@@ -478,11 +483,11 @@ impl DeliveryStore for PostgresStore {
                     "WITH before AS (
                         SELECT id, state FROM ringback_deliveries WHERE id = $1 FOR UPDATE),
                      cancelled AS (
-                        UPDATE ringback_deliveries d SET state = 'cancelled'
+                        UPDATE ringback_deliveries d SET state = 'cancelled', finished_at = $2
                         FROM before WHERE d.id = before.id AND before.state = 'pending'
                         RETURNING d.id)
                      SELECT state FROM before",
-                    &[&id],
+                    &[&id, &millis(SystemTime::now())],
                 )
                 .await?;
             let Some(row) = rows.first() else {
@@ -495,6 +500,14 @@ impl DeliveryStore for PostgresStore {
                 ))
             })
         })
+    }
+
+    fn purge_finished(&self, before: SystemTime, n: usize) -> StoreFuture<'_, u64> {
+        Box::pin(self.delete_finished(before, n))
+    }
+
+    fn purge_dead(&self, filter: DeliveryFilter, n: usize) -> StoreFuture<'_, u64> {
+        Box::pin(self.delete_dead(filter, n))
     }
 
     fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {

@@ -478,6 +478,204 @@ async fn the_sqlite_store_keeps_the_contract_with_writes_on_the_callers_thread()
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
+/// Retention, with real timestamps: delivered and cancelled deliveries that finished before
+/// the cutoff go with their attempts, at most a batch at a time, counted from when they
+/// finished (not when they were recorded); recent ones, dead letters, pending, waiting,
+/// replayed and in-flight deliveries stay. An operator's purge deletes only dead letters, and
+/// only those its filter matches.
+async fn retention_contract(store: &dyn DeliveryStore) {
+    let now = SystemTime::now();
+    let day = Duration::from_secs(24 * 3600);
+    let long_ago = now - 30 * day;
+    let recorded = |id: &str, due: SystemTime| Delivery {
+        created_at: long_ago,
+        next_attempt_at: due,
+        ..delivery(id, 0)
+    };
+    let tried = |number: u32, at: SystemTime, status: u16| Attempt {
+        number,
+        at,
+        status: Some(status),
+        error: None,
+        latency: Duration::from_millis(4),
+        response_head: Vec::new(),
+    };
+    for id in [
+        "old-1",
+        "old-2",
+        "new",
+        "dead",
+        "waiting",
+        "replayed",
+        "cancelled",
+    ] {
+        store.enqueue(recorded(id, long_ago)).await.unwrap();
+    }
+    store
+        .enqueue(recorded("scheduled", now + day))
+        .await
+        .unwrap();
+    for id in ["old-1", "old-2"] {
+        store
+            .retry_at(id, tried(1, long_ago, 503), long_ago)
+            .await
+            .unwrap();
+        store.delivered(id, tried(2, long_ago, 200)).await.unwrap();
+    }
+    // Recorded long ago, delivered just now: it is recent.
+    store
+        .retry_at("new", tried(1, long_ago, 503), long_ago)
+        .await
+        .unwrap();
+    store.delivered("new", tried(2, now, 200)).await.unwrap();
+    store.dead("dead", tried(1, long_ago, 410)).await.unwrap();
+    store
+        .dead("replayed", tried(1, long_ago, 410))
+        .await
+        .unwrap();
+    assert!(store.replay("replayed", now + day).await.unwrap());
+    store
+        .retry_at("waiting", tried(1, long_ago, 503), now + day)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.cancel("cancelled").await.unwrap(),
+        Some(DeliveryState::Pending)
+    );
+    store
+        .enqueue(recorded("in-flight", long_ago))
+        .await
+        .unwrap();
+    assert_eq!(ids(store, millis_since_at(now), 10).await, ["in-flight"]);
+
+    let week_ago = now - 7 * day;
+    assert_eq!(
+        store.purge_finished(week_ago, 1).await.unwrap(),
+        1,
+        "a batch"
+    );
+    assert_eq!(store.purge_finished(week_ago, 10).await.unwrap(), 1);
+    assert_eq!(store.purge_finished(week_ago, 10).await.unwrap(), 0);
+    for id in ["old-1", "old-2"] {
+        assert_eq!(store.get(id).await.unwrap(), None, "{id} was deleted");
+        assert!(
+            store.attempts(id).await.unwrap().is_empty(),
+            "{id}'s attempts"
+        );
+    }
+    let kept = [
+        "new",
+        "dead",
+        "waiting",
+        "replayed",
+        "cancelled",
+        "scheduled",
+        "in-flight",
+    ];
+    for id in kept {
+        assert!(store.get(id).await.unwrap().is_some(), "{id} was kept");
+    }
+    assert_eq!(store.attempts("new").await.unwrap().len(), 2);
+
+    // A cutoff after now takes what finished just now: the delivered and the cancelled. One
+    // recorded already delivered, with no finish time, counts from when the purge saw it.
+    let unstamped = Delivery {
+        state: DeliveryState::Delivered,
+        ..recorded("unstamped", long_ago)
+    };
+    store.enqueue(unstamped).await.unwrap();
+    let soon = now + Duration::from_secs(60);
+    assert_eq!(store.purge_finished(soon, 100).await.unwrap(), 2);
+    for id in ["new", "cancelled"] {
+        assert_eq!(store.get(id).await.unwrap(), None, "{id} was deleted");
+    }
+    assert!(store.get("unstamped").await.unwrap().is_some());
+    let later = SystemTime::now() + Duration::from_secs(1);
+    assert_eq!(store.purge_finished(later, 100).await.unwrap(), 1);
+    assert_eq!(store.get("unstamped").await.unwrap(), None);
+    assert!(store.attempts("new").await.unwrap().is_empty());
+    let states = |ids: &'static [&'static str]| async move {
+        let mut states = Vec::new();
+        for id in ids {
+            states.push(store.get(id).await.unwrap().map(|d| d.state));
+        }
+        states
+    };
+    use DeliveryState::{Dead, InFlight, Pending};
+    const LEFT: &[&str] = &["dead", "waiting", "replayed", "scheduled", "in-flight"];
+    assert_eq!(
+        states(LEFT).await,
+        [
+            Some(Dead),
+            Some(Pending),
+            Some(Pending),
+            Some(Pending),
+            Some(InFlight)
+        ]
+    );
+
+    // Dead letters go only when an operator purges them, and only those matching.
+    let mut other = recorded("dead-elsewhere", long_ago);
+    other.url = "https://elsewhere.example.com/hook".into();
+    store.enqueue(other).await.unwrap();
+    store
+        .dead("dead-elsewhere", tried(1, long_ago, 410))
+        .await
+        .unwrap();
+    let elsewhere = DeliveryFilter::default().target("https://elsewhere.example.com/");
+    assert_eq!(store.purge_dead(elsewhere.clone(), 10).await.unwrap(), 1);
+    assert_eq!(store.purge_dead(elsewhere, 10).await.unwrap(), 0);
+    assert_eq!(store.get("dead-elsewhere").await.unwrap(), None);
+    assert!(store.attempts("dead-elsewhere").await.unwrap().is_empty());
+    assert!(store.get("dead").await.unwrap().is_some());
+    // Whatever state the filter names, only dead letters go.
+    let any = DeliveryFilter::state(DeliveryState::Pending);
+    assert_eq!(store.purge_dead(any, 10).await.unwrap(), 1);
+    assert_eq!(store.get("dead").await.unwrap(), None);
+    assert!(store.attempts("dead").await.unwrap().is_empty());
+    assert_eq!(
+        states(&["waiting", "replayed", "scheduled", "in-flight"]).await,
+        [Some(Pending), Some(Pending), Some(Pending), Some(InFlight)]
+    );
+}
+
+/// `t` as the contract's `at` counts: milliseconds after its epoch.
+fn millis_since_at(t: SystemTime) -> u64 {
+    t.duration_since(at(0)).unwrap().as_millis() as u64
+}
+
+#[tokio::test]
+async fn the_memory_store_keeps_the_retention_contract() {
+    retention_contract(&MemoryStore::default()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_store_keeps_the_retention_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    retention_contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
+}
+
+/// The retention contract against a fresh database of its own (its purges would delete what
+/// the other contracts leave); without a server it says SKIPPED (a failure under CI).
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn the_postgres_store_keeps_the_retention_contract() {
+    let Some((client, database, name)) = fresh_postgres(
+        "the_postgres_store_keeps_the_retention_contract",
+        "ringback_retention",
+    )
+    .await
+    else {
+        return;
+    };
+    let store = super::PostgresStore::connect(&database).await.unwrap();
+    retention_contract(&store).await;
+    drop(store);
+    let _ = client
+        .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .await;
+}
+
 /// A fresh database on the server `RINGBACK_TEST_POSTGRES` names: a client of the server (to
 /// drop the database after), the new database's URL and its name. `None`, saying SKIPPED
 /// (a failure under CI), when no server is named.
@@ -547,7 +745,8 @@ async fn the_postgres_store_keeps_the_contract() {
 
 /// A database the first version made, with a delivery waiting (due in 2100, so that the
 /// claims below leave it alone), gains the key id column when
-/// the store connects, and its delivery reads back without a key id (the default keys).
+/// the store connects, and its delivery reads back without a key id (the default keys). Its
+/// finished deliveries learn when they finished, and retention takes them from then.
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn the_postgres_store_migrates_a_first_version_outbox() {
@@ -575,7 +774,11 @@ async fn the_postgres_store_migrates_a_first_version_outbox() {
             "CREATE TABLE ringback_schema (version INTEGER NOT NULL);
              INSERT INTO ringback_schema (version) VALUES (1);
              INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, next_attempt_at, state)
-             VALUES ('msg_old', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 4102444800000, 'pending');",
+             VALUES ('msg_old', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 4102444800000, 'pending'),
+                    ('msg_delivered', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 1, 'delivered'),
+                    ('msg_cancelled', 'cb', 'POST', 'https://example.com/hook', '\\x7b7d', 1, 1, 'cancelled');
+             INSERT INTO ringback_attempts (delivery_id, number, at, status, latency_us, response_head)
+             VALUES ('msg_delivered', 1, 2000, 200, 5, '\\x');",
         )
         .await
         .unwrap();
@@ -585,6 +788,13 @@ async fn the_postgres_store_migrates_a_first_version_outbox() {
     let store = super::PostgresStore::connect(&database).await.unwrap();
     let old = store.get("msg_old").await.unwrap().unwrap();
     assert_eq!((old.body.as_slice(), old.key_id), (&b"{}"[..], None));
+    // Retention counts from the last attempt of a delivery finished before the upgrade, and
+    // from the upgrade for a cancel whose time nobody kept.
+    let week_ago = SystemTime::now() - Duration::from_secs(7 * 24 * 3600);
+    assert_eq!(store.purge_finished(week_ago, 10).await.unwrap(), 1);
+    assert_eq!(store.get("msg_delivered").await.unwrap(), None);
+    assert!(store.get("msg_cancelled").await.unwrap().is_some());
+    assert!(store.get("msg_old").await.unwrap().is_some());
     key_ids_are_kept(&store).await;
     drop(store);
     let _ = client

@@ -21,6 +21,8 @@ use super::Inner;
 pub struct Worker {
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<()>,
+    /// The retention task ([`RetentionPolicy`](super::RetentionPolicy)), stopped with it.
+    retention: tokio::task::JoinHandle<()>,
     deadline: Arc<Mutex<Option<Instant>>>,
 }
 
@@ -33,6 +35,8 @@ impl Worker {
         // `send_replace` sets the flag even if the worker has already stopped listening.
         self.stop.send_replace(true);
         let _ = self.task.await;
+        // It stops between batches: at most the one under way is finished.
+        let _ = self.retention.await;
     }
 }
 
@@ -40,10 +44,12 @@ pub(super) fn start(inner: Arc<Inner>) -> Worker {
     let deadline = Arc::new(Mutex::new(None));
     // Each worker has its own stop signal, so a dispatcher can be started again after a stop.
     let (stop, stopped) = watch::channel(false);
+    let retention = tokio::spawn(super::retention::run(inner.clone(), stopped.clone()));
     let task = tokio::spawn(run(inner, stopped, deadline.clone()));
     Worker {
         stop,
         task,
+        retention,
         deadline,
     }
 }

@@ -21,12 +21,14 @@
 //!
 //! The jobs live apart: `schema` opens the file and makes its tables, `writer` commits and
 //! syncs in groups, `checkpoint` copies the WAL back, `queries` is what the store asks, and
-//! `targets` the SQL of target state (paused origins).
+//! `targets` the SQL of target state (paused origins), `retention` the deletes of finished
+//! deliveries and dead letters.
 
 mod browse;
 mod checkpoint;
 mod inline;
 mod queries;
+mod retention;
 mod schema;
 mod targets;
 mod writer;

@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{targets, Durability, SqliteStore};
+use super::{retention, targets, Durability, SqliteStore};
 use crate::dispatch::pause::{TargetState, TargetStatus};
 use crate::dispatch::store::sql::{limit, micros, millis, not_held, not_skipped, time};
 use crate::dispatch::store::{
@@ -143,17 +143,19 @@ impl DeliveryStore for SqliteStore {
     fn finish(&self, id: &str, attempt: Attempt, outcome: Outcome) -> StoreFuture<'_, ()> {
         let id = id.to_owned();
         self.write(Durability::Relaxed, "recording an attempt", move |tx| {
-            // As `Outcome::apply` does in memory.
+            // As `Outcome::apply` does in memory; a final outcome also says when it finished,
+            // which retention counts from.
             tx.prepare_cached(
                 "UPDATE ringback_deliveries SET state = ?2, attempts = MAX(attempts, ?3), last_error = ?4,
-                 next_attempt_at = COALESCE(?5, next_attempt_at) WHERE id = ?1",
+                 next_attempt_at = COALESCE(?5, next_attempt_at), finished_at = ?6 WHERE id = ?1",
             )?
             .execute(params![
                 id,
                 outcome.state().as_str(),
                 attempt.number,
                 attempt.failure(),
-                outcome.next_attempt().map(millis)
+                outcome.next_attempt().map(millis),
+                outcome.next_attempt().is_none().then(|| millis(attempt.at))
             ])?;
             tx.prepare_cached(
                 "INSERT INTO ringback_attempts (delivery_id, number, at, status, error, latency_us, response_head)
@@ -275,9 +277,10 @@ impl DeliveryStore for SqliteStore {
             // One statement: no claim comes between the check and the change.
             let cancelled = c
                 .prepare_cached(
-                    "UPDATE ringback_deliveries SET state = 'cancelled' WHERE id = ?1 AND state = 'pending'",
+                    "UPDATE ringback_deliveries SET state = 'cancelled', finished_at = ?2
+                     WHERE id = ?1 AND state = 'pending'",
                 )?
-                .execute(params![id])?;
+                .execute(params![id, millis(SystemTime::now())])?;
             if cancelled == 1 {
                 return Ok(Some(DeliveryState::Pending));
             }
@@ -288,6 +291,23 @@ impl DeliveryStore for SqliteStore {
             state.map(|s| known_state(&s)).transpose()
         })
     }
+    fn purge_finished(&self, before: SystemTime, n: usize) -> StoreFuture<'_, u64> {
+        // Relaxed, and a batch at a time: a durable `send` queued behind it waits for one
+        // short batch, and shares its commit. A purge lost to a power cut is simply redone.
+        self.write(
+            Durability::Relaxed,
+            "deleting finished deliveries",
+            move |c| retention::purge_finished(c, before, n),
+        )
+    }
+
+    fn purge_dead(&self, filter: DeliveryFilter, n: usize) -> StoreFuture<'_, u64> {
+        // Durable: an operator told the dead letters are gone must not see them come back.
+        self.write(Durability::Durable, "deleting dead letters", move |c| {
+            retention::purge_dead(c, &filter, n)
+        })
+    }
+
     fn targets(&self) -> StoreFuture<'_, Vec<TargetState>> {
         self.read("reading target state", |c| targets::list(c))
     }

@@ -26,7 +26,28 @@ const TARGETS: &str = tables_targets!("INTEGER");
 const STEPS: &[&str] = &[
     // 2: the key id a delivery is signed with; existing rows read NULL, the default keys.
     "ALTER TABLE ringback_deliveries ADD COLUMN key_id TEXT;",
+    // 3: when a delivery finished, which retention counts from (see `retention`).
+    FINISHED_AT,
 ];
+
+/// Step 3: the time a delivery was delivered, dead-lettered or cancelled, NULL while it may
+/// still be attempted, and the index retention walks (finished deliveries it may delete, by
+/// that time; a pending delivery is not in it, so `send` and claims do not touch it).
+///
+/// Rows finished before the column existed get the time of their last attempt; a cancelled
+/// one, whose cancel time nobody kept, gets the time of the upgrade, so it is kept a whole
+/// retention period from then rather than deleted early.
+const FINISHED_AT: &str = "
+ALTER TABLE ringback_deliveries ADD COLUMN finished_at INTEGER;
+UPDATE ringback_deliveries SET finished_at = COALESCE(
+    (SELECT MAX(a.at) FROM ringback_attempts a WHERE a.delivery_id = ringback_deliveries.id),
+    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+ WHERE state IN ('delivered', 'dead');
+UPDATE ringback_deliveries SET finished_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+ WHERE state = 'cancelled';
+CREATE INDEX IF NOT EXISTS ringback_deliveries_finished ON ringback_deliveries (finished_at)
+ WHERE state IN ('delivered', 'cancelled');
+";
 
 /// Makes the tables of a new file, and runs the steps a file at an older version has not run
 /// yet, under the write lock: two processes opening one file at once migrate it once.
@@ -129,5 +150,61 @@ mod tests {
                 .unwrap();
             assert_eq!((id.as_str(), key), ("msg_old", None));
         }
+    }
+
+    #[test]
+    fn a_second_version_outbox_learns_when_its_deliveries_finished_and_keeps_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("outbox.db");
+        {
+            // An outbox as the second version made it: delivered, dead, cancelled and pending.
+            let old = Connection::open(&file).unwrap();
+            old.execute_batch(SCHEMA).unwrap();
+            old.execute_batch(STEPS[0]).unwrap();
+            old.pragma_update(None, "user_version", 2).unwrap();
+            old.execute_batch(
+                "INSERT INTO ringback_deliveries (id, callback, method, url, body, created_at, next_attempt_at, state, attempts)
+                 VALUES ('delivered', 'cb', 'POST', 'https://example.com/', x'7b7d', 1, 1, 'delivered', 2),
+                        ('dead', 'cb', 'POST', 'https://example.com/', x'7b7d', 1, 1, 'dead', 1),
+                        ('cancelled', 'cb', 'POST', 'https://example.com/', x'7b7d', 1, 1, 'cancelled', 0),
+                        ('pending', 'cb', 'POST', 'https://example.com/', x'7b7d', 1, 1, 'pending', 1);
+                 INSERT INTO ringback_attempts (delivery_id, number, at, status, latency_us, response_head)
+                 VALUES ('delivered', 1, 1000, 503, 5, x''), ('delivered', 2, 2000, 200, 5, x''),
+                        ('dead', 1, 3000, 410, 5, x''), ('pending', 1, 4000, 503, 5, x'');",
+            )
+            .unwrap();
+        }
+        let upgraded = crate::dispatch::store::sql::millis(std::time::SystemTime::now());
+        let (c, _) = open(&file).unwrap();
+        let version: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 3);
+        let mut rows = c
+            .prepare("SELECT id, finished_at FROM ringback_deliveries ORDER BY id")
+            .unwrap();
+        let finished: Vec<(String, Option<i64>)> = rows
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let cancelled = finished[0].1.unwrap();
+        assert!(
+            (upgraded - 5_000..upgraded + 60_000).contains(&cancelled),
+            "a cancel of unknown time counts from the upgrade: {cancelled} vs {upgraded}"
+        );
+        assert_eq!(
+            finished[1..],
+            [
+                ("dead".to_owned(), Some(3000)),
+                ("delivered".to_owned(), Some(2000)),
+                ("pending".to_owned(), None),
+            ],
+            "finished at the last attempt; not finished while pending"
+        );
+        let attempts: i64 = c
+            .query_row("SELECT COUNT(*) FROM ringback_attempts", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(attempts, 4);
     }
 }

@@ -39,6 +39,8 @@ struct Memory {
 struct Entry {
     delivery: Delivery,
     lease_until: SystemTime,
+    /// When it was delivered, dead-lettered or cancelled; `None` while it may be attempted.
+    finished_at: Option<SystemTime>,
     /// Order of arrival, to keep deliveries due at the same time in the order they were sent.
     sequence: u64,
 }
@@ -75,6 +77,18 @@ impl Memory {
             }
         }
         true
+    }
+
+    /// Deletes finished deliveries (in no index) and their attempts; answers how many went.
+    fn remove(&mut self, ids: impl IntoIterator<Item = String>) -> u64 {
+        let mut removed = 0;
+        for id in ids {
+            if self.deliveries.remove(&id).is_some() {
+                removed += 1;
+            }
+            self.attempts.remove(&id);
+        }
+        removed
     }
 
     fn index(&mut self, pending: bool) -> &mut BTreeSet<(SystemTime, u64, String)> {
@@ -141,6 +155,7 @@ impl DeliveryStore for MemoryStore {
             let entry = Entry {
                 delivery,
                 lease_until: SystemTime::UNIX_EPOCH,
+                finished_at: None,
                 sequence: m.sequence,
             };
             if let Some((pending, key)) = entry.key() {
@@ -169,7 +184,10 @@ impl DeliveryStore for MemoryStore {
 
     fn finish(&self, id: &str, attempt: Attempt, outcome: Outcome) -> StoreFuture<'_, ()> {
         self.with(|m| {
-            m.update(id, |e| outcome.apply(&mut e.delivery, &attempt));
+            m.update(id, |e| {
+                outcome.apply(&mut e.delivery, &attempt);
+                e.finished_at = outcome.next_attempt().is_none().then_some(attempt.at);
+            });
             m.attempts.entry(id.to_owned()).or_default().push(attempt);
         });
         ready(())
@@ -232,7 +250,10 @@ impl DeliveryStore for MemoryStore {
         ready(self.with(|m| {
             let before = m.deliveries.get(id).map(|e| e.delivery.state)?;
             if before == DeliveryState::Pending {
-                m.update(id, |e| e.delivery.state = DeliveryState::Cancelled);
+                m.update(id, |e| {
+                    e.delivery.state = DeliveryState::Cancelled;
+                    e.finished_at = Some(SystemTime::now());
+                });
             }
             Some(before)
         }))
@@ -245,6 +266,57 @@ impl DeliveryStore for MemoryStore {
                 .get(id)
                 .is_some_and(|e| e.delivery.state == DeliveryState::Dead);
             dead && m.update(id, |e| revive(&mut e.delivery, now))
+        }))
+    }
+
+    fn purge_finished(&self, before: SystemTime, limit: usize) -> StoreFuture<'_, u64> {
+        ready(self.with(|m| {
+            let mut finished: Vec<(SystemTime, String)> = m
+                .deliveries
+                .values()
+                .filter(|e| {
+                    matches!(
+                        e.delivery.state,
+                        DeliveryState::Delivered | DeliveryState::Cancelled
+                    )
+                })
+                .filter_map(|e| Some((e.finished_at?, e.delivery.id.clone())))
+                .filter(|(at, _)| *at < before)
+                .collect();
+            // Oldest first, as the SQL stores walk their index.
+            finished.sort();
+            finished.truncate(limit);
+            let removed = m.remove(finished.into_iter().map(|(_, id)| id));
+            // Recorded already finished, with no time: counted from now, as the SQL stores do.
+            let now = SystemTime::now();
+            for e in m.deliveries.values_mut() {
+                let done = matches!(
+                    e.delivery.state,
+                    DeliveryState::Delivered | DeliveryState::Cancelled
+                );
+                if done && e.finished_at.is_none() {
+                    e.finished_at = Some(now);
+                }
+            }
+            removed
+        }))
+    }
+
+    fn purge_dead(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, u64> {
+        let filter = DeliveryFilter {
+            state: Some(DeliveryState::Dead),
+            ..filter
+        };
+        ready(self.with(|m| {
+            let mut dead: Vec<&Delivery> = m
+                .deliveries
+                .values()
+                .map(|e| &e.delivery)
+                .filter(|d| filter.matches(d))
+                .collect();
+            dead.sort_by_key(|d| d.created_at);
+            let ids: Vec<String> = dead.iter().take(limit).map(|d| d.id.clone()).collect();
+            m.remove(ids)
         }))
     }
 

@@ -573,6 +573,64 @@ pub trait DeliveryStore: Send + Sync + 'static {
         Box::pin(std::future::ready(Err(refused)))
     }
 
+    /// Deletes up to `limit` deliveries that finished before `before`, delivered or
+    /// cancelled, with their attempts; returns how many deliveries went. A delivery finished
+    /// when its last attempt was made (delivered) or when it was cancelled, whenever it was
+    /// recorded. Dead letters, pending and in-flight deliveries are never touched. A finished
+    /// delivery whose finish time was never kept (recorded already finished, or finished by
+    /// a version of ringback before retention) is given the time a purge first sees it, and
+    /// goes a whole retention period after that.
+    ///
+    /// Each call is one short transaction that reads an index, never the whole outbox, so
+    /// the retention task ([`RetentionPolicy`](crate::dispatch::RetentionPolicy)) calls it
+    /// again while batches come back full without holding back `send`.
+    ///
+    /// Provided so that a store written before retention existed still compiles: it refuses
+    /// with an error, which the retention task logs (turn retention off with
+    /// [`DispatcherConfig::keep_finished_forever`](crate::dispatch::DispatcherConfig::keep_finished_forever)).
+    /// Every store in this crate implements it.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let week_ago = SystemTime::now() - Duration::from_secs(7 * 24 * 3600);
+    /// assert_eq!(MemoryStore::default().purge_finished(week_ago, 500).await?, 0);
+    /// # Ok(()) }
+    /// ```
+    fn purge_finished(&self, before: SystemTime, limit: usize) -> StoreFuture<'_, u64> {
+        let _ = (before, limit);
+        let refused = StoreError::new(
+            "this store cannot delete finished deliveries: implement \
+             DeliveryStore::purge_finished, or turn retention off \
+             (DispatcherConfig::keep_finished_forever)",
+        );
+        Box::pin(std::future::ready(Err(refused)))
+    }
+
+    /// Deletes up to `limit` dead letters matching `filter` (whatever state it names: only
+    /// dead deliveries go), with their attempts; returns how many went. An operator's action
+    /// ([`Dispatcher::purge_dead`](crate::dispatch::Dispatcher::purge_dead) calls it batch
+    /// after batch): retention never deletes a dead letter.
+    ///
+    /// Provided so that a store written before purging existed still compiles: it refuses
+    /// with an error. Every store in this crate implements it.
+    ///
+    /// ```
+    /// use ringback::dispatch::{DeliveryFilter, DeliveryStore, MemoryStore};
+    /// # async fn demo() -> Result<(), ringback::dispatch::StoreError> {
+    /// let filter = DeliveryFilter::default().target("https://gone.example/");
+    /// assert_eq!(MemoryStore::default().purge_dead(filter, 500).await?, 0);
+    /// # Ok(()) }
+    /// ```
+    fn purge_dead(&self, filter: DeliveryFilter, limit: usize) -> StoreFuture<'_, u64> {
+        let _ = (filter, limit);
+        let refused = StoreError::new(
+            "this store cannot delete dead letters: implement DeliveryStore::purge_dead",
+        );
+        Box::pin(std::future::ready(Err(refused)))
+    }
+
     // Target state: which origins are failing, paused or probed (see `PausePolicy`). A store
     // that keeps none has no paused targets, and says so when asked to pause one. A store that
     // keeps them also leaves the deliveries of every origin whose status
