@@ -2,6 +2,7 @@
 //! durably, delivered signed to a receiver that verifies them, retried with the same id, never
 //! redirected, dead-lettered and replayed.
 
+use crate::arrivals::{next, settled};
 use crate::server::Server;
 
 use std::sync::{Arc, Mutex};
@@ -17,7 +18,7 @@ use ringback::dispatch::{
 use ringback::receiver::Verifier;
 use ringback::{Api, Body, Callback, Header, Query, Schema};
 use ringback_examples::orders::OrderBook;
-use ringback_examples::receiver::{self, Received};
+use ringback_examples::receiver;
 use ringback_examples::service::{api, Shop, DEMO_CUSTOMER, DEMO_TOKEN, STATUSES};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -32,13 +33,6 @@ fn fast(secret: Secret) -> DispatcherConfig {
         .allow(AllowList::none().loopback())
         .poll_interval(Duration::from_millis(20))
         .attempt_timeout(Duration::from_secs(2))
-}
-
-async fn next(arrivals: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
-        .await
-        .expect("a callback within 10 s")
-        .expect("the receiver is running")
 }
 
 #[tokio::test]
@@ -325,17 +319,6 @@ async fn scripted_receiver(answers: Vec<u16>, secret: Secret) -> (Server, Script
     (Server::start(router).await, script)
 }
 
-async fn settle(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delivery {
-    for _ in 0..200 {
-        let d = dispatcher.store().get(id).await.unwrap().unwrap();
-        if matches!(d.state, DeliveryState::Delivered | DeliveryState::Dead) {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("delivery {id} did not settle");
-}
-
 /// One callback to a receiver that answers `answers` in turn, sent and settled.
 struct OneDelivery {
     dispatcher: Dispatcher,
@@ -356,7 +339,7 @@ async fn deliver_one(answers: Vec<u16>) -> OneDelivery {
         .send(&cb, &Event { topic: "t".into() })
         .await
         .unwrap();
-    let settled = settle(&dispatcher, &id).await;
+    let settled = settled(&dispatcher, &id).await;
     OneDelivery {
         dispatcher,
         worker,
@@ -417,7 +400,7 @@ async fn redirects_are_not_followed_and_exhausted_deliveries_are_dead_then_repla
     );
 
     assert!(dispatcher.replay(&id).await.unwrap());
-    let d = settle(&dispatcher, &id).await;
+    let d = settled(&dispatcher, &id).await;
     assert_eq!(d.state, DeliveryState::Delivered);
     assert_eq!(
         script.seen.lock().unwrap().last().unwrap().0,
@@ -447,7 +430,7 @@ async fn gone_stops_at_once_and_a_hanging_receiver_times_out() {
         )
         .await
         .unwrap();
-    let d = settle(&dispatcher, &id).await;
+    let d = settled(&dispatcher, &id).await;
     assert_eq!((d.state, d.attempts), (DeliveryState::Dead, 1));
 
     // A listener that accepts and never answers.
@@ -466,7 +449,7 @@ async fn gone_stops_at_once_and_a_hanging_receiver_times_out() {
         )
         .await
         .unwrap();
-    let d = settle(&dispatcher, &id).await;
+    let d = settled(&dispatcher, &id).await;
     assert_eq!(d.state, DeliveryState::Dead);
     let attempts = dispatcher.store().attempts(&id).await.unwrap();
     assert_eq!(attempts.len(), 3);
@@ -672,7 +655,7 @@ async fn every_fault_ends_as_the_policy_says_with_the_attempts_to_prove_it() {
     ];
     let mut outcomes = Vec::new();
     for id in &ids {
-        let d = settle(&dispatcher, id).await;
+        let d = settled(&dispatcher, id).await;
         let log: Vec<String> = dispatcher
             .store()
             .attempts(id)
@@ -773,7 +756,7 @@ async fn a_graceful_stop_finishes_or_hands_back_what_is_in_flight() {
     );
     let worker = dispatcher.start();
     assert_eq!(
-        settle(&dispatcher, &slow).await.state,
+        settled(&dispatcher, &slow).await.state,
         DeliveryState::Delivered
     );
     worker.shutdown(Duration::from_secs(1)).await;

@@ -2,6 +2,7 @@
 //! key store, overlapping keys during a rotation, Ed25519 (`v1a`) signatures checked with the
 //! published public key, and key ids that outlive a restart of the outbox.
 
+use crate::arrivals::settled;
 use crate::server::Server;
 
 use std::sync::{Arc, Mutex};
@@ -88,17 +89,6 @@ async fn receiver(verifier: Verifier) -> (Server, Receiver) {
     (Server::start(router).await, r)
 }
 
-async fn settle(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delivery {
-    for _ in 0..500 {
-        let d = dispatcher.store().get(id).await.unwrap().unwrap();
-        if matches!(d.state, DeliveryState::Delivered | DeliveryState::Dead) {
-            return d;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("delivery {id} did not settle");
-}
-
 fn event(topic: &str) -> Event {
     Event {
         topic: topic.into(),
@@ -125,7 +115,7 @@ async fn a_customer_key_verifies_at_that_customer_and_nowhere_else() {
         .await
         .unwrap();
     assert_eq!(
-        settle(&dispatcher, &for_alice).await.state,
+        settled(&dispatcher, &for_alice).await.state,
         DeliveryState::Delivered
     );
     // Signed with Bob's key, or with the dispatcher's own: Alice's endpoint refuses both.
@@ -135,7 +125,7 @@ async fn a_customer_key_verifies_at_that_customer_and_nowhere_else() {
         .unwrap();
     let unkeyed = dispatcher.send(&hook, &event("c")).await.unwrap();
     for id in [&for_bob, &unkeyed] {
-        let d = settle(&dispatcher, id).await;
+        let d = settled(&dispatcher, id).await;
         assert_eq!(d.state, DeliveryState::Dead);
         assert_eq!(d.last_error.as_deref(), Some("answered 401"));
     }
@@ -195,7 +185,7 @@ async fn during_a_rotation_both_keys_sign_and_either_receiver_accepts() {
             .send_keyed("carol", &hook, &event("rotating"))
             .await
             .unwrap();
-        let d = settle(&dispatcher, &id).await;
+        let d = settled(&dispatcher, &id).await;
         assert_eq!(d.state, DeliveryState::Delivered, "{:?}", d.last_error);
         assert_eq!(d.attempts, 1);
     }
@@ -229,7 +219,7 @@ async fn v1a_signatures_verify_with_the_published_public_key_only() {
     let to_client: Callback<Event> = Callback::new("onEvent", client.url("/hook"));
     let id = dispatcher.send(&to_client, &event("signed")).await.unwrap();
     assert_eq!(
-        settle(&dispatcher, &id).await.state,
+        settled(&dispatcher, &id).await.state,
         DeliveryState::Delivered
     );
     let seen = client_seen.seen.lock().unwrap().clone();
@@ -242,7 +232,7 @@ async fn v1a_signatures_verify_with_the_published_public_key_only() {
         .send(&to_stranger, &event("signed"))
         .await
         .unwrap();
-    let d = settle(&dispatcher, &id).await;
+    let d = settled(&dispatcher, &id).await;
     assert_eq!(
         (d.state, d.last_error.as_deref()),
         (DeliveryState::Dead, Some("answered 401"))
@@ -263,7 +253,7 @@ async fn v1a_signatures_verify_with_the_published_public_key_only() {
         .send_keyed("dave", &to_dave, &event("d"))
         .await
         .unwrap();
-    assert_eq!(settle(&keyed, &id).await.state, DeliveryState::Delivered);
+    assert_eq!(settled(&keyed, &id).await.state, DeliveryState::Delivered);
     keyed_worker.shutdown(Duration::from_secs(1)).await;
     worker.shutdown(Duration::from_secs(1)).await;
 }
@@ -311,7 +301,7 @@ async fn a_key_id_the_store_does_not_know_yet_is_retried_not_lost() {
     );
     *table.lock().unwrap() = Some(erin);
     assert_eq!(
-        settle(&dispatcher, &id).await.state,
+        settled(&dispatcher, &id).await.state,
         DeliveryState::Delivered
     );
     assert!(seen.seen.lock().unwrap().iter().all(|s| s.verified));
@@ -366,7 +356,7 @@ async fn a_key_id_survives_a_restart_of_the_sqlite_outbox() {
         fast(DispatcherConfig::new(Secret::generate()).key_store(customers)),
     );
     let worker = after.start();
-    let d = settle(&after, &id).await;
+    let d = settled(&after, &id).await;
     assert_eq!(d.state, DeliveryState::Delivered, "{:?}", d.last_error);
     assert_eq!(d.key_id.as_deref(), Some("grace"));
     assert!(seen.seen.lock().unwrap()[0].verified);
@@ -406,7 +396,7 @@ async fn the_readme_signing_key_examples_work_as_written() -> Result<(), Box<dyn
     // ---
     let worker = dispatcher.start();
     for id in [first, second] {
-        let d = settle(&dispatcher, &id).await;
+        let d = settled(&dispatcher, &id).await;
         assert_eq!(d.state, DeliveryState::Delivered, "{:?}", d.last_error);
     }
     assert!(seen.seen.lock().unwrap().iter().all(|s| s.verified));
@@ -442,7 +432,7 @@ async fn the_readme_signing_key_examples_work_as_written() -> Result<(), Box<dyn
     let to_client: Callback<Event> = Callback::new("onEvent", client.url("/hook"));
     let id = dispatcher.send(&to_client, &payload).await?;
     assert_eq!(
-        settle(&dispatcher, &id).await.state,
+        settled(&dispatcher, &id).await.state,
         DeliveryState::Delivered
     );
     assert!(client_seen.seen.lock().unwrap()[0].verified);

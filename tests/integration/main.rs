@@ -3,6 +3,7 @@
 //! Each module is what used to be a test target of its own; `support` and `server` are the
 //! helpers they share.
 
+mod arrivals;
 mod auth;
 mod body_mistakes;
 mod callbacks;

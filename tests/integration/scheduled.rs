@@ -2,6 +2,7 @@
 //! attempted when it falls due, from a SQLite outbox that may be closed and opened again in
 //! between; `cancel` stops one that is still waiting, and says why when it cannot.
 
+use crate::arrivals::next;
 use crate::server::Server;
 
 use std::time::{Duration, SystemTime};
@@ -13,7 +14,7 @@ use ringback::dispatch::{
 use ringback::receiver::Verifier;
 use ringback::Callback;
 use ringback_examples::model::OrderStatusChange;
-use ringback_examples::receiver::{self, Received};
+use ringback_examples::receiver;
 use tokio::sync::mpsc;
 
 fn config(secret: Secret) -> DispatcherConfig {
@@ -29,13 +30,6 @@ fn status(order_status: &str) -> OrderStatusChange {
         order_id: uuid::Uuid::nil(),
         order_status: order_status.to_owned(),
     }
-}
-
-async fn next(arrivals: &mut mpsc::UnboundedReceiver<Received>) -> Received {
-    tokio::time::timeout(Duration::from_secs(10), arrivals.recv())
-        .await
-        .expect("a callback within 10 s")
-        .expect("the receiver is running")
 }
 
 #[tokio::test]

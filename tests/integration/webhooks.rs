@@ -2,6 +2,7 @@
 //! sent through the dispatcher to the URL the application chose, and delivered signed to an
 //! axum receiver on 127.0.0.1 that verifies them.
 
+use crate::arrivals::settled;
 use crate::server::{Reply, Server};
 use crate::support::schema_errors;
 
@@ -51,21 +52,6 @@ async fn within_10s<T>(arrivals: &mut mpsc::UnboundedReceiver<T>) -> T {
         .await
         .expect("a webhook within 10 s")
         .expect("the receiver is running")
-}
-
-/// The delivery `id` once the worker has recorded how it ended (delivered or dead).
-async fn settled(dispatcher: &Dispatcher, id: &str) -> ringback::dispatch::Delivery {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let d = dispatcher.store().get(id).await.unwrap().unwrap();
-            if matches!(d.state, DeliveryState::Delivered | DeliveryState::Dead) {
-                break d;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    })
-    .await
-    .expect("settled within 10 s")
 }
 
 /// What a subscriber saw: the headers, and the body once its signature was verified.
