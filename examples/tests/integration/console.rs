@@ -669,18 +669,8 @@ async fn the_command_line_purges_dead_letters_and_nothing_else() {
     let outbox = dir.path().join("outbox.db");
     let store = SqliteStore::open(&outbox).unwrap();
     let now = SystemTime::now();
-    let record = |id: &str, url: &str| Delivery {
-        id: id.to_owned(),
-        callback: "orderStatusChange".into(),
-        method: "POST".into(),
-        url: url.to_owned(),
-        body: b"{}".to_vec(),
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        state: DeliveryState::Pending,
-        last_error: None,
-        key_id: None,
+    let record = |id: &str, url: &str| {
+        Delivery::new(id, "orderStatusChange", "POST", url, b"{}".to_vec(), now)
     };
     let gone = "https://gone.example/hooks";
     let kept = "https://kept.example/hooks";

@@ -252,19 +252,7 @@ async fn tls_verifies_the_server_and_encrypts_the_outbox_sessions() {
 }
 
 fn pending(id: &str, url: &str, now: SystemTime) -> Delivery {
-    Delivery {
-        id: id.to_owned(),
-        callback: "cb".into(),
-        method: "POST".into(),
-        url: url.into(),
-        body: b"{}".to_vec(),
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        state: DeliveryState::Pending,
-        last_error: None,
-        key_id: None,
-    }
+    Delivery::new(id, "cb", "POST", url, b"{}".to_vec(), now)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

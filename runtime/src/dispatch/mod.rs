@@ -236,17 +236,16 @@ impl Dispatcher {
         let later = options.due.filter(|due| *due > now);
         let id = delivery_id();
         let delivery = Delivery {
-            id: id.clone(),
-            callback: callback.name().to_owned(),
-            method: callback.method().to_owned(),
-            url: callback.url().to_owned(),
-            body,
-            created_at: now,
-            attempts: 0,
             next_attempt_at: later.unwrap_or(now),
-            state: DeliveryState::Pending,
-            last_error: None,
             key_id: options.key_id,
+            ..Delivery::new(
+                &id,
+                callback.name(),
+                callback.method(),
+                callback.url(),
+                body,
+                now,
+            )
         };
         self.inner
             .store

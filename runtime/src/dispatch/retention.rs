@@ -259,23 +259,12 @@ mod tests {
     use std::sync::Arc;
     use std::time::{Duration, SystemTime};
 
-    use crate::dispatch::store::{Attempt, Delivery, DeliveryState, DeliveryStore, Outcome};
+    use crate::dispatch::store::{Attempt, Delivery, DeliveryStore, Outcome};
     use crate::dispatch::{Dispatcher, DispatcherConfig, RetentionPolicy, Secret, SqliteStore};
 
     fn delivered(id: &str, finished: SystemTime) -> (Delivery, Attempt) {
-        let d = Delivery {
-            id: id.into(),
-            callback: "cb".into(),
-            method: "POST".into(),
-            url: "https://example.com/hook".into(),
-            body: b"{}".to_vec(),
-            created_at: finished,
-            attempts: 0,
-            next_attempt_at: finished,
-            state: DeliveryState::Pending,
-            last_error: None,
-            key_id: None,
-        };
+        let url = "https://example.com/hook";
+        let d = Delivery::new(id, "cb", "POST", url, b"{}".to_vec(), finished);
         let a = Attempt {
             number: 1,
             at: finished,

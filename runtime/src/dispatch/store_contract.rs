@@ -18,17 +18,15 @@ fn at(ms: u64) -> SystemTime {
 
 fn delivery(id: &str, due: u64) -> Delivery {
     Delivery {
-        id: id.to_owned(),
-        callback: "cb".into(),
-        method: "POST".into(),
-        url: "https://example.com/hook".into(),
-        body: b"{}".to_vec(),
-        created_at: at(0),
-        attempts: 0,
         next_attempt_at: at(due),
-        state: DeliveryState::Pending,
-        last_error: None,
-        key_id: None,
+        ..Delivery::new(
+            id,
+            "cb",
+            "POST",
+            "https://example.com/hook",
+            b"{}".to_vec(),
+            at(0),
+        )
     }
 }
 

@@ -104,24 +104,13 @@ fn delete(c: &Connection, rows: &[(i64, String)]) -> rusqlite::Result<u64> {
 mod tests {
     use std::time::{Duration, SystemTime};
 
-    use crate::dispatch::store::{Attempt, Delivery, DeliveryState, DeliveryStore, Outcome};
+    use crate::dispatch::store::{Attempt, Delivery, DeliveryStore, Outcome};
     use crate::dispatch::SqliteStore;
 
     fn delivery(id: String, body: usize) -> Delivery {
         let now = SystemTime::now();
-        Delivery {
-            id,
-            callback: "cb".into(),
-            method: "POST".into(),
-            url: "https://example.com/hook".into(),
-            body: vec![b'x'; body],
-            created_at: now,
-            attempts: 0,
-            next_attempt_at: now,
-            state: DeliveryState::Pending,
-            last_error: None,
-            key_id: None,
-        }
+        let url = "https://example.com/hook";
+        Delivery::new(id, "cb", "POST", url, vec![b'x'; body], now)
     }
 
     #[test]

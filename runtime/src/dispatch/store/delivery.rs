@@ -88,6 +88,43 @@ pub struct Delivery {
     pub key_id: Option<String>,
 }
 
+impl Delivery {
+    /// A delivery as `send` records one at `now`: pending and due at once, not attempted yet,
+    /// signed with the dispatcher's own keys. Change what differs with struct update syntax.
+    ///
+    /// ```
+    /// use std::time::{Duration, SystemTime};
+    /// use ringback::dispatch::{Delivery, DeliveryState};
+    /// let now = SystemTime::now();
+    /// let d = Delivery::new("msg_1", "orderStatusChange", "POST", "https://client.test/hook", b"{}".to_vec(), now);
+    /// assert_eq!((d.state, d.attempts, d.next_attempt_at), (DeliveryState::Pending, 0, now));
+    /// let later = Delivery { next_attempt_at: now + Duration::from_secs(60), ..d };
+    /// assert_eq!(later.created_at, now);
+    /// ```
+    pub fn new(
+        id: impl Into<String>,
+        callback: impl Into<String>,
+        method: impl Into<String>,
+        url: impl Into<String>,
+        body: Vec<u8>,
+        now: SystemTime,
+    ) -> Self {
+        Delivery {
+            id: id.into(),
+            callback: callback.into(),
+            method: method.into(),
+            url: url.into(),
+            body,
+            created_at: now,
+            attempts: 0,
+            next_attempt_at: now,
+            state: DeliveryState::Pending,
+            last_error: None,
+            key_id: None,
+        }
+    }
+}
+
 /// What one attempt did.
 ///
 /// Not `#[non_exhaustive]`, for the reason [`Delivery`] is not: stores build it.
