@@ -8,9 +8,9 @@
 //! finds the connection free and few syncs under way takes the connection on the task's own
 //! thread instead, commits, lets go, and syncs the WAL: no wake-up is on its path. Tokio's
 //! `block_in_place` hands the worker's other tasks to another thread meanwhile, so the wait for
-//! the disk blocks no other task. Whenever that cannot hold (a single-threaded runtime, the
-//! connection busy with a group, enough syncs already under way) the write goes to the writer,
-//! whose groups are what keep throughput up under load.
+//! the disk blocks no other task. Whenever that cannot hold (a single-threaded runtime, or
+//! enough syncs already under way) the write goes to the writer, whose groups are what keep
+//! throughput up under load.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -49,7 +49,8 @@ impl Inline {
     }
 
     /// Runs `work` in a transaction of its own, commits it and syncs the WAL, all on this
-    /// thread, when that makes nobody wait; hands `work` back otherwise.
+    /// thread, on a multi-threaded runtime with fewer than [`SYNCERS`] such writes under way;
+    /// hands `work` back otherwise.
     pub(super) fn try_run<T, F>(
         &self,
         doing: &'static str,
@@ -66,10 +67,10 @@ impl Inline {
         let Some(_slot) = Slot::take(&self.in_flight) else {
             return Err(work);
         };
-        let Ok(mut c) = self.connection.try_lock() else {
-            return Err(work);
-        };
         Ok(tokio::task::block_in_place(move || {
+            // Waiting here for a group's commit to end costs one wake-up; handing the write
+            // to the writer would cost two (the syncer's, then this task's).
+            let mut c = self.connection.lock().unwrap_or_else(|e| e.into_inner());
             let outcome = commit(&mut c, &work);
             if outcome.is_ok() {
                 self.backstop.after_commit(&c);
@@ -145,14 +146,33 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_busy_connection_or_full_slots_send_the_write_to_the_writer() {
+    async fn with_every_slot_taken_the_write_goes_to_the_writer() {
         let dir = tempfile::tempdir().unwrap();
         let inline = outbox(dir.path());
-        let held = inline.connection.lock().unwrap();
-        assert!(inline.try_run("counting", count).is_err());
-        drop(held);
         inline.in_flight.store(SYNCERS, Ordering::Relaxed);
         assert!(inline.try_run("counting", count).is_err());
+        inline.in_flight.store(SYNCERS - 1, Ordering::Relaxed);
+        assert!(inline.try_run("counting", count).is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_waits_for_the_connection_and_then_runs_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let inline = Arc::new(outbox(dir.path()));
+        let held = inline.connection.clone();
+        let (taken, take) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            let guard = held.lock().unwrap();
+            taken.send(()).unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(guard);
+        });
+        take.recv().unwrap();
+        let Ok(done) = inline.try_run("counting", count) else {
+            panic!("the write should have waited for the connection");
+        };
+        assert_eq!(done.unwrap(), 0);
+        holder.join().unwrap();
     }
 
     #[tokio::test]
