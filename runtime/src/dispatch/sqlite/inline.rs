@@ -59,9 +59,7 @@ impl Inline {
     where
         F: Fn(&Connection) -> rusqlite::Result<T>,
     {
-        let multi_threaded =
-            Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread);
-        if !multi_threaded {
+        if !possible() {
             return Err(work);
         }
         let Some(_slot) = Slot::take(&self.in_flight) else {
@@ -82,6 +80,12 @@ impl Inline {
             Ok(value)
         }))
     }
+}
+
+/// Whether this thread may block for a write: it runs on a multi-threaded runtime, whose
+/// `block_in_place` hands the worker's other tasks to another thread meanwhile.
+pub(super) fn possible() -> bool {
+    Handle::try_current().is_ok_and(|h| h.runtime_flavor() == RuntimeFlavor::MultiThread)
 }
 
 /// One of the [`SYNCERS`] places for an inline write, given back when dropped.

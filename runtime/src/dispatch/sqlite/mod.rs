@@ -134,8 +134,9 @@ impl SqliteStore {
     }
 
     /// Queues a write for the group-commit writer; resolves once it is committed (and, if
-    /// durable, synced). A durable write first tries to commit and sync on its own thread,
-    /// when it is polled (see `inline`). `doing` says what it writes, should it fail.
+    /// durable, synced). On a multi-threaded runtime a durable write instead waits to be
+    /// polled, and then tries to commit and sync on its own thread (see `inline`). `doing`
+    /// says what it writes, should it fail.
     fn write<T: Send + 'static>(
         &self,
         durability: Durability,
@@ -158,17 +159,15 @@ impl SqliteStore {
                 answer.await.map_err(|_| stopped())?
             }
         };
-        match durability {
-            Durability::Relaxed => Box::pin(queue(work)),
-            Durability::Durable => {
-                let inline = self.inline.clone();
-                Box::pin(async move {
-                    match inline.try_run(doing, work) {
-                        Ok(done) => done,
-                        Err(work) => queue(work).await,
-                    }
-                })
-            }
+        if durability == Durability::Relaxed || !inline::possible() {
+            return Box::pin(queue(work));
         }
+        let inline = self.inline.clone();
+        Box::pin(async move {
+            match inline.try_run(doing, work) {
+                Ok(done) => done,
+                Err(work) => queue(work).await,
+            }
+        })
     }
 }

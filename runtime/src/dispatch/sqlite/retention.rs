@@ -165,12 +165,17 @@ mod tests {
         };
         let mut warm = 0;
         for cycle in 0..CYCLES {
-            // Queued together, so the writer groups them as concurrent sends are grouped.
+            // Concurrent, as a busy service's sends are: the writer groups them.
             let sends: Vec<_> = (0..PER_CYCLE)
-                .map(|i| store.enqueue(delivery(format!("c{cycle}-{i}"), BODY)))
+                .map(|i| {
+                    let store = store.clone();
+                    tokio::spawn(async move {
+                        store.enqueue(delivery(format!("c{cycle}-{i}"), BODY)).await
+                    })
+                })
                 .collect();
             for send in sends {
-                send.await.unwrap();
+                send.await.unwrap().unwrap();
             }
             let claimed = store
                 .claim_due(SystemTime::now(), PER_CYCLE, Duration::from_secs(60))
