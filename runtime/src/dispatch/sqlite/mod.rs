@@ -11,6 +11,10 @@
 //! began before it to end before its own begins. (SQLite's own `synchronous = FULL` would
 //! sync inside the commit, holding the writer for it.)
 //!
+//! On a multi-threaded runtime a durable write skips the writer while fewer than two such
+//! writes are syncing: it takes the connection on its own thread, commits, and syncs the WAL
+//! itself (see `inline`), so no thread wake-up is on its path.
+//!
 //! Claims and attempt results are answered after their commit, without waiting for a sync: a
 //! process crash loses none of them (they are in the WAL), and an operating-system crash or
 //! power cut can forget only the last few, whose deliveries are then attempted again. That
@@ -20,7 +24,7 @@
 //! own. It also keeps the WAL from growing while the store is busy: see `checkpoint`.
 //!
 //! The jobs live apart: `schema` opens the file and makes its tables, `writer` commits and
-//! syncs in groups, `checkpoint` copies the WAL back, `queries` is what the store asks, and
+//! syncs in groups, `inline` commits and syncs a write on its caller's thread, `checkpoint` copies the WAL back, `queries` is what the store asks, and
 //! `targets` the SQL of target state (paused origins), `retention` the deletes of finished
 //! deliveries and dead letters.
 
