@@ -7,8 +7,8 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::body_report;
 use super::extract::{ArgInfo, Extractor, ExtractorKind, FromRequest, RequestParts};
-use super::{body_report, coerce};
 use super::{Problem, ReadOnlyPolicy};
 use crate::openapi::{Components, MediaType, Operation, RequestBody};
 use crate::schema::scan::{scan, Sent};
@@ -241,11 +241,11 @@ fn refused<T: Schema + DeserializeOwned>(bytes: &[u8], sent: Sent) -> Problem {
 }
 
 /// Reads JSON text as a `T` and validates it: what a refused body's report reads its repaired
-/// text with (the same slice reader every body path uses, so no new instantiation).
+/// text with (the same plain slice reader every body path uses, so no new instantiation).
 fn read_and_validate<T: Schema + DeserializeOwned>(
     text: &[u8],
-) -> Result<Vec<Violation>, Violation> {
-    coerce::from_slice::<T>(text).map(|value| crate::validate(&value))
+) -> Result<Vec<Violation>, serde_json::Error> {
+    serde_json::from_slice::<T>(text).map(|value| crate::validate(&value))
 }
 
 fn json_text(json: &Value) -> Vec<u8> {

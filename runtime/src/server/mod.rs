@@ -9,6 +9,7 @@ mod coerce;
 mod contract_source;
 #[cfg(feature = "docs-page")]
 mod docs;
+mod error_pointer;
 pub mod extract;
 mod foreign;
 mod operation;
