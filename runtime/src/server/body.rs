@@ -187,57 +187,80 @@ fn is_json(value: &http::HeaderValue) -> bool {
 /// integral floats first can change the variant chosen.
 ///
 /// This function is instantiated for every body type of an API, so it holds only what needs
-/// `T`: each step that does not is a function of its own, compiled once.
+/// `T`: reading it from text, and resetting its readOnly fields. The steps in between are
+/// [`read_body`]'s, compiled once, which calls back for those two through one `&mut dyn`
+/// (an indirect call or two per request, against a copy of the pipeline per body type).
 fn parse_body<S, T: Schema + DeserializeOwned>(
     bytes: &[u8],
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
+    let ops = const {
+        &body_report::TypeOps {
+            shape: T::SHAPE,
+            strip_read_only: T::strip_read_only,
+            read: read_and_validate::<T>,
+            // Known at compile time for each type, so it costs the request nothing.
+            one_of: crate::schema::shape::contains_one_of(T::SHAPE),
+        }
+    };
+    let mut value = None;
+    read_body(bytes, request, ops, &mut |text, clear| {
+        let Ok(mut read) = serde_json::from_slice::<T>(text) else {
+            return false;
+        };
+        if clear && !read.clear_read_only() {
+            return false;
+        }
+        value = Some(read);
+        true
+    })?;
+    validated(value.expect("read_body returns Ok only once `read` has kept a value"))
+}
+
+/// The body path between the scan and the typed value: `read(text, clear)` reads `text` as the
+/// body's type and keeps it, resetting its readOnly fields first when `clear`, and says
+/// whether it did.
+fn read_body<S>(
+    bytes: &[u8],
+    request: &mut RequestParts<S>,
+    ops: &body_report::TypeOps,
+    read: &mut dyn FnMut(&[u8], bool) -> bool,
+) -> Result<(), Problem> {
     let policy = read_only_policy(request);
-    // Known at compile time for each type, so it costs the request nothing.
-    let one_of = const { crate::schema::shape::contains_one_of(T::SHAPE) };
-    let sent = scan_body(bytes, T::SHAPE, policy, request)?;
+    let sent = scan_body(bytes, ops.shape, policy, request)?;
     if body_report::any_refused(&sent) {
-        return Err(refused::<T>(bytes, sent));
+        return Err(refused(bytes, sent, ops));
     }
-    if direct_allowed(&sent, one_of, request) {
-        if let Ok(mut value) = serde_json::from_slice::<T>(bytes) {
-            if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only() {
-                finish_direct(request, sent);
-                return validated(value);
-            }
+    if direct_allowed(&sent, ops.one_of, request) {
+        let clear = policy != ReadOnlyPolicy::Reject && sent.any_read_only;
+        if read(bytes, clear) {
+            finish_direct(request, sent);
+            return Ok(());
         }
     }
     let mut json = json_body(bytes, request)?;
-    T::strip_read_only(&mut json, &mut Removed::without_list());
-    if one_of {
-        crate::schema::normalize::integers(&mut json, T::SHAPE);
+    (ops.strip_read_only)(&mut json, &mut Removed::without_list());
+    if ops.one_of {
+        crate::schema::normalize::integers(&mut json, ops.shape);
     }
     // Written back as text and read as the direct path reads it: `T`'s `Deserialize` is then
-    // instantiated for one reader, where reading the `Value` itself would add two more (plain
-    // and tracked), each as large as the type. Most bodies deserialize as they are; only one
-    // that fails is normalised (to accept `3.0` for an integer, as JSON Schema does) and read
-    // again; one that still fails is refused with everything wrong with it.
-    let value = match serde_json::from_slice::<T>(&json_text(&json)) {
-        Ok(value) => value,
-        Err(_) => {
-            crate::schema::normalize::integers(&mut json, T::SHAPE);
-            match serde_json::from_slice::<T>(&json_text(&json)) {
-                Ok(value) => value,
-                Err(_) => return Err(refused::<T>(bytes, sent)),
-            }
-        }
-    };
-    validated(value)
+    // instantiated for one reader, where reading the `Value` itself would add another, as
+    // large as the type. Most bodies deserialize as they are; only one that fails is
+    // normalised (to accept `3.0` for an integer, as JSON Schema does) and read again; one
+    // that still fails is refused with everything wrong with it.
+    if read(&json_text(&json), false) {
+        return Ok(());
+    }
+    crate::schema::normalize::integers(&mut json, ops.shape);
+    if read(&json_text(&json), false) {
+        return Ok(());
+    }
+    Err(refused(bytes, sent, ops))
 }
 
 /// The problem for a body refused: every mistake in it and every rule it breaks.
-fn refused<T: Schema + DeserializeOwned>(bytes: &[u8], sent: Sent) -> Problem {
-    let ops = body_report::TypeOps {
-        shape: T::SHAPE,
-        strip_read_only: T::strip_read_only,
-        read: read_and_validate::<T>,
-    };
-    Problem::invalid(body_report::violations(bytes, sent, &ops))
+fn refused(bytes: &[u8], sent: Sent, ops: &body_report::TypeOps) -> Problem {
+    Problem::invalid(body_report::violations(bytes, sent, ops))
 }
 
 /// Reads JSON text as a `T` and validates it: what a refused body's report reads its repaired

@@ -29,6 +29,9 @@ pub(super) struct TypeOps {
     /// by [`error_pointer`](super::error_pointer), so that the type's `Deserialize` is not
     /// instantiated again to track where it is).
     pub read: fn(&[u8]) -> Result<Vec<Violation>, serde_json::Error>,
+    /// Whether the type has a `oneOf` somewhere, where normalising integral floats first can
+    /// change the variant chosen.
+    pub one_of: bool,
 }
 
 /// Whether the scan found anything to refuse: a mistake, a refused `null`, or (listed only
