@@ -220,6 +220,19 @@ pub const fn status(code: u16) -> StatusCode {
     }
 }
 
+/// An extracted argument, or `None` with its problem kept for the answer: one function per
+/// argument type, shared by every operation that takes it, instead of a `match` written out
+/// in each.
+pub fn keep<T>(extracted: Result<T, Problem>, refused: &mut Vec<Problem>) -> Option<T> {
+    match extracted {
+        Ok(value) => Some(value),
+        Err(problem) => {
+            refused.push(problem);
+            None
+        }
+    }
+}
+
 /// The response for what the extractors refused.
 pub fn refused(problems: Vec<Problem>) -> Response {
     IntoResponse::into_response(merge_problems(problems))

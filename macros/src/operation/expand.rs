@@ -126,18 +126,26 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                 }
             }
         });
+        // ringback's own extractors are read without waiting (the body was read before), so
+        // the future has an await only for axum's extractors and the handler.
+        let extracted = if decl.handler.args[i].is_own() {
+            quote! {
+                <#ty as ::ringback::__private::FromRequest<__S>>::read_now(
+                    &__RINGBACK_ARGS[#i],
+                    &mut __request,
+                )
+            }
+        } else {
+            quote! {
+                <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
+                    &__RINGBACK_ARGS[#i],
+                    &mut __request,
+                ).await
+            }
+        };
         quote! {
             #gate
-            let #slot = match <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
-                &__RINGBACK_ARGS[#i],
-                &mut __request,
-            ).await {
-                ::ringback::__private::Ok(value) => ::ringback::__private::Some(value),
-                ::ringback::__private::Err(problem) => {
-                    __refused.push(problem);
-                    ::ringback::__private::None
-                }
-            };
+            let #slot = ::ringback::__private::keep(#extracted, &mut __refused);
         }
     });
     let document_args = indices.iter().map(|&i| {

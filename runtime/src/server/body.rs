@@ -44,8 +44,11 @@ impl<T: Schema> Extractor for Option<Body<T>> {
     const SHAPE: &'static Shape = &Shape::Optional(T::SHAPE);
 }
 
-fn document_body<T: Schema>(
+/// Documents the request body whose schema `schema` builds: a function pointer rather than a
+/// type parameter, so that this is compiled once and not for every body type.
+fn document_body(
     required: bool,
+    schema: fn(&mut Components) -> crate::openapi::SchemaObject,
     operation: &mut Operation,
     components: &mut Components,
 ) {
@@ -55,7 +58,7 @@ fn document_body<T: Schema>(
         content: [(
             "application/json".to_owned(),
             MediaType {
-                schema: T::schema(components),
+                schema: schema(components),
             },
         )]
         .into(),
@@ -63,14 +66,11 @@ fn document_body<T: Schema>(
 }
 
 /// The request's body, parsed and validated, or `None` when the request has none: what
-/// `Body` and `Option<Body>` share; they differ only in what a missing body means. Not `async`:
-/// the reading is, in `read_json`, which is compiled once, and a future of its own here
-/// would be one more state machine for every body type.
+/// `Body` and `Option<Body>` share; they differ only in what a missing body means.
 fn optional_body<S, T: Schema + DeserializeOwned>(
-    bytes: Option<axum::body::Bytes>,
     request: &mut RequestParts<S>,
 ) -> Result<Option<T>, Problem> {
-    match bytes {
+    match take_bytes(request)? {
         Some(bytes) => parse_body(&bytes, request).map(Some),
         None => Ok(None),
     }
@@ -80,21 +80,28 @@ fn missing_body() -> Problem {
     Problem::invalid(vec![Violation::new("", "a JSON request body is required")])
 }
 
+// The body's bytes are read before the extractors run ([`prefetch`]), so reading a body is
+// not `async`: a future per body type, and its state in every handler's future, would be
+// compiled for every operation.
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
-        document_body::<T>(true, operation, components);
+        document_body(true, T::schema, operation, components);
     }
 
-    async fn from_request(
-        _: &'static ArgInfo,
+    fn from_request(
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        let bytes = read_json(request).await?;
-        optional_body(bytes, request)?
-            .map(Body)
-            .ok_or_else(missing_body)
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
+        match optional_body(request)? {
+            Some(value) => Ok(Body(value)),
+            None => Err(missing_body()),
+        }
     }
 }
 
@@ -102,16 +109,29 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
-        document_body::<T>(false, operation, components);
+        document_body(false, T::schema, operation, components);
     }
 
-    async fn from_request(
-        _: &'static ArgInfo,
+    fn from_request(
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
-        let bytes = read_json(request).await?;
-        Ok(optional_body(bytes, request)?.map(Body))
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
     }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
+        Ok(optional_body(request)?.map(Body))
+    }
+}
+
+/// Reads the body of a request whose operation takes one, before its extractors run.
+pub(super) async fn prefetch<S>(request: &mut RequestParts<S>) {
+    request.body_bytes = Some(read_json(request).await);
+}
+
+/// The bytes [`prefetch`] read, taken: a second body argument finds none.
+fn take_bytes<S>(request: &mut RequestParts<S>) -> Result<Option<axum::body::Bytes>, Problem> {
+    request.body_bytes.take().unwrap_or(Ok(None))
 }
 
 /// Reads the bytes of a JSON body, or `None` when the request has none.

@@ -468,6 +468,7 @@ fn route<S: Clone + Send + Sync + 'static>(
     };
     let meta = op.meta;
     let handler = op.handler;
+    let has_body = op.has_body();
     let body_reads = Arc::new(crate::callback::body_reads(meta.callbacks));
     on(
         filter,
@@ -484,29 +485,31 @@ fn route<S: Clone + Send + Sync + 'static>(
                 )])),
             };
             let (parts, body) = request.into_parts();
-            let future: HandlerFuture = match (params, guard.clone()) {
-                (Ok(params), None) => handler(RequestParts::new(
-                    parts, body, state, params, settings, meta, body_reads,
-                )),
+            let guard = guard.clone();
+            // One future for every operation of the API, compiled once: what is the same for
+            // all of them (authentication, reading the body) is done here rather than in each
+            // operation's own future.
+            let future = async move {
                 // Authentication comes first: before any extractor reads the request, and
                 // before a malformed path is reported.
-                (params, Some(guard)) => Box::pin(async move {
-                    let principal = match guard.admit(&parts).await {
-                        Ok(principal) => principal,
+                let principal = match guard {
+                    Some(guard) => match guard.admit(&parts).await {
+                        Ok(principal) => Some(principal),
                         Err(refused) => return refused,
-                    };
-                    match params {
-                        Ok(params) => {
-                            let mut parts = RequestParts::new(
-                                parts, body, state, params, settings, meta, body_reads,
-                            );
-                            parts.principal = Some(principal);
-                            handler(parts).await
-                        }
-                        Err(problem) => problem.into_response(),
-                    }
-                }),
-                (Err(problem), None) => Box::pin(async move { problem.into_response() }),
+                    },
+                    None => None,
+                };
+                let params = match params {
+                    Ok(params) => params,
+                    Err(problem) => return problem.into_response(),
+                };
+                let mut parts =
+                    RequestParts::new(parts, body, state, params, settings, meta, body_reads);
+                parts.principal = principal;
+                if has_body {
+                    body::prefetch(&mut parts).await;
+                }
+                handler(parts).await
             };
             panic::CatchPanic::new(future, meta.operation_id)
         },
