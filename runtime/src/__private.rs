@@ -9,7 +9,7 @@ pub use serde_json::{self, Number, Value};
 
 pub use core::default::Default;
 pub use core::option::Option::{self, None, Some};
-pub use core::result::Result::{Err, Ok};
+pub use core::result::Result::{self, Err, Ok};
 pub use std::string::String;
 pub use std::vec::Vec;
 
