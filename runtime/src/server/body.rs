@@ -90,11 +90,12 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Bod
         document_body(true, T::schema, operation, components);
     }
 
-    fn from_request(
+    async fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
-        std::future::ready(Self::read_now(arg, request))
+    ) -> Result<Self, Problem> {
+        read_unless_prefetched(request).await;
+        Self::read_now(arg, request)
     }
 
     fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
@@ -112,11 +113,12 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
         document_body(false, T::schema, operation, components);
     }
 
-    fn from_request(
+    async fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
-        std::future::ready(Self::read_now(arg, request))
+    ) -> Result<Self, Problem> {
+        read_unless_prefetched(request).await;
+        Self::read_now(arg, request)
     }
 
     fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
@@ -127,6 +129,14 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
 /// Reads the body of a request whose operation takes one, before its extractors run.
 pub(super) async fn prefetch<S>(request: &mut RequestParts<S>) {
     request.body_bytes = Some(read_json(request).await);
+}
+
+/// Reads the body now if the router did not (generated code calls `read_now` after the
+/// router's [`prefetch`]; this is for a caller of `from_request`).
+async fn read_unless_prefetched<S>(request: &mut RequestParts<S>) {
+    if request.body_bytes.is_none() && request.body.is_some() {
+        prefetch(request).await;
+    }
 }
 
 /// The bytes [`prefetch`] read, taken: a second body argument finds none.
@@ -379,6 +389,68 @@ fn validated<T: Schema>(value: T) -> Result<T, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static META: super::super::OperationMeta = super::super::OperationMeta {
+        method: crate::openapi::Method::Post,
+        path: "/numbers",
+        operation_id: "addNumbers",
+        tags: &[],
+        summary: None,
+        description: None,
+        deprecated: false,
+        responses: &[],
+        security: &[],
+        public: false,
+        read_only: None,
+        callbacks: &[],
+    };
+
+    static ARG: ArgInfo = ArgInfo {
+        ident: "numbers",
+        description: None,
+        template: &[],
+        callback: None,
+    };
+
+    fn request(body: &'static str) -> RequestParts<()> {
+        let (parts, ()) = http::Request::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(())
+            .unwrap()
+            .into_parts();
+        RequestParts::new(
+            parts,
+            axum::body::Body::from(body),
+            (),
+            Vec::new(),
+            std::sync::Arc::new(super::super::Settings::default()),
+            &META,
+            std::sync::Arc::new(None),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_whether_or_not_the_router_read_it_first() {
+        // As the router and generated code do: read first, then `read_now`.
+        let mut prefetched = request("[1, 2]");
+        prefetch(&mut prefetched).await;
+        let Body(numbers) = Body::<Vec<u8>>::read_now(&ARG, &mut prefetched).unwrap();
+        assert_eq!(numbers, [1, 2]);
+        // A second body argument finds the body taken.
+        let second = Option::<Body<Vec<u8>>>::read_now(&ARG, &mut prefetched).unwrap();
+        assert!(second.is_none());
+
+        // `from_request` on its own reads the body itself.
+        let mut plain = request("[3]");
+        let Body(numbers) = Body::<Vec<u8>>::from_request(&ARG, &mut plain)
+            .await
+            .unwrap();
+        assert_eq!(numbers, [3]);
+        let problem = Body::<Vec<u8>>::from_request(&ARG, &mut request("[300]"))
+            .await
+            .unwrap_err();
+        assert_eq!(problem.status, 400);
+    }
 
     #[test]
     fn json_media_types() {
