@@ -114,30 +114,49 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
             .filter(|&i| decl.bindings[i].is_some()),
     );
     let first_callback = order.iter().position(|&i| decl.bindings[i].is_some());
+    // With only ringback's extractors, nothing is awaited before the handler: the arguments
+    // are read by a plain function before the future is made, and the future holds them
+    // alone, with one await (the handler's).
+    let all_own = decl.handler.args.iter().all(|a| a.is_own());
     let extract = order.iter().enumerate().map(|(position, &i)| {
         let ty = &types[i];
         let slot = &slots[i];
         // Callbacks read a request that passed every other check; once something was
         // refused, resolving them would only repeat the same complaint.
         let gate = (Some(position) == first_callback).then(|| {
+            let stop = if all_own {
+                quote!(::ringback::__private::Err(::ringback::__private::refused(
+                    __refused
+                )))
+            } else {
+                quote!(::ringback::__private::refused(__refused))
+            };
             quote! {
                 if !__refused.is_empty() {
-                    return ::ringback::__private::refused(__refused);
+                    return #stop;
                 }
             }
         });
+        // ringback's own extractors are read without waiting (the body was read before), so
+        // the future has an await only for axum's extractors and the handler.
+        let extracted = if decl.handler.args[i].is_own() {
+            quote! {
+                <#ty as ::ringback::__private::FromRequest<__S>>::read_now(
+                    &__RINGBACK_ARGS[#i],
+                    &mut __request,
+                )
+            }
+        } else {
+            quote! {
+                <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
+                    &__RINGBACK_ARGS[#i],
+                    &mut __request,
+                ).await
+            }
+        };
         quote! {
             #gate
-            let #slot = match <#ty as ::ringback::__private::FromRequest<__S>>::from_request(
-                &__RINGBACK_ARGS[#i],
-                &mut __request,
-            ).await {
-                ::ringback::__private::Ok(value) => ::ringback::__private::Some(value),
-                ::ringback::__private::Err(problem) => {
-                    __refused.push(problem);
-                    ::ringback::__private::None
-                }
-            };
+            let #slot = ::ringback::__private::keep(#extracted, &mut __refused);
         }
     });
     let document_args = indices.iter().map(|&i| {
@@ -158,6 +177,63 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
             }
         }
     });
+
+    let handle = if all_own {
+        quote! {
+            fn __ringback_extract<__S>(
+                mut __request: ::ringback::__private::RequestParts<__S>,
+            ) -> ::ringback::__private::Result<(#(#types,)*), ::ringback::__private::Response>
+            where
+                #bounds
+            {
+                let mut __refused = ::ringback::__private::Vec::new();
+                #(#extract)*
+                match (#(#slots,)*) {
+                    (#(::ringback::__private::Some(#slots),)*) => {
+                        ::ringback::__private::Ok((#(#slots,)*))
+                    }
+                    #[allow(unreachable_patterns)]
+                    _ => ::ringback::__private::Err(::ringback::__private::refused(__refused)),
+                }
+            }
+
+            fn __ringback_handle<__S>(
+                __request: ::ringback::__private::RequestParts<__S>,
+            ) -> ::ringback::__private::HandlerFuture
+            where
+                #bounds
+            {
+                let __extracted = __ringback_extract::<__S>(__request);
+                ::ringback::__private::Box::pin(async move {
+                    match __extracted {
+                        ::ringback::__private::Ok((#(#slots,)*)) => #respond,
+                        ::ringback::__private::Err(__refused) => __refused,
+                    }
+                })
+            }
+        }
+    } else {
+        quote! {
+            fn __ringback_handle<__S>(
+                mut __request: ::ringback::__private::RequestParts<__S>,
+            ) -> ::ringback::__private::HandlerFuture
+            where
+                #bounds
+            {
+                ::ringback::__private::Box::pin(async move {
+                    let mut __refused = ::ringback::__private::Vec::new();
+                    #(#extract)*
+                    match (#(#slots,)*) {
+                        (#(::ringback::__private::Some(#slots),)*) => {
+                            #respond
+                        }
+                        #[allow(unreachable_patterns)]
+                        _ => ::ringback::__private::refused(__refused),
+                    }
+                })
+            }
+        }
+    };
 
     quote! {
         #(#docs)*
@@ -207,24 +283,7 @@ pub fn operation(decl: &Declaration, path: &syn::LitStr) -> TokenStream {
                 #(#document_args)*
             }
 
-            fn __ringback_handle<__S>(
-                mut __request: ::ringback::__private::RequestParts<__S>,
-            ) -> ::ringback::__private::HandlerFuture
-            where
-                #bounds
-            {
-                ::ringback::__private::Box::pin(async move {
-                    let mut __refused = ::ringback::__private::Vec::new();
-                    #(#extract)*
-                    match (#(#slots,)*) {
-                        (#(::ringback::__private::Some(#slots),)*) => {
-                            #respond
-                        }
-                        #[allow(unreachable_patterns)]
-                        _ => ::ringback::__private::refused(__refused),
-                    }
-                })
-            }
+            #handle
         };
     }
 }

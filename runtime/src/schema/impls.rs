@@ -262,7 +262,7 @@ macro_rules! array {
         impl<$($generics)*> Schema for $ty {
             const SHAPE: &'static Shape = &Shape::Array(T::SHAPE);
             fn schema(c: &mut Components) -> SchemaObject {
-                SchemaObject { unique_items: $unique, ..SchemaObject::array(T::schema(c)) }
+                array_schema(T::schema(c), $unique)
             }
             fn write_name(name: &mut String) {
                 name.push_str($name);
@@ -289,6 +289,15 @@ macro_rules! array {
         }
     )*};
 }
+/// An array of `items`: built here, once, rather than in each array type's generic `schema`,
+/// where moving the large `SchemaObject` field by field is repeated for every item type.
+fn array_schema(items: SchemaObject, unique_items: bool) -> SchemaObject {
+    SchemaObject {
+        unique_items,
+        ..SchemaObject::array(items)
+    }
+}
+
 // Set items cannot be changed in place: their bodies take the JSON path.
 array! {
     [T: Schema] Vec<T>, "Vec", unique = false, clear_read_only;

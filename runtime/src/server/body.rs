@@ -7,8 +7,8 @@ use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use super::body_report;
 use super::extract::{ArgInfo, Extractor, ExtractorKind, FromRequest, RequestParts};
-use super::{body_report, coerce};
 use super::{Problem, ReadOnlyPolicy};
 use crate::openapi::{Components, MediaType, Operation, RequestBody};
 use crate::schema::scan::{scan, Sent};
@@ -44,8 +44,11 @@ impl<T: Schema> Extractor for Option<Body<T>> {
     const SHAPE: &'static Shape = &Shape::Optional(T::SHAPE);
 }
 
-fn document_body<T: Schema>(
+/// Documents the request body whose schema `schema` builds: a function pointer rather than a
+/// type parameter, so that this is compiled once and not for every body type.
+fn document_body(
     required: bool,
+    schema: fn(&mut Components) -> crate::openapi::SchemaObject,
     operation: &mut Operation,
     components: &mut Components,
 ) {
@@ -55,7 +58,7 @@ fn document_body<T: Schema>(
         content: [(
             "application/json".to_owned(),
             MediaType {
-                schema: T::schema(components),
+                schema: schema(components),
             },
         )]
         .into(),
@@ -63,14 +66,11 @@ fn document_body<T: Schema>(
 }
 
 /// The request's body, parsed and validated, or `None` when the request has none: what
-/// `Body` and `Option<Body>` share; they differ only in what a missing body means. Not `async`:
-/// the reading is, in `read_json`, which is compiled once, and a future of its own here
-/// would be one more state machine for every body type.
+/// `Body` and `Option<Body>` share; they differ only in what a missing body means.
 fn optional_body<S, T: Schema + DeserializeOwned>(
-    bytes: Option<axum::body::Bytes>,
     request: &mut RequestParts<S>,
 ) -> Result<Option<T>, Problem> {
-    match bytes {
+    match take_bytes(request)? {
         Some(bytes) => parse_body(&bytes, request).map(Some),
         None => Ok(None),
     }
@@ -80,21 +80,29 @@ fn missing_body() -> Problem {
     Problem::invalid(vec![Violation::new("", "a JSON request body is required")])
 }
 
+// The body's bytes are read before the extractors run ([`prefetch`]), so reading a body is
+// not `async`: a future per body type, and its state in every handler's future, would be
+// compiled for every operation.
 impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Body<T> {
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
-        document_body::<T>(true, operation, components);
+        document_body(true, T::schema, operation, components);
     }
 
     async fn from_request(
-        _: &'static ArgInfo,
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        let bytes = read_json(request).await?;
-        optional_body(bytes, request)?
-            .map(Body)
-            .ok_or_else(missing_body)
+        read_unless_prefetched(request).await;
+        Self::read_now(arg, request)
+    }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
+        match optional_body(request)? {
+            Some(value) => Ok(Body(value)),
+            None => Err(missing_body()),
+        }
     }
 }
 
@@ -102,16 +110,38 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Opt
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
     fn document(_: &ArgInfo, operation: &mut Operation, components: &mut Components) {
-        document_body::<T>(false, operation, components);
+        document_body(false, T::schema, operation, components);
     }
 
     async fn from_request(
-        _: &'static ArgInfo,
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> Result<Self, Problem> {
-        let bytes = read_json(request).await?;
-        Ok(optional_body(bytes, request)?.map(Body))
+        read_unless_prefetched(request).await;
+        Self::read_now(arg, request)
     }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
+        Ok(optional_body(request)?.map(Body))
+    }
+}
+
+/// Reads the body of a request whose operation takes one, before its extractors run.
+pub(super) async fn prefetch<S>(request: &mut RequestParts<S>) {
+    request.body_bytes = Some(read_json(request).await);
+}
+
+/// Reads the body now if the router did not (generated code calls `read_now` after the
+/// router's [`prefetch`]; this is for a caller of `from_request`).
+async fn read_unless_prefetched<S>(request: &mut RequestParts<S>) {
+    if request.body_bytes.is_none() && request.body.is_some() {
+        prefetch(request).await;
+    }
+}
+
+/// The bytes [`prefetch`] read, taken: a second body argument finds none.
+fn take_bytes<S>(request: &mut RequestParts<S>) -> Result<Option<axum::body::Bytes>, Problem> {
+    request.body_bytes.take().unwrap_or(Ok(None))
 }
 
 /// Reads the bytes of a JSON body, or `None` when the request has none.
@@ -187,65 +217,88 @@ fn is_json(value: &http::HeaderValue) -> bool {
 /// integral floats first can change the variant chosen.
 ///
 /// This function is instantiated for every body type of an API, so it holds only what needs
-/// `T`: each step that does not is a function of its own, compiled once.
+/// `T`: reading it from text, and resetting its readOnly fields. The steps in between are
+/// [`read_body`]'s, compiled once, which calls back for those two through one `&mut dyn`
+/// (an indirect call or two per request, against a copy of the pipeline per body type).
 fn parse_body<S, T: Schema + DeserializeOwned>(
     bytes: &[u8],
     request: &mut RequestParts<S>,
 ) -> Result<T, Problem> {
+    let ops = const {
+        &body_report::TypeOps {
+            shape: T::SHAPE,
+            strip_read_only: T::strip_read_only,
+            read: read_and_validate::<T>,
+            // Known at compile time for each type, so it costs the request nothing.
+            one_of: crate::schema::shape::contains_one_of(T::SHAPE),
+        }
+    };
+    let mut value = None;
+    read_body(bytes, request, ops, &mut |text, clear| {
+        let Ok(mut read) = serde_json::from_slice::<T>(text) else {
+            return false;
+        };
+        if clear && !read.clear_read_only() {
+            return false;
+        }
+        value = Some(read);
+        true
+    })?;
+    validated(value.expect("read_body returns Ok only once `read` has kept a value"))
+}
+
+/// The body path between the scan and the typed value: `read(text, clear)` reads `text` as the
+/// body's type and keeps it, resetting its readOnly fields first when `clear`, and says
+/// whether it did.
+fn read_body<S>(
+    bytes: &[u8],
+    request: &mut RequestParts<S>,
+    ops: &body_report::TypeOps,
+    read: &mut dyn FnMut(&[u8], bool) -> bool,
+) -> Result<(), Problem> {
     let policy = read_only_policy(request);
-    // Known at compile time for each type, so it costs the request nothing.
-    let one_of = const { crate::schema::shape::contains_one_of(T::SHAPE) };
-    let sent = scan_body(bytes, T::SHAPE, policy, request)?;
+    let sent = scan_body(bytes, ops.shape, policy, request)?;
     if body_report::any_refused(&sent) {
-        return Err(refused::<T>(bytes, sent));
+        return Err(refused(bytes, sent, ops));
     }
-    if direct_allowed(&sent, one_of, request) {
-        if let Ok(mut value) = serde_json::from_slice::<T>(bytes) {
-            if policy == ReadOnlyPolicy::Reject || !sent.any_read_only || value.clear_read_only() {
-                finish_direct(request, sent);
-                return validated(value);
-            }
+    if direct_allowed(&sent, ops.one_of, request) {
+        let clear = policy != ReadOnlyPolicy::Reject && sent.any_read_only;
+        if read(bytes, clear) {
+            finish_direct(request, sent);
+            return Ok(());
         }
     }
     let mut json = json_body(bytes, request)?;
-    T::strip_read_only(&mut json, &mut Removed::without_list());
-    if one_of {
-        crate::schema::normalize::integers(&mut json, T::SHAPE);
+    (ops.strip_read_only)(&mut json, &mut Removed::without_list());
+    if ops.one_of {
+        crate::schema::normalize::integers(&mut json, ops.shape);
     }
     // Written back as text and read as the direct path reads it: `T`'s `Deserialize` is then
-    // instantiated for one reader, where reading the `Value` itself would add two more (plain
-    // and tracked), each as large as the type. Most bodies deserialize as they are; only one
-    // that fails is normalised (to accept `3.0` for an integer, as JSON Schema does) and read
-    // again; one that still fails is refused with everything wrong with it.
-    let value = match serde_json::from_slice::<T>(&json_text(&json)) {
-        Ok(value) => value,
-        Err(_) => {
-            crate::schema::normalize::integers(&mut json, T::SHAPE);
-            match serde_json::from_slice::<T>(&json_text(&json)) {
-                Ok(value) => value,
-                Err(_) => return Err(refused::<T>(bytes, sent)),
-            }
-        }
-    };
-    validated(value)
+    // instantiated for one reader, where reading the `Value` itself would add another, as
+    // large as the type. Most bodies deserialize as they are; only one that fails is
+    // normalised (to accept `3.0` for an integer, as JSON Schema does) and read again; one
+    // that still fails is refused with everything wrong with it.
+    if read(&json_text(&json), false) {
+        return Ok(());
+    }
+    crate::schema::normalize::integers(&mut json, ops.shape);
+    if read(&json_text(&json), false) {
+        return Ok(());
+    }
+    Err(refused(bytes, sent, ops))
 }
 
 /// The problem for a body refused: every mistake in it and every rule it breaks.
-fn refused<T: Schema + DeserializeOwned>(bytes: &[u8], sent: Sent) -> Problem {
-    let ops = body_report::TypeOps {
-        shape: T::SHAPE,
-        strip_read_only: T::strip_read_only,
-        read: read_and_validate::<T>,
-    };
-    Problem::invalid(body_report::violations(bytes, sent, &ops))
+fn refused(bytes: &[u8], sent: Sent, ops: &body_report::TypeOps) -> Problem {
+    Problem::invalid(body_report::violations(bytes, sent, ops))
 }
 
 /// Reads JSON text as a `T` and validates it: what a refused body's report reads its repaired
-/// text with (the same slice reader every body path uses, so no new instantiation).
+/// text with (the same plain slice reader every body path uses, so no new instantiation).
 fn read_and_validate<T: Schema + DeserializeOwned>(
     text: &[u8],
-) -> Result<Vec<Violation>, Violation> {
-    coerce::from_slice::<T>(text).map(|value| crate::validate(&value))
+) -> Result<Vec<Violation>, serde_json::Error> {
+    serde_json::from_slice::<T>(text).map(|value| crate::validate(&value))
 }
 
 fn json_text(json: &Value) -> Vec<u8> {
@@ -336,6 +389,68 @@ fn validated<T: Schema>(value: T) -> Result<T, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    static META: super::super::OperationMeta = super::super::OperationMeta {
+        method: crate::openapi::Method::Post,
+        path: "/numbers",
+        operation_id: "addNumbers",
+        tags: &[],
+        summary: None,
+        description: None,
+        deprecated: false,
+        responses: &[],
+        security: &[],
+        public: false,
+        read_only: None,
+        callbacks: &[],
+    };
+
+    static ARG: ArgInfo = ArgInfo {
+        ident: "numbers",
+        description: None,
+        template: &[],
+        callback: None,
+    };
+
+    fn request(body: &'static str) -> RequestParts<()> {
+        let (parts, ()) = http::Request::builder()
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(())
+            .unwrap()
+            .into_parts();
+        RequestParts::new(
+            parts,
+            axum::body::Body::from(body),
+            (),
+            Vec::new(),
+            std::sync::Arc::new(super::super::Settings::default()),
+            &META,
+            std::sync::Arc::new(None),
+        )
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_whether_or_not_the_router_read_it_first() {
+        // As the router and generated code do: read first, then `read_now`.
+        let mut prefetched = request("[1, 2]");
+        prefetch(&mut prefetched).await;
+        let Body(numbers) = Body::<Vec<u8>>::read_now(&ARG, &mut prefetched).unwrap();
+        assert_eq!(numbers, [1, 2]);
+        // A second body argument finds the body taken.
+        let second = Option::<Body<Vec<u8>>>::read_now(&ARG, &mut prefetched).unwrap();
+        assert!(second.is_none());
+
+        // `from_request` on its own reads the body itself.
+        let mut plain = request("[3]");
+        let Body(numbers) = Body::<Vec<u8>>::from_request(&ARG, &mut plain)
+            .await
+            .unwrap();
+        assert_eq!(numbers, [3]);
+        let problem = Body::<Vec<u8>>::from_request(&ARG, &mut request("[300]"))
+            .await
+            .unwrap_err();
+        assert_eq!(problem.status, 400);
+    }
 
     #[test]
     fn json_media_types() {

@@ -25,8 +25,13 @@ const ROUNDS: usize = 16;
 pub(super) struct TypeOps {
     pub shape: &'static Shape,
     pub strip_read_only: fn(&mut Value, &mut Removed),
-    /// Deserializes JSON text and validates it: its rule violations, or where serde stopped.
-    pub read: fn(&[u8]) -> Result<Vec<Violation>, Violation>,
+    /// Deserializes JSON text and validates it: its rule violations, or serde's error (located
+    /// by [`error_pointer`](super::error_pointer), so that the type's `Deserialize` is not
+    /// instantiated again to track where it is).
+    pub read: fn(&[u8]) -> Result<Vec<Violation>, serde_json::Error>,
+    /// Whether the type has a `oneOf` somewhere, where normalising integral floats first can
+    /// change the variant chosen.
+    pub one_of: bool,
 }
 
 /// Whether the scan found anything to refuse: a mistake, a refused `null`, or (listed only
@@ -83,7 +88,11 @@ pub(super) fn violations(bytes: &[u8], sent: Sent, ops: &TypeOps) -> Vec<Violati
                 violations.extend(rules.into_iter().filter(|v| !about_stand_ins(v)));
                 break;
             }
-            Err(refused) => {
+            Err(error) => {
+                let refused = Violation::new(
+                    super::error_pointer::pointer_of(&json, &error),
+                    super::coerce::plain_message(&error.to_string()),
+                );
                 let refused = missing_at_its_pointer(refused);
                 if filled.iter().any(|p| within(&refused.pointer, p)) {
                     // A stand-in did not satisfy the type: the rules stay unchecked.

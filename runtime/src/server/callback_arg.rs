@@ -50,7 +50,14 @@ macro_rules! callback_argument {
                 document_reads(declaration(arg), true, operation);
             }
 
-            async fn from_request(
+            fn from_request(
+                arg: &'static ArgInfo,
+                request: &mut RequestParts<S>,
+            ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+                std::future::ready(Self::read_now(arg, request))
+            }
+
+            fn read_now(
                 arg: &'static ArgInfo,
                 request: &mut RequestParts<S>,
             ) -> Result<Self, Problem> {
@@ -66,7 +73,14 @@ macro_rules! callback_argument {
                 document_reads(declaration(arg), false, operation);
             }
 
-            async fn from_request(
+            fn from_request(
+                arg: &'static ArgInfo,
+                request: &mut RequestParts<S>,
+            ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+                std::future::ready(Self::read_now(arg, request))
+            }
+
+            fn read_now(
                 arg: &'static ArgInfo,
                 request: &mut RequestParts<S>,
             ) -> Result<Self, Problem> {

@@ -97,17 +97,6 @@ pub fn from_value<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Vio
     serde_path_to_error::deserialize(&value).map_err(violation_of)
 }
 
-/// Deserializes JSON text as a `T`, reporting where and why it failed as a violation: what a
-/// body reads with, so that `T`'s `Deserialize` is instantiated for the slice reader alone
-/// (plain, and once more with the position tracked where it fails).
-pub fn from_slice<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Violation> {
-    if let Ok(parsed) = serde_json::from_slice(bytes) {
-        return Ok(parsed);
-    }
-    let mut reader = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut reader).map_err(violation_of)
-}
-
 fn violation_of(e: serde_path_to_error::Error<serde_json::Error>) -> Violation {
     let pointer = pointer_of(e.path());
     Violation::new(pointer, plain_message(&e.into_inner().to_string()))
@@ -135,7 +124,7 @@ pub fn pointer_of(path: &serde_path_to_error::Path) -> String {
 
 /// serde_json appends " at line 1 column 2" to messages about values that were never text;
 /// drop it, the pointer says where.
-fn plain_message(message: &str) -> String {
+pub(super) fn plain_message(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) if message[i..].contains(" column ") => message[..i].to_owned(),
         _ => message.to_owned(),

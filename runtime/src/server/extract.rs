@@ -25,6 +25,8 @@ pub struct RequestParts<S> {
     /// Method, URI, headers and extensions.
     pub parts: http::request::Parts,
     pub(super) body: Option<axum::body::Body>,
+    /// The JSON body as read before the extractors run, for an operation that takes one.
+    pub(super) body_bytes: Option<Result<Option<axum::body::Bytes>, Problem>>,
     state: S,
     path_params: Vec<(String, String)>,
     pub(super) settings: Arc<Settings>,
@@ -51,6 +53,7 @@ impl<S> RequestParts<S> {
         RequestParts {
             parts,
             body: Some(body),
+            body_bytes: None,
             state,
             path_params,
             settings,
@@ -142,6 +145,21 @@ pub trait FromRequest<S>: Sized {
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
     ) -> impl Future<Output = Result<Self, Problem>> + Send;
+
+    /// Reads the argument without waiting. Every ringback extractor can (the body is read
+    /// before they run), and generated code calls this for them, so that an operation's
+    /// future waits only for axum's extractors and the handler: a state machine with an
+    /// await per argument, compiled for every operation, was most of its size. The default,
+    /// for a type that can only wait, answers 500.
+    #[doc(hidden)]
+    fn read_now(arg: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
+        tracing::error!(
+            operation = request.operation.operation_id,
+            argument = arg.ident,
+            "this argument's extractor can only be read by awaiting `from_request`"
+        );
+        Err(Problem::new(http::StatusCode::INTERNAL_SERVER_ERROR))
+    }
 }
 
 /// The template parameter a scalar `Path` argument reads.
@@ -252,10 +270,14 @@ impl<T> Extractor for State<T> {
 impl<S: Send + Sync, T: FromRef<S> + Send> FromRequest<S> for State<T> {
     const KIND: ExtractorKind = <Self as Extractor>::KIND;
 
-    async fn from_request(
-        _: &'static ArgInfo,
+    fn from_request(
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
         Ok(State(T::from_ref(&request.state)))
     }
 }
@@ -290,10 +312,14 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Pat
         push_parameters::<T>(arg, ParameterLocation::Path, operation, components);
     }
 
-    async fn from_request(
+    fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(arg: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
         let params = request
             .path_params
             .iter()
@@ -343,10 +369,14 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Que
         push_parameters::<T>(arg, ParameterLocation::Query, operation, components);
     }
 
-    async fn from_request(
+    fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(arg: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
         let query = request.parts.uri.query().unwrap_or("");
         let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -408,10 +438,14 @@ impl<S: Send + Sync, T: Schema + DeserializeOwned + Send> FromRequest<S> for Hea
         push_parameters::<T>(arg, ParameterLocation::Header, operation, components);
     }
 
-    async fn from_request(
+    fn from_request(
         arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(arg: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
         let name = header_name(arg.ident);
         let value = match request.parts.headers.get(name.as_str()) {
             None if crate::shape::is_optional(T::SHAPE) => Value::Null,

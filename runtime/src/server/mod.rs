@@ -9,6 +9,7 @@ mod coerce;
 mod contract_source;
 #[cfg(feature = "docs-page")]
 mod docs;
+mod error_pointer;
 pub mod extract;
 mod foreign;
 mod operation;
@@ -286,12 +287,8 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         let mut used_tags: Vec<&str> = Vec::new();
         for op in &self.operations {
             let mut operation = op.document(&mut doc.components);
-            self.document_security(op, &mut operation, &mut doc.components);
-            doc.paths
-                .entry(op.meta.path.to_owned())
-                .or_default()
-                .operations
-                .insert(op.meta.method, operation);
+            document_security(&self.security, op.meta, &mut operation, &mut doc.components);
+            add_operation(&mut doc, op.meta, operation);
             used_tags.extend(op.meta.tags.iter().copied());
         }
         used_tags.extend(self.document_webhooks(&mut doc));
@@ -304,41 +301,6 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
             }
         }
         doc
-    }
-
-    /// An operation's own requirement, and the 401 and 403 that the one it is held to can
-    /// answer.
-    fn document_security(
-        &self,
-        op: &OperationDef<S>,
-        operation: &mut crate::openapi::Operation,
-        components: &mut crate::openapi::Components,
-    ) {
-        let own = auth::Requirement::from_static(op.meta.security);
-        if op.meta.public {
-            operation.security = Some(Vec::new());
-        } else if !own.is_empty() {
-            operation.security = Some(own.to_document());
-        }
-        let effective = self.security.effective(&own, op.meta.public);
-        if effective.is_empty() {
-            return;
-        }
-        operation.responses.insert(
-            "401".to_owned(),
-            operation::problem_response(StatusCode::UNAUTHORIZED, components),
-        );
-        let scoped = effective
-            .alternatives()
-            .iter()
-            .flatten()
-            .any(|(_, scopes)| !scopes.is_empty());
-        if scoped {
-            operation.responses.insert(
-                "403".to_owned(),
-                operation::problem_response(StatusCode::FORBIDDEN, components),
-            );
-        }
     }
 
     /// Every security requirement that cannot be enforced as written, each at its pointer.
@@ -411,13 +373,11 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
         #[cfg(not(feature = "docs-page"))]
         let with_docs = |router| router;
         let router = with_docs(Router::new());
-        let mut by_path: BTreeMap<&'static str, Vec<OperationDef<S>>> = BTreeMap::new();
-        for op in self.operations {
-            by_path.entry(op.meta.path).or_default().push(op);
-        }
+        let paths: Vec<&'static str> = self.operations.iter().map(|op| op.meta.path).collect();
         let mut router = router;
-        for (path, operations) in by_path {
-            let allow = allow_header(&operations);
+        for (path, indices) in group_by_path(&paths) {
+            let operations = indices.iter().map(|&i| &self.operations[i]);
+            let allow = allow_header(operations.clone().map(|op| op.meta.method));
             let mut methods: MethodRouter = MethodRouter::new();
             for op in operations {
                 let own = auth::Requirement::from_static(op.meta.security);
@@ -452,8 +412,52 @@ impl<S: Clone + Send + Sync + 'static> Api<S> {
     }
 }
 
+/// An operation's own requirement, and the 401 and 403 that the one it is held to can
+/// answer.
+fn document_security(
+    security: &auth::Registry,
+    meta: &OperationMeta,
+    operation: &mut crate::openapi::Operation,
+    components: &mut crate::openapi::Components,
+) {
+    let own = auth::Requirement::from_static(meta.security);
+    if meta.public {
+        operation.security = Some(Vec::new());
+    } else if !own.is_empty() {
+        operation.security = Some(own.to_document());
+    }
+    let effective = security.effective(&own, meta.public);
+    if effective.is_empty() {
+        return;
+    }
+    operation.responses.insert(
+        "401".to_owned(),
+        operation::problem_response(StatusCode::UNAUTHORIZED, components),
+    );
+    let scoped = effective
+        .alternatives()
+        .iter()
+        .flatten()
+        .any(|(_, scopes)| !scopes.is_empty());
+    if scoped {
+        operation.responses.insert(
+            "403".to_owned(),
+            operation::problem_response(StatusCode::FORBIDDEN, components),
+        );
+    }
+}
+
+/// Adds an operation to the document's paths.
+fn add_operation(doc: &mut Document, meta: &OperationMeta, operation: crate::openapi::Operation) {
+    doc.paths
+        .entry(meta.path.to_owned())
+        .or_default()
+        .operations
+        .insert(meta.method, operation);
+}
+
 fn route<S: Clone + Send + Sync + 'static>(
-    op: OperationDef<S>,
+    op: &OperationDef<S>,
     state: S,
     settings: Arc<Settings>,
     guard: Option<Arc<auth::Guard>>,
@@ -467,6 +471,7 @@ fn route<S: Clone + Send + Sync + 'static>(
     };
     let meta = op.meta;
     let handler = op.handler;
+    let has_body = op.has_body();
     let body_reads = Arc::new(crate::callback::body_reads(meta.callbacks));
     on(
         filter,
@@ -483,40 +488,49 @@ fn route<S: Clone + Send + Sync + 'static>(
                 )])),
             };
             let (parts, body) = request.into_parts();
-            let future: HandlerFuture = match (params, guard.clone()) {
-                (Ok(params), None) => handler(RequestParts::new(
-                    parts, body, state, params, settings, meta, body_reads,
-                )),
+            let guard = guard.clone();
+            // One future for every operation of the API, compiled once: what is the same for
+            // all of them (authentication, reading the body) is done here rather than in each
+            // operation's own future.
+            let future = async move {
                 // Authentication comes first: before any extractor reads the request, and
                 // before a malformed path is reported.
-                (params, Some(guard)) => Box::pin(async move {
-                    let principal = match guard.admit(&parts).await {
-                        Ok(principal) => principal,
+                let principal = match guard {
+                    Some(guard) => match guard.admit(&parts).await {
+                        Ok(principal) => Some(principal),
                         Err(refused) => return refused,
-                    };
-                    match params {
-                        Ok(params) => {
-                            let mut parts = RequestParts::new(
-                                parts, body, state, params, settings, meta, body_reads,
-                            );
-                            parts.principal = Some(principal);
-                            handler(parts).await
-                        }
-                        Err(problem) => problem.into_response(),
-                    }
-                }),
-                (Err(problem), None) => Box::pin(async move { problem.into_response() }),
+                    },
+                    None => None,
+                };
+                let params = match params {
+                    Ok(params) => params,
+                    Err(problem) => return problem.into_response(),
+                };
+                let mut parts =
+                    RequestParts::new(parts, body, state, params, settings, meta, body_reads);
+                parts.principal = principal;
+                if has_body {
+                    body::prefetch(&mut parts).await;
+                }
+                handler(parts).await
             };
             panic::CatchPanic::new(future, meta.operation_id)
         },
     )
 }
 
-fn allow_header<S>(operations: &[OperationDef<S>]) -> HeaderValue {
-    let mut methods: Vec<String> = operations
-        .iter()
-        .map(|o| o.meta.method.as_key().to_uppercase())
-        .collect();
+/// The indices of the operations on each path, by path: a map of indices rather than of the
+/// operations themselves, so that it is compiled once and not for every state type.
+fn group_by_path(paths: &[&'static str]) -> BTreeMap<&'static str, Vec<usize>> {
+    let mut by_path: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+    for (i, path) in paths.iter().enumerate() {
+        by_path.entry(path).or_default().push(i);
+    }
+    by_path
+}
+
+fn allow_header(methods: impl Iterator<Item = Method>) -> HeaderValue {
+    let mut methods: Vec<String> = methods.map(|m| m.as_key().to_uppercase()).collect();
     if methods.iter().any(|m| m == "GET") {
         methods.push("HEAD".to_owned());
     }

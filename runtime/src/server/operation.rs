@@ -81,97 +81,119 @@ impl<S> IntoOperation<S> for OperationDef<S> {
 impl<S> OperationDef<S> {
     /// Whether any argument reads the body.
     pub fn has_body(&self) -> bool {
-        self.arg_kinds.contains(&ExtractorKind::Body)
-    }
-
-    /// Whether any argument reads client input that can be invalid.
-    fn reads_input(&self) -> bool {
-        self.arg_kinds.iter().any(|k| {
-            matches!(
-                k,
-                ExtractorKind::Path
-                    | ExtractorKind::Query
-                    | ExtractorKind::Header
-                    | ExtractorKind::Body
-            )
-        })
+        has_body(self.arg_kinds)
     }
 
     /// The operation as the document describes it: every response it can produce, the
     /// problem schema on each error.
     pub fn document(&self, components: &mut Components) -> Operation {
-        let meta = self.meta;
-        let mut op = Operation {
-            tags: meta.tags.iter().map(|t| t.to_string()).collect(),
-            summary: meta.summary.map(str::to_owned),
-            description: meta.description.map(str::to_owned),
-            operation_id: Some(meta.operation_id.to_owned()),
-            deprecated: meta.deprecated,
-            ..Operation::default()
-        };
-        (self.document_args)(&mut op, components);
-        for callback in meta.callbacks {
-            // A callback no argument takes is optional: what it reads, too.
-            super::callback_arg::document_reads(callback, false, &mut op);
-            let (expression, item) = callback.document(components);
-            op.callbacks
-                .entry(callback.name.to_owned())
-                .or_default()
-                .insert(expression, item);
-        }
+        document(
+            self.meta,
+            self.arg_kinds,
+            self.document_args,
+            self.document_responses,
+            self.success,
+            components,
+        )
+    }
+}
 
-        // What ringback itself can answer with.
-        let mut automatic = vec![StatusCode::INTERNAL_SERVER_ERROR];
-        if self.reads_input() {
-            automatic.push(StatusCode::BAD_REQUEST);
+fn has_body(arg_kinds: &[ExtractorKind]) -> bool {
+    arg_kinds.contains(&ExtractorKind::Body)
+}
+
+/// Whether any argument reads client input that can be invalid.
+fn reads_input(arg_kinds: &[ExtractorKind]) -> bool {
+    arg_kinds.iter().any(|k| {
+        matches!(
+            k,
+            ExtractorKind::Path
+                | ExtractorKind::Query
+                | ExtractorKind::Header
+                | ExtractorKind::Body
+        )
+    })
+}
+
+/// [`OperationDef::document`], apart from the handler: compiled once, not for every state type.
+fn document(
+    meta: &'static OperationMeta,
+    arg_kinds: &[ExtractorKind],
+    document_args: fn(&mut Operation, &mut Components),
+    document_responses: fn(StatusCode, &mut super::Responses, &mut Components),
+    success: StatusCode,
+    components: &mut Components,
+) -> Operation {
+    let mut op = Operation {
+        tags: meta.tags.iter().map(|t| t.to_string()).collect(),
+        summary: meta.summary.map(str::to_owned),
+        description: meta.description.map(str::to_owned),
+        operation_id: Some(meta.operation_id.to_owned()),
+        deprecated: meta.deprecated,
+        ..Operation::default()
+    };
+    document_args(&mut op, components);
+    for callback in meta.callbacks {
+        // A callback no argument takes is optional: what it reads, too.
+        super::callback_arg::document_reads(callback, false, &mut op);
+        let (expression, item) = callback.document(components);
+        op.callbacks
+            .entry(callback.name.to_owned())
+            .or_default()
+            .insert(expression, item);
+    }
+
+    // What ringback itself can answer with.
+    let mut automatic = vec![StatusCode::INTERNAL_SERVER_ERROR];
+    if reads_input(arg_kinds) {
+        automatic.push(StatusCode::BAD_REQUEST);
+    }
+    if has_body(arg_kinds) {
+        automatic.push(StatusCode::PAYLOAD_TOO_LARGE);
+        automatic.push(StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    }
+    for status in automatic {
+        op.responses.insert(
+            status.as_u16().to_string(),
+            problem_response(status, components),
+        );
+    }
+    // After ringback's own, so that a variant answering one of those statuses adds its
+    // body beside the problem.
+    document_responses(success, &mut op.responses, components);
+
+    for decl in meta.responses {
+        let key = decl.status.to_string();
+        let status = StatusCode::from_u16(decl.status).unwrap_or(StatusCode::OK);
+        let response = op.responses.entry(key).or_insert_with(|| {
+            if status.is_client_error() || status.is_server_error() {
+                problem_response(status, components)
+            } else {
+                ResponseDoc::default()
+            }
+        });
+        response.description = decl.description.to_owned();
+        if let Some(body) = decl.body {
+            response.content = [(
+                media_type_for(status).to_owned(),
+                MediaType {
+                    schema: body(components),
+                },
+            )]
+            .into();
         }
-        if self.has_body() {
-            automatic.push(StatusCode::PAYLOAD_TOO_LARGE);
-            automatic.push(StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        }
-        for status in automatic {
-            op.responses.insert(
-                status.as_u16().to_string(),
-                problem_response(status, components),
+        for h in decl.headers {
+            response.headers.insert(
+                h.name.to_owned(),
+                Header {
+                    description: h.description.map(str::to_owned),
+                    required: false,
+                    schema: SchemaObject::string(h.format),
+                },
             );
         }
-        // After ringback's own, so that a variant answering one of those statuses adds its
-        // body beside the problem.
-        (self.document_responses)(self.success, &mut op.responses, components);
-
-        for decl in meta.responses {
-            let key = decl.status.to_string();
-            let status = StatusCode::from_u16(decl.status).unwrap_or(StatusCode::OK);
-            let response = op.responses.entry(key).or_insert_with(|| {
-                if status.is_client_error() || status.is_server_error() {
-                    problem_response(status, components)
-                } else {
-                    ResponseDoc::default()
-                }
-            });
-            response.description = decl.description.to_owned();
-            if let Some(body) = decl.body {
-                response.content = [(
-                    media_type_for(status).to_owned(),
-                    MediaType {
-                        schema: body(components),
-                    },
-                )]
-                .into();
-            }
-            for h in decl.headers {
-                response.headers.insert(
-                    h.name.to_owned(),
-                    Header {
-                        description: h.description.map(str::to_owned),
-                        required: false,
-                        schema: SchemaObject::string(h.format),
-                    },
-                );
-            }
-        }
-        op
     }
+    op
 }
 
 fn media_type_for(status: StatusCode) -> &'static str {

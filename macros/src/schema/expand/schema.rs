@@ -33,13 +33,18 @@ pub(super) fn schema_fn(
         .example
         .as_ref()
         .map(|e| quote!(__s.example = #rb::Some(#rb::example(#e));));
+    // Only what the type has: every line here is repeated in each derived type's code.
+    let describe = cont.description.as_ref().map(|_| {
+        quote! {
+            if let #rb::Some(d) = #description {
+                __s.description = #rb::Some(#rb::string(d));
+            }
+        }
+    });
+    let deprecate = deprecated.then(|| quote!(__s.deprecated = true;));
     let annotate = quote! {
-        if let #rb::Some(d) = #description {
-            __s.description = #rb::Some(#rb::string(d));
-        }
-        if #deprecated {
-            __s.deprecated = true;
-        }
+        #describe
+        #deprecate
         #example
     };
     match &cont.component {
@@ -89,15 +94,25 @@ fn object_schema(
             continue;
         }
         let json = &f.json_name;
-        let property = property_schema(rb, f, patterns);
+        let sets = property_sets(rb, f, patterns);
         let required = static_required(f);
-        statements.push(quote! {
-            if #required && !#rb::shape::is_optional(
-                <#ty as #rb::Schema>::SHAPE
-            ) {
-                __o.required.push(#rb::string(#json));
+        // One call into the runtime per field; only the annotations are written out here.
+        let push = quote! {
+            #rb::push_property(
+                &mut __o,
+                #json,
+                #required,
+                <#ty as #rb::Schema>::SHAPE,
+                <#ty as #rb::Schema>::schema(__components),
+            )
+        };
+        statements.push(if sets.is_empty() {
+            quote!(#push;)
+        } else {
+            quote! {
+                let __p = #push;
+                #(#sets)*
             }
-            __o.properties.push((#rb::string(#json), #property));
         });
     }
     let deny = deny_unknown.then(|| {
@@ -120,6 +135,17 @@ fn object_schema(
 /// A field's schema with its `#[schema]` annotations and rules applied.
 fn property_schema(rb: &Private, f: &Field, patterns: &mut Patterns) -> TokenStream {
     let ty = f.ty;
+    let sets = property_sets(rb, f, patterns);
+    quote! {{
+        let mut __p = <#ty as #rb::Schema>::schema(__components);
+        #(#sets)*
+        __p
+    }}
+}
+
+/// The statements that apply a field's `#[schema]` annotations and rules to its schema `__p`
+/// (a `SchemaObject` or a `&mut` to one).
+fn property_sets(rb: &Private, f: &Field, patterns: &mut Patterns) -> Vec<TokenStream> {
     let mut sets = Vec::new();
     if let Some(d) = &f.description {
         sets.push(quote!(__p.description = #rb::Some(#rb::string(#d));));
@@ -162,11 +188,7 @@ fn property_schema(rb: &Private, f: &Field, patterns: &mut Patterns) -> TokenStr
         };
         sets.push(set);
     }
-    quote! {{
-        let mut __p = <#ty as #rb::Schema>::schema(__components);
-        #(#sets)*
-        __p
-    }}
+    sets
 }
 
 fn number_literal(rb: &Private, n: Number) -> TokenStream {

@@ -81,10 +81,14 @@ impl<S: Send + Sync, P: Send + Sync + 'static> FromRequest<S> for Auth<P> {
     const KIND: ExtractorKind = ExtractorKind::Auth;
     const PRINCIPAL: Option<PrincipalType> = Some(PrincipalType::of::<P>());
 
-    async fn from_request(
-        _: &'static ArgInfo,
+    fn from_request(
+        arg: &'static ArgInfo,
         request: &mut RequestParts<S>,
-    ) -> Result<Self, Problem> {
+    ) -> impl std::future::Future<Output = Result<Self, Problem>> + Send {
+        std::future::ready(Self::read_now(arg, request))
+    }
+
+    fn read_now(_: &'static ArgInfo, request: &mut RequestParts<S>) -> Result<Self, Problem> {
         // The router checked that the operation's schemes all give a `P`, so neither branch
         // below is reached by a request.
         let principal = request.principal.take().ok_or_else(|| {
