@@ -12,7 +12,6 @@
 //! enough syncs already under way) the write goes to the writer, whose groups are what keep
 //! throughput up under load.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -20,13 +19,14 @@ use rusqlite::Connection;
 use tokio::runtime::{Handle, RuntimeFlavor};
 
 use super::checkpoint::Backstop;
-use super::writer::{sync_file, SYNCERS};
+use super::wal_file::WalFile;
+use super::writer::SYNCERS;
 use crate::dispatch::store::{Context, StoreError};
 
 /// What a durable write needs to commit and sync itself.
 pub(super) struct Inline {
     pub(super) connection: Arc<Mutex<Connection>>,
-    pub(super) wal: PathBuf,
+    pub(super) wal: Arc<WalFile>,
     pub(super) backstop: Arc<Backstop>,
     /// Inline writes between taking the connection and the end of their sync. At most
     /// [`SYNCERS`], as for the writer's syncs: more syncs of one file at once only queue in the
@@ -37,7 +37,7 @@ pub(super) struct Inline {
 impl Inline {
     pub(super) fn new(
         connection: Arc<Mutex<Connection>>,
-        wal: PathBuf,
+        wal: Arc<WalFile>,
         backstop: Arc<Backstop>,
     ) -> Self {
         Inline {
@@ -76,7 +76,7 @@ impl Inline {
             // The sync runs without the connection: the writer's next group commits meanwhile.
             drop(c);
             let value = outcome.context(doing)?;
-            sync_file(&self.wal).context("syncing the WAL")?;
+            self.wal.sync()?;
             Ok(value)
         }))
     }
@@ -127,6 +127,7 @@ mod tests {
         let path = dir.join("outbox.db");
         let (connection, wal) = super::super::schema::open(&path).unwrap();
         let backstop = Arc::new(Backstop::new(wal.clone()));
+        let wal = Arc::new(WalFile::open(&wal).unwrap());
         Inline::new(Arc::new(Mutex::new(connection)), wal, backstop)
     }
 

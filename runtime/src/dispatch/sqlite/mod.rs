@@ -35,6 +35,7 @@ mod queries;
 mod retention;
 mod schema;
 mod targets;
+mod wal_file;
 mod writer;
 
 use std::path::Path;
@@ -89,6 +90,7 @@ impl SqliteStore {
         let (committed, unsynced) = std::sync::mpsc::channel();
         let writer = connection.clone();
         let backstop = Arc::new(checkpoint::Backstop::new(wal.clone()));
+        let wal = Arc::new(wal_file::WalFile::open(&wal).context("opening the WAL for syncing")?);
         let inline = Arc::new(inline::Inline::new(
             connection.clone(),
             wal.clone(),

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 
 use super::checkpoint::Backstop;
+use super::wal_file::WalFile;
 use crate::dispatch::store::{Context, StoreError};
 
 /// How many fsyncs of the WAL may be under way at once. A commit that lands while one is in
@@ -165,7 +166,7 @@ fn run_group(
 /// Makes committed groups durable: fsyncs the WAL, then answers every durable write committed
 /// before the sync began. Each of the [`SYNCERS`] threads takes every group waiting when it
 /// becomes free, so a group never waits for a sync that began before its commit.
-pub(super) fn sync_wal(wal: &Path, unsynced: &Mutex<Receiver<Vec<Box<dyn Write>>>>) {
+pub(super) fn sync_wal(wal: &WalFile, unsynced: &Mutex<Receiver<Vec<Box<dyn Write>>>>) {
     loop {
         let batch = {
             let queue = unsynced.lock().unwrap_or_else(|e| e.into_inner());
@@ -177,16 +178,15 @@ pub(super) fn sync_wal(wal: &Path, unsynced: &Mutex<Receiver<Vec<Box<dyn Write>>
         };
         // After a failed fsync nothing in the file can be trusted to be on disk, so these
         // writes are reported as failed; they may still be delivered (at least once).
-        let synced = sync_file(wal).context("syncing the WAL");
+        let synced = wal.sync();
         for write in batch {
             write.answer(synced.clone());
         }
     }
 }
 
-/// Forces a file's contents to disk. The file is opened afresh each time: a handle kept
-/// across a WAL reset would still name the file, but costs nothing to reopen and cannot go
-/// stale.
+/// Forces a file's contents to disk, through a handle of its own (for a file just made, before
+/// the store writes through it; the WAL's syncs go through [`WalFile`]).
 pub(super) fn sync_file(path: &Path) -> std::io::Result<()> {
     std::fs::OpenOptions::new()
         .write(true)
