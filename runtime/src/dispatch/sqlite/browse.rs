@@ -73,6 +73,20 @@ impl SqliteStore {
         })
     }
 
+    /// `find`, on the browsing connection: a slow read never holds the writer back.
+    pub(super) fn find_oldest(
+        &self,
+        filter: DeliveryFilter,
+        n: usize,
+    ) -> StoreFuture<'static, Vec<Delivery>> {
+        self.browsing("finding deliveries", move |c| {
+            let (sql, values) = browse_sql::find(&SQLITE, &filter, n);
+            let mut select = c.prepare_cached(&sql)?;
+            let rows = select.query_map(rusqlite::params_from_iter(bind(values)), delivery)?;
+            rows.collect()
+        })
+    }
+
     pub(super) fn summarize(
         &self,
         since: SystemTime,
