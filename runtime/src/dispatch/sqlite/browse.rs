@@ -132,3 +132,44 @@ impl SqliteStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::store::DeliveryState;
+
+    /// `find` with a state or a callback seeks that condition's index: the form it had,
+    /// `(? IS NULL OR state = ?)`, walked every delivery by creation time and tested each.
+    #[test]
+    fn find_seeks_the_index_of_its_condition() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = connection(&path).unwrap();
+        for (filter, index) in [
+            (
+                DeliveryFilter::state(DeliveryState::Pending),
+                "ringback_deliveries_state_created",
+            ),
+            (
+                DeliveryFilter::default().callback("cb"),
+                "ringback_deliveries_callback_created",
+            ),
+        ] {
+            let (sql, values) = browse_sql::find(&SQLITE, &filter, 50);
+            let plan: Vec<String> = c
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(bind(values)), |row| row.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let plan = plan.join("; ");
+            assert!(
+                plan.contains(&format!("SEARCH ringback_deliveries USING INDEX {index}")),
+                "{plan}"
+            );
+            assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+        }
+    }
+}
