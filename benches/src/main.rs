@@ -31,6 +31,7 @@ mod compile;
 mod compile_scale;
 mod console;
 mod floor;
+mod outbox_db;
 mod outbox_fill;
 mod outbox_scale;
 mod request;
