@@ -19,6 +19,11 @@
 //!                               ringback, and ringback with callbacks; not part of `all`
 //! ringback-bench console [N]    the outbox console's queries and pages on a SQLite outbox of N
 //!                               deliveries (default 1,000,000); not part of `all`
+//! ringback-bench outbox-scale [SIZE...]
+//!                               what the outbox costs with a long history: SQLite (and
+//!                               PostgreSQL when named) filled to each SIZE in turn (default
+//!                               10k 1M 10M), measuring send, claim, delivery, pages, a replay
+//!                               and the size on disk at each; not part of `all`
 //! ringback-bench all            all of them, with their defaults
 //! ```
 
@@ -26,6 +31,9 @@ mod compile;
 mod compile_scale;
 mod console;
 mod floor;
+mod outbox_db;
+mod outbox_fill;
+mod outbox_scale;
 mod request;
 mod scheduled;
 
@@ -71,6 +79,7 @@ fn main() {
         Some("compile") => compile::compile(),
         Some("compile-scale") => compile_scale::compile_scale(&args[1..]),
         Some("console") => runtime.block_on(console::console(n(1_000_000))),
+        Some("outbox-scale") => runtime.block_on(outbox_scale::outbox_scale(&args[1..])),
         Some("serve") => request::serve(&args[1..]),
         Some("all") | None => {
             request::request();
@@ -86,7 +95,7 @@ fn main() {
         }
         Some(other) => {
             eprintln!(
-                "unknown benchmark {other:?}; use request, delivery, paced, scheduled, memory, console, compile, compile-scale or all"
+                "unknown benchmark {other:?}; use request, delivery, paced, scheduled, memory, console, outbox-scale, compile, compile-scale or all"
             );
             std::process::exit(2);
         }

@@ -407,37 +407,14 @@ impl DeliveryStore for PostgresStore {
     }
 
     fn find(&self, filter: DeliveryFilter, n: usize) -> StoreFuture<'_, Vec<Delivery>> {
-        Box::pin(async move {
-            let rows = self
-                .query(
-                    "finding deliveries",
-                    "SELECT * FROM ringback_deliveries
-                     WHERE ($1::TEXT IS NULL OR state = $1) AND ($2::TEXT IS NULL OR starts_with(url, $2))
-                       AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
-                       AND ($6::BIGINT IS NULL OR next_attempt_at > $6) AND (NOT $7 OR attempts = 0)
-                       AND ($8::TEXT IS NULL OR callback = $8)
-                     ORDER BY created_at LIMIT $5",
-                    &[
-                        &filter.state.map(DeliveryState::as_str),
-                        &filter.target,
-                        &filter.since.map(millis),
-                        &filter.until.map(millis),
-                        &limit(n),
-                        &filter.due_after.map(millis),
-                        &filter.not_attempted,
-                        &filter.callback,
-                    ],
-                )
-                .await?;
-            Ok(rows.iter().map(delivery).collect())
-        })
+        Box::pin(self.find_oldest(filter, n))
     }
 
     fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
         Box::pin(async move {
             self.execute(
                 "replaying dead deliveries",
-                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $1, attempts = 0, finished_at = NULL
                  WHERE state = 'dead' AND ($2::TEXT IS NULL OR starts_with(url, $2))
                    AND ($3::BIGINT IS NULL OR created_at >= $3) AND ($4::BIGINT IS NULL OR created_at < $4)
                    AND ($5::BIGINT IS NULL OR next_attempt_at > $5) AND (NOT $6 OR attempts = 0)
@@ -462,7 +439,7 @@ impl DeliveryStore for PostgresStore {
             let n = self
                 .execute(
                     "replaying a delivery",
-                    "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $2, attempts = 0
+                    "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = $2, attempts = 0, finished_at = NULL
                      WHERE id = $1 AND state = 'dead'",
                     &[&id, &millis(now)],
                 )

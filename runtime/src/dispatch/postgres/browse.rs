@@ -42,6 +42,26 @@ impl PostgresStore {
         Ok(rows.iter().map(delivery).collect())
     }
 
+    /// `find`: the first `n` deliveries matching `filter`, oldest first.
+    pub(super) async fn find_oldest(
+        &self,
+        filter: DeliveryFilter,
+        n: usize,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let (sql, values) = browse_sql::find(&POSTGRES, &filter, n);
+        let values: Vec<Box<dyn ToSql + Sync + Send>> = values
+            .into_iter()
+            .map(|v| match v {
+                Value::Text(s) => Box::new(s) as Box<dyn ToSql + Sync + Send>,
+                Value::Int(i) => Box::new(i),
+            })
+            .collect();
+        let params: Vec<&(dyn ToSql + Sync)> =
+            values.iter().map(|v| &**v as &(dyn ToSql + Sync)).collect();
+        let rows = self.query("finding deliveries", &sql, &params).await?;
+        Ok(rows.iter().map(delivery).collect())
+    }
+
     pub(super) async fn summarize(
         &self,
         since: SystemTime,

@@ -16,12 +16,6 @@ use crate::dispatch::store::{DeliveryFilter, StoreError};
 /// this mirrors.
 pub(super) const FINISHED_AT: &str = "
 ALTER TABLE ringback_deliveries ADD COLUMN IF NOT EXISTS finished_at BIGINT;
-UPDATE ringback_deliveries d SET finished_at = COALESCE(
-    (SELECT MAX(a.at) FROM ringback_attempts a WHERE a.delivery_id = d.id),
-    (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT)
- WHERE state IN ('delivered', 'dead');
-UPDATE ringback_deliveries SET finished_at = (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::BIGINT
- WHERE state = 'cancelled';
 CREATE INDEX IF NOT EXISTS ringback_deliveries_finished ON ringback_deliveries (finished_at)
  WHERE state IN ('delivered', 'cancelled');
 ";
@@ -33,10 +27,25 @@ impl PostgresStore {
         before: SystemTime,
         n: usize,
     ) -> Result<u64, StoreError> {
+        // Finished with no time kept (before the column existed, or by an instance of such a
+        // version during a rolling upgrade): a delivered one finished at its last attempt, a
+        // cancelled one counts from now. A statement of its own, before the delete, so that
+        // a backlog from before the upgrade goes in this same batch.
+        self.execute(
+            "giving finished deliveries their time",
+            "UPDATE ringback_deliveries d SET finished_at = CASE d.state
+                WHEN 'delivered' THEN COALESCE(
+                    (SELECT MAX(a.at) FROM ringback_attempts a WHERE a.delivery_id = d.id), $2)
+                ELSE $2 END
+             WHERE d.id IN (
+                SELECT id FROM ringback_deliveries
+                WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL
+                LIMIT $1 FOR UPDATE SKIP LOCKED)",
+            &[&limit(n), &millis(SystemTime::now())],
+        )
+        .await?;
         // The attempts go in the same statement, before the foreign key is checked at its
-        // end; the first schema's key has no ON DELETE CASCADE. Deliveries finished with no
-        // time kept (by an instance of a version before retention, during a rolling upgrade)
-        // count from now, and go a whole retention period later.
+        // end; the first schema's key has no ON DELETE CASCADE.
         self.execute(
             "deleting finished deliveries",
             "WITH doomed AS (
@@ -44,14 +53,9 @@ impl PostgresStore {
                 WHERE state IN ('delivered', 'cancelled') AND finished_at < $1
                 ORDER BY finished_at LIMIT $2 FOR UPDATE SKIP LOCKED),
              attempts AS (
-                DELETE FROM ringback_attempts a USING doomed WHERE a.delivery_id = doomed.id),
-             stamped AS (
-                UPDATE ringback_deliveries SET finished_at = $3 WHERE id IN (
-                    SELECT id FROM ringback_deliveries
-                    WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL
-                    LIMIT $2 FOR UPDATE SKIP LOCKED))
+                DELETE FROM ringback_attempts a USING doomed WHERE a.delivery_id = doomed.id)
              DELETE FROM ringback_deliveries d USING doomed WHERE d.id = doomed.id",
-            &[&millis(before), &limit(n), &millis(SystemTime::now())],
+            &[&millis(before), &limit(n)],
         )
         .await
     }

@@ -73,6 +73,20 @@ impl SqliteStore {
         })
     }
 
+    /// `find`, on the browsing connection: a slow read never holds the writer back.
+    pub(super) fn find_oldest(
+        &self,
+        filter: DeliveryFilter,
+        n: usize,
+    ) -> StoreFuture<'static, Vec<Delivery>> {
+        self.browsing("finding deliveries", move |c| {
+            let (sql, values) = browse_sql::find(&SQLITE, &filter, n);
+            let mut select = c.prepare_cached(&sql)?;
+            let rows = select.query_map(rusqlite::params_from_iter(bind(values)), delivery)?;
+            rows.collect()
+        })
+    }
+
     pub(super) fn summarize(
         &self,
         since: SystemTime,
@@ -116,5 +130,46 @@ impl SqliteStore {
             }
             Ok(summary)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dispatch::store::DeliveryState;
+
+    /// `find` with a state or a callback seeks that condition's index: the form it had,
+    /// `(? IS NULL OR state = ?)`, walked every delivery by creation time and tested each.
+    #[test]
+    fn find_seeks_the_index_of_its_condition() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let c = connection(&path).unwrap();
+        for (filter, index) in [
+            (
+                DeliveryFilter::state(DeliveryState::Pending),
+                "ringback_deliveries_state_created",
+            ),
+            (
+                DeliveryFilter::default().callback("cb"),
+                "ringback_deliveries_callback_created",
+            ),
+        ] {
+            let (sql, values) = browse_sql::find(&SQLITE, &filter, 50);
+            let plan: Vec<String> = c
+                .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                .unwrap()
+                .query_map(rusqlite::params_from_iter(bind(values)), |row| row.get(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let plan = plan.join("; ");
+            assert!(
+                plan.contains(&format!("SEARCH ringback_deliveries USING INDEX {index}")),
+                "{plan}"
+            );
+            assert!(!plan.contains("TEMP B-TREE"), "no sort: {plan}");
+        }
     }
 }

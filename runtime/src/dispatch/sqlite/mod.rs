@@ -121,6 +121,12 @@ impl SqliteStore {
         })
     }
 
+    /// Makes every later sync of the WAL fail, as after a failed `fsync`.
+    #[cfg(test)]
+    pub(crate) fn poison_wal(&self) {
+        self.inline.wal.poison();
+    }
+
     /// Runs the read `f` on the connection on a blocking thread: SQLite waits on the disk.
     /// `doing` says what it reads, should it fail.
     fn read<T: Send + 'static>(

@@ -210,36 +210,13 @@ impl DeliveryStore for SqliteStore {
     }
 
     fn find(&self, filter: DeliveryFilter, n: usize) -> StoreFuture<'_, Vec<Delivery>> {
-        self.read("finding deliveries", move |c| {
-            let mut select = c.prepare_cached(
-                "SELECT * FROM ringback_deliveries
-                 WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
-                   AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
-                   AND (?6 IS NULL OR next_attempt_at > ?6) AND (?7 = 0 OR attempts = 0)
-                   AND (?8 IS NULL OR callback = ?8)
-                 ORDER BY created_at LIMIT ?5",
-            )?;
-            let rows = select.query_map(
-                params![
-                    filter.state.map(DeliveryState::as_str),
-                    filter.target,
-                    filter.since.map(millis),
-                    filter.until.map(millis),
-                    limit(n),
-                    filter.due_after.map(millis),
-                    filter.not_attempted,
-                    filter.callback
-                ],
-                delivery,
-            )?;
-            rows.collect()
-        })
+        self.find_oldest(filter, n)
     }
 
     fn replay_matching(&self, filter: DeliveryFilter, now: SystemTime) -> StoreFuture<'_, u64> {
         self.write(Durability::Durable, "replaying dead deliveries", move |c| {
             c.execute(
-                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?1, attempts = 0, finished_at = NULL
                  WHERE state = 'dead' AND (?2 IS NULL OR substr(url, 1, length(?2)) = ?2)
                    AND (?3 IS NULL OR created_at >= ?3) AND (?4 IS NULL OR created_at < ?4)
                    AND (?5 IS NULL OR next_attempt_at > ?5) AND (?6 = 0 OR attempts = 0)
@@ -262,7 +239,7 @@ impl DeliveryStore for SqliteStore {
         let id = id.to_owned();
         self.write(Durability::Durable, "replaying a delivery", move |c| {
             c.execute(
-                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?2, attempts = 0
+                "UPDATE ringback_deliveries SET state = 'pending', next_attempt_at = ?2, attempts = 0, finished_at = NULL
                  WHERE id = ?1 AND state = 'dead'",
                 params![id, millis(now)],
             )

@@ -27,6 +27,20 @@ pub(super) fn purge_finished(
     before: SystemTime,
     n: usize,
 ) -> rusqlite::Result<u64> {
+    // Finished with no time kept (before the column existed, or by an instance of such a
+    // version sharing the file): a delivered one finished at its last attempt, a cancelled
+    // one, whose cancel time nobody kept, counts from now and goes a whole retention period
+    // later. Stamped first, so a backlog from before the upgrade goes in this same batch.
+    c.prepare_cached(
+        "UPDATE ringback_deliveries SET finished_at = CASE state
+            WHEN 'delivered' THEN COALESCE((SELECT MAX(a.at) FROM ringback_attempts a
+                                            WHERE a.delivery_id = ringback_deliveries.id), ?1)
+            ELSE ?1 END
+         WHERE rowid IN (
+            SELECT rowid FROM ringback_deliveries INDEXED BY ringback_deliveries_finished
+            WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL LIMIT ?2)",
+    )?
+    .execute(params![millis(SystemTime::now()), limit(n)])?;
     // The partial index holds finished deliveries alone, in the order they finished; named,
     // because without statistics the planner prefers the index on state and reads every
     // delivered row to sort them. The condition on state is written as the index's own.
@@ -40,16 +54,7 @@ pub(super) fn purge_finished(
             Ok((r.get(0)?, r.get(1)?))
         })?
         .collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
-    let deleted = delete(c, &rows)?;
-    // Finished with no time kept (by a version before retention, sharing the file, or
-    // recorded so): they count from now, and go a whole retention period later.
-    c.prepare_cached(
-        "UPDATE ringback_deliveries SET finished_at = ?1 WHERE rowid IN (
-            SELECT rowid FROM ringback_deliveries INDEXED BY ringback_deliveries_finished
-            WHERE state IN ('delivered', 'cancelled') AND finished_at IS NULL LIMIT ?2)",
-    )?
-    .execute(params![millis(SystemTime::now()), limit(n)])?;
-    Ok(deleted)
+    delete(c, &rows)
 }
 
 /// Deletes up to `n` dead letters matching `filter` (its state aside), oldest first, with
@@ -142,6 +147,43 @@ mod tests {
     /// deliver, let the retention period pass, purge. Once the first cycles have grown the
     /// file to what one retention period holds, the deletes' free pages take the new rows and
     /// the file grows no more, though many times its size is written through it.
+    /// A replayed dead letter is unfinished again: an instance that knows nothing of retention
+    /// (a rolling upgrade) and delivers it must not leave its old finishing time behind.
+    #[tokio::test]
+    async fn a_replay_forgets_when_the_delivery_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("outbox.db");
+        let store = SqliteStore::open(&file).unwrap();
+        let now = SystemTime::now();
+        store.enqueue(delivery("d".into(), 10)).await.unwrap();
+        let claimed = store
+            .claim_due(now, 1, Duration::from_secs(60))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), 1);
+        let attempt = Attempt {
+            number: 1,
+            at: now,
+            status: Some(410),
+            error: None,
+            latency: Duration::from_millis(1),
+            response_head: Vec::new(),
+        };
+        store.finish("d", attempt, Outcome::Dead).await.unwrap();
+        let finished = |c: &rusqlite::Connection| -> Option<i64> {
+            c.query_row(
+                "SELECT finished_at FROM ringback_deliveries WHERE id = 'd'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        let reader = rusqlite::Connection::open(&file).unwrap();
+        assert!(finished(&reader).is_some(), "a dead letter has finished");
+        assert!(store.replay("d", now).await.unwrap());
+        assert_eq!(finished(&reader), None);
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn under_a_steady_load_the_outbox_file_stops_growing() {
         const CYCLES: usize = 40;

@@ -34,17 +34,12 @@ const STEPS: &[&str] = &[
 /// still be attempted, and the index retention walks (finished deliveries it may delete, by
 /// that time; a pending delivery is not in it, so `send` and claims do not touch it).
 ///
-/// Rows finished before the column existed get the time of their last attempt; a cancelled
-/// one, whose cancel time nobody kept, gets the time of the upgrade, so it is kept a whole
-/// retention period from then rather than deleted early.
+/// The step rewrites no row: an outbox kept since before retention may hold millions, and
+/// the step runs in one transaction under the write lock. Rows finished before the column
+/// existed are given their time by retention itself, a batch at a time, just before it
+/// deletes (see `retention::purge_finished`).
 const FINISHED_AT: &str = "
 ALTER TABLE ringback_deliveries ADD COLUMN finished_at INTEGER;
-UPDATE ringback_deliveries SET finished_at = COALESCE(
-    (SELECT MAX(a.at) FROM ringback_attempts a WHERE a.delivery_id = ringback_deliveries.id),
-    CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
- WHERE state IN ('delivered', 'dead');
-UPDATE ringback_deliveries SET finished_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
- WHERE state = 'cancelled';
 CREATE INDEX IF NOT EXISTS ringback_deliveries_finished ON ringback_deliveries (finished_at)
  WHERE state IN ('delivered', 'cancelled');
 ";
@@ -174,20 +169,31 @@ mod tests {
             )
             .unwrap();
         }
-        let upgraded = crate::dispatch::store::sql::millis(std::time::SystemTime::now());
         let (c, _) = open(&file).unwrap();
         let version: i64 = c
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, 3);
-        let mut rows = c
-            .prepare("SELECT id, finished_at FROM ringback_deliveries ORDER BY id")
-            .unwrap();
-        let finished: Vec<(String, Option<i64>)> = rows
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
+        let finished = |c: &Connection| -> Vec<(String, Option<i64>)> {
+            c.prepare("SELECT id, finished_at FROM ringback_deliveries ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect()
+        };
+        assert!(
+            finished(&c).iter().all(|(_, at)| at.is_none()),
+            "the step rewrites no row"
+        );
+        // Retention's first batch gives the finished rows their time and deletes what is past
+        // it at once: the delivery finished at its last attempt (2 s after the epoch) goes;
+        // a cancel of unknown time counts from now and stays.
+        let upgraded = crate::dispatch::store::sql::millis(std::time::SystemTime::now());
+        let ten_seconds = std::time::UNIX_EPOCH + std::time::Duration::from_secs(10);
+        let deleted = super::super::retention::purge_finished(&c, ten_seconds, 10).unwrap();
+        assert_eq!(deleted, 1);
+        let finished = finished(&c);
         let cancelled = finished[0].1.unwrap();
         assert!(
             (upgraded - 5_000..upgraded + 60_000).contains(&cancelled),
@@ -195,16 +201,12 @@ mod tests {
         );
         assert_eq!(
             finished[1..],
-            [
-                ("dead".to_owned(), Some(3000)),
-                ("delivered".to_owned(), Some(2000)),
-                ("pending".to_owned(), None),
-            ],
-            "finished at the last attempt; not finished while pending"
+            [("dead".to_owned(), None), ("pending".to_owned(), None)],
+            "the delivered one went; dead letters and pending ones are not retention's"
         );
         let attempts: i64 = c
             .query_row("SELECT COUNT(*) FROM ringback_attempts", [], |r| r.get(0))
             .unwrap();
-        assert_eq!(attempts, 4);
+        assert_eq!(attempts, 2, "the delivered one's two attempts went with it");
     }
 }

@@ -45,6 +45,12 @@ impl WalFile {
         })
     }
 
+    /// Marks the WAL as failed, as a failed sync does (for tests of what the store then does).
+    #[cfg(test)]
+    pub(super) fn poison(&self) {
+        self.failed.store(true, Ordering::Release);
+    }
+
     fn failed_before() -> StoreError {
         StoreError::new(
             "an earlier sync of the outbox's WAL failed, so what it held may not be on disk: \

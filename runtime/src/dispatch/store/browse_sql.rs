@@ -93,6 +93,25 @@ pub(in crate::dispatch) fn page(
     (sql, values)
 }
 
+/// The query for `find`: the first `n` deliveries matching `filter`, oldest first, and its
+/// values in placeholder order. The conditions of [`page`], walked the other way: with only
+/// the conditions set, a state or a callback reads its own index from the oldest match, where
+/// `(? IS NULL OR ...)` walked every delivery by creation time and tested each (a first page
+/// of the few pending deliveries read the whole history).
+pub(in crate::dispatch) fn find(
+    dialect: &Dialect,
+    filter: &DeliveryFilter,
+    n: usize,
+) -> (String, Vec<Value>) {
+    let (newest_first, values) = page(dialect, filter, None, n);
+    let sql = newest_first.replacen(NEWEST_FIRST, "ORDER BY created_at, id", 1);
+    debug_assert_ne!(sql, newest_first, "a page is ordered {NEWEST_FIRST}");
+    (sql, values)
+}
+
+/// How [`page`] orders its rows.
+const NEWEST_FIRST: &str = "ORDER BY created_at DESC, id DESC";
+
 /// The states the outbox holds, one index seek each (a skip scan: reading every row to find
 /// the few distinct states cost 150 ms on a million deliveries).
 pub(in crate::dispatch) const STATES_HELD: &str = "WITH RECURSIVE held(state) AS (
@@ -159,10 +178,25 @@ mod tests {
             .callback("cb");
         let cursor = Cursor::new(std::time::UNIX_EPOCH, "msg_9");
         let (sql, values) = page(&NUMBERED, &filter, Some(&cursor), 10);
+        assert!(sql.contains(NEWEST_FIRST), "{sql}");
         assert!(sql.contains(
             "WHERE state = $1 AND callback = $2 AND starts_with(url, $3) AND (created_at, id) < ($4, $5)"
         ), "{sql}");
         assert_eq!(values.len(), 6);
         assert_eq!(values[4], Value::Text("msg_9".into()));
+    }
+
+    #[test]
+    fn find_has_the_conditions_set_oldest_first() {
+        let (sql, values) = find(
+            &NUMBERED,
+            &DeliveryFilter::state(DeliveryState::Pending),
+            50,
+        );
+        assert_eq!(
+            sql,
+            "SELECT * FROM ringback_deliveries WHERE state = $1 ORDER BY created_at, id LIMIT $2"
+        );
+        assert_eq!(values, [Value::Text("pending".into()), Value::Int(50)]);
     }
 }

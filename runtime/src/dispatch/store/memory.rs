@@ -271,6 +271,29 @@ impl DeliveryStore for MemoryStore {
 
     fn purge_finished(&self, before: SystemTime, limit: usize) -> StoreFuture<'_, u64> {
         ready(self.with(|m| {
+            // Recorded already finished, with no time: finished at the last attempt, or now
+            // if none (a cancel), as the SQL stores stamp them before they delete.
+            let now = SystemTime::now();
+            let Memory {
+                deliveries,
+                attempts,
+                ..
+            } = &mut *m;
+            for e in deliveries.values_mut() {
+                let done = matches!(
+                    e.delivery.state,
+                    DeliveryState::Delivered | DeliveryState::Cancelled
+                );
+                if done && e.finished_at.is_none() {
+                    let last = match e.delivery.state {
+                        DeliveryState::Delivered => attempts
+                            .get(&e.delivery.id)
+                            .and_then(|a| a.iter().map(|a| a.at).max()),
+                        _ => None,
+                    };
+                    e.finished_at = Some(last.unwrap_or(now));
+                }
+            }
             let mut finished: Vec<(SystemTime, String)> = m
                 .deliveries
                 .values()
@@ -286,19 +309,7 @@ impl DeliveryStore for MemoryStore {
             // Oldest first, as the SQL stores walk their index.
             finished.sort();
             finished.truncate(limit);
-            let removed = m.remove(finished.into_iter().map(|(_, id)| id));
-            // Recorded already finished, with no time: counted from now, as the SQL stores do.
-            let now = SystemTime::now();
-            for e in m.deliveries.values_mut() {
-                let done = matches!(
-                    e.delivery.state,
-                    DeliveryState::Delivered | DeliveryState::Cancelled
-                );
-                if done && e.finished_at.is_none() {
-                    e.finished_at = Some(now);
-                }
-            }
-            removed
+            m.remove(finished.into_iter().map(|(_, id)| id))
         }))
     }
 
