@@ -468,10 +468,9 @@ async fn the_sqlite_store_keeps_the_contract() {
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
 
-/// On a multi-threaded runtime durable writes commit and sync on their caller's thread when
-/// the connection is free: the same contract holds on that path.
+/// The same contract with the store's callers on several threads at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_sqlite_store_keeps_the_contract_with_writes_on_the_callers_thread() {
+async fn the_sqlite_store_keeps_the_contract_on_a_multi_threaded_runtime() {
     let dir = tempfile::tempdir().unwrap();
     contract(&SqliteStore::open(dir.path().join("outbox.db")).unwrap()).await;
 }
@@ -892,9 +891,8 @@ async fn an_sqlite_outbox_in_memory_is_refused() {
 }
 
 /// Once a sync of the WAL has failed, no durable write is answered Ok (what the WAL held may
-/// not be on disk); claims and results, which do not wait for a sync, go on. Through the
-/// writer and its syncers (a single-threaded runtime) and on the caller's thread (a
-/// multi-threaded one). The failed `fsync` itself is `wal_file`'s test.
+/// not be on disk); claims and results, which do not wait for a sync, go on. The failed
+/// `fsync` itself is `wal_file`'s test.
 async fn after_a_failed_sync_no_delivery_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("outbox.db")).unwrap();
@@ -912,11 +910,6 @@ async fn after_a_failed_sync_no_delivery_is_accepted() {
 }
 
 #[tokio::test]
-async fn after_a_failed_sync_the_writer_accepts_no_delivery() {
-    after_a_failed_sync_no_delivery_is_accepted().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_a_failed_sync_no_delivery_is_accepted_on_the_callers_thread() {
+async fn after_a_failed_sync_the_sqlite_store_accepts_no_delivery() {
     after_a_failed_sync_no_delivery_is_accepted().await;
 }

@@ -84,8 +84,7 @@ pub(super) fn run(connection: &Connection, store: &Weak<Mutex<Connection>>) {
 /// That stalls writes for one checkpoint, which is why it is the backstop and not the rule.
 pub(super) struct Backstop {
     wal: PathBuf,
-    /// The WAL size at which the writer checkpoints next. Atomic: durable writes committed on
-    /// their caller's thread (see `inline`) call the backstop too.
+    /// The WAL size at which the writer checkpoints next.
     next: AtomicU64,
 }
 

@@ -11,10 +11,6 @@
 //! began before it to end before its own begins. (SQLite's own `synchronous = FULL` would
 //! sync inside the commit, holding the writer for it.)
 //!
-//! On a multi-threaded runtime a durable write skips the writer while fewer than two such
-//! writes are syncing: it takes the connection on its own thread, commits, and syncs the WAL
-//! itself (see `inline`), so no thread wake-up is on its path.
-//!
 //! Claims and attempt results are answered after their commit, without waiting for a sync: a
 //! process crash loses none of them (they are in the WAL), and an operating-system crash or
 //! power cut can forget only the last few, whose deliveries are then attempted again. That
@@ -24,13 +20,12 @@
 //! own. It also keeps the WAL from growing while the store is busy: see `checkpoint`.
 //!
 //! The jobs live apart: `schema` opens the file and makes its tables, `writer` commits and
-//! syncs in groups, `inline` commits and syncs a write on its caller's thread, `checkpoint` copies the WAL back, `queries` is what the store asks, and
+//! syncs in groups, `checkpoint` copies the WAL back, `queries` is what the store asks, and
 //! `targets` the SQL of target state (paused origins), `retention` the deletes of finished
 //! deliveries and dead letters.
 
 mod browse;
 mod checkpoint;
-mod inline;
 mod queries;
 mod retention;
 mod schema;
@@ -63,8 +58,9 @@ pub struct SqliteStore {
     browser: Arc<Mutex<Connection>>,
     /// Writes on their way to the group-commit writer.
     writes: std::sync::mpsc::Sender<Box<dyn Write>>,
-    /// Durable writes that commit and sync on their caller's thread when nobody else writes.
-    inline: Arc<inline::Inline>,
+    /// The WAL as the syncers sync it (kept here for tests that make its syncs fail).
+    #[cfg_attr(not(test), allow(dead_code))]
+    wal: Arc<wal_file::WalFile>,
 }
 
 impl SqliteStore {
@@ -91,11 +87,6 @@ impl SqliteStore {
         let writer = connection.clone();
         let backstop = Arc::new(checkpoint::Backstop::new(wal.clone()));
         let wal = Arc::new(wal_file::WalFile::open(&wal).context("opening the WAL for syncing")?);
-        let inline = Arc::new(inline::Inline::new(
-            connection.clone(),
-            wal.clone(),
-            backstop.clone(),
-        ));
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
             .spawn(move || writer::group_commit(&writer, &queue, &committed, &backstop))
@@ -117,14 +108,14 @@ impl SqliteStore {
             connection,
             browser,
             writes,
-            inline,
+            wal,
         })
     }
 
     /// Makes every later sync of the WAL fail, as after a failed `fsync`.
     #[cfg(test)]
     pub(crate) fn poison_wal(&self) {
-        self.inline.wal.poison();
+        self.wal.poison();
     }
 
     /// Runs the read `f` on the connection on a blocking thread: SQLite waits on the disk.
@@ -146,40 +137,25 @@ impl SqliteStore {
     }
 
     /// Queues a write for the group-commit writer; resolves once it is committed (and, if
-    /// durable, synced). On a multi-threaded runtime a durable write instead waits to be
-    /// polled, and then tries to commit and sync on its own thread (see `inline`). `doing`
-    /// says what it writes, should it fail.
+    /// durable, synced). `doing` says what it writes, should it fail.
     fn write<T: Send + 'static>(
         &self,
         durability: Durability,
         doing: &'static str,
         work: impl Fn(&Connection) -> rusqlite::Result<T> + Send + 'static,
     ) -> StoreFuture<'static, T> {
-        let writes = self.writes.clone();
-        let queue = move |work| {
-            let (reply, answer) = tokio::sync::oneshot::channel();
-            let sent = writes.send(Box::new(Job {
-                durability,
-                doing,
-                work,
-                outcome: None,
-                reply,
-            }) as Box<dyn Write>);
-            async move {
-                let stopped = || StoreError::new("the SQLite writer has stopped");
-                sent.map_err(|_| stopped())?;
-                answer.await.map_err(|_| stopped())?
-            }
-        };
-        if durability == Durability::Relaxed || !inline::possible() {
-            return Box::pin(queue(work));
-        }
-        let inline = self.inline.clone();
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        let sent = self.writes.send(Box::new(Job {
+            durability,
+            doing,
+            work,
+            outcome: None,
+            reply,
+        }));
+        let stopped = || StoreError::new("the SQLite writer has stopped");
         Box::pin(async move {
-            match inline.try_run(doing, work) {
-                Ok(done) => done,
-                Err(work) => queue(work).await,
-            }
+            sent.map_err(|_| stopped())?;
+            answer.await.map_err(|_| stopped())?
         })
     }
 }
