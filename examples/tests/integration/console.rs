@@ -176,6 +176,20 @@ fn cookie(cookies: &[String], name: &str) -> String {
     set.split(';').next().unwrap().to_owned()
 }
 
+/// Runs `beer-orders outbox --outbox <outbox> <args>`: whether it succeeded, its output and its
+/// errors.
+fn outbox_cli(outbox: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
+        .arg("outbox")
+        .arg("--outbox")
+        .arg(outbox)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
 fn utc(t: SystemTime) -> String {
     chrono::DateTime::<chrono::Utc>::from(t)
         .format("%Y-%m-%dT%H:%M:%S")
@@ -590,17 +604,7 @@ async fn the_command_line_lists_shows_and_replays_while_the_service_runs() {
         .await
         .unwrap();
     assert_eq!(placed.status(), StatusCode::CREATED);
-    let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
-            .arg("outbox")
-            .arg("--outbox")
-            .arg(&outbox)
-            .args(args)
-            .output()
-            .unwrap();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (out.status.success(), text(&out.stdout), text(&out.stderr))
-    };
+    let cli = |args: &[&str]| outbox_cli(&outbox, args);
     // The four statuses' callbacks, each answered 410: four dead letters.
     let deadline = Instant::now() + Duration::from_secs(30);
     let dead = loop {
@@ -699,17 +703,7 @@ async fn the_command_line_purges_dead_letters_and_nothing_else() {
         };
         store.dead(&d.id, attempt).await.unwrap();
     }
-    let cli = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_beer-orders"))
-            .arg("outbox")
-            .arg("--outbox")
-            .arg(&outbox)
-            .args(args)
-            .output()
-            .unwrap();
-        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-        (out.status.success(), text(&out.stdout), text(&out.stderr))
-    };
+    let cli = |args: &[&str]| outbox_cli(&outbox, args);
     let (ok, _, err) = cli(&["purge-dead"]);
     assert!(!ok && err.contains("--all"), "{err}");
     let (ok, _, err) = cli(&["purge-dead", "--state", "delivered", "--target", gone]);

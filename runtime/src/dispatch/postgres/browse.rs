@@ -26,20 +26,8 @@ impl PostgresStore {
         after: Option<Cursor>,
         n: usize,
     ) -> Result<Vec<Delivery>, StoreError> {
-        let (sql, values) = browse_sql::page(&POSTGRES, &filter, after.as_ref(), n);
-        let values: Vec<Box<dyn ToSql + Sync + Send>> = values
-            .into_iter()
-            .map(|v| match v {
-                Value::Text(s) => Box::new(s) as Box<dyn ToSql + Sync + Send>,
-                Value::Int(i) => Box::new(i),
-            })
-            .collect();
-        let params: Vec<&(dyn ToSql + Sync)> =
-            values.iter().map(|v| &**v as &(dyn ToSql + Sync)).collect();
-        let rows = self
-            .query("listing a page of deliveries", &sql, &params)
-            .await?;
-        Ok(rows.iter().map(delivery).collect())
+        let query = browse_sql::page(&POSTGRES, &filter, after.as_ref(), n);
+        self.deliveries("listing a page of deliveries", query).await
     }
 
     /// `find`: the first `n` deliveries matching `filter`, oldest first.
@@ -48,7 +36,16 @@ impl PostgresStore {
         filter: DeliveryFilter,
         n: usize,
     ) -> Result<Vec<Delivery>, StoreError> {
-        let (sql, values) = browse_sql::find(&POSTGRES, &filter, n);
+        let query = browse_sql::find(&POSTGRES, &filter, n);
+        self.deliveries("finding deliveries", query).await
+    }
+
+    /// The deliveries a query `browse_sql` wrote selects, with its values bound.
+    async fn deliveries(
+        &self,
+        doing: &'static str,
+        (sql, values): (String, Vec<Value>),
+    ) -> Result<Vec<Delivery>, StoreError> {
         let values: Vec<Box<dyn ToSql + Sync + Send>> = values
             .into_iter()
             .map(|v| match v {
@@ -58,7 +55,7 @@ impl PostgresStore {
             .collect();
         let params: Vec<&(dyn ToSql + Sync)> =
             values.iter().map(|v| &**v as &(dyn ToSql + Sync)).collect();
-        let rows = self.query("finding deliveries", &sql, &params).await?;
+        let rows = self.query(doing, &sql, &params).await?;
         Ok(rows.iter().map(delivery).collect())
     }
 
