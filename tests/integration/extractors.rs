@@ -46,11 +46,15 @@ impl Documented for Tenant {
     }
 }
 
-/// An extractor that documents nothing, whose rejection is plain text.
+/// An extractor that documents nothing, whose rejection is plain text with a header of its own.
 struct Flag;
 
 impl<S: Sync> FromRequestParts<S> for Flag {
-    type Rejection = (http::StatusCode, &'static str);
+    type Rejection = (
+        http::StatusCode,
+        [(&'static str, &'static str); 1],
+        &'static str,
+    );
 
     async fn from_request_parts(
         parts: &mut http::request::Parts,
@@ -61,6 +65,7 @@ impl<S: Sync> FromRequestParts<S> for Flag {
         } else {
             Err((
                 http::StatusCode::PRECONDITION_FAILED,
+                [("x-flag-help", "send X-Flag: 1")],
                 "the X-Flag header is missing",
             ))
         }
@@ -145,13 +150,16 @@ async fn foreign_extractors_run_as_axum_runs_them() {
     let reply = post(&server, &[("x-flag", "1")], json!({"text": "hi"})).await;
     reply.problem(401);
     assert_eq!(reply.json["detail"], "send the X-Tenant header");
-    // A plain-text rejection becomes a problem with its status and text.
+    // A plain-text rejection becomes a problem with its status and text, and keeps its headers.
     let reply = post(&server, &[("x-tenant", "acme")], json!({"text": "hi"})).await;
     reply.problem(412);
     assert_eq!(reply.json["detail"], "the X-Flag header is missing");
-    // A refusal that is not 400 wins over the body's violations.
+    assert_eq!(reply.headers["x-flag-help"], "send X-Flag: 1");
+    assert_eq!(reply.headers["content-type"], "application/problem+json");
+    // A refusal that is not 400 wins over the body's violations, with its headers.
     let reply = post(&server, &[("x-tenant", "acme")], json!({"text": ""})).await;
     reply.problem(412);
+    assert_eq!(reply.headers["x-flag-help"], "send X-Flag: 1");
     assert_eq!(
         RAN.load(Ordering::SeqCst),
         before,

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use axum::response::IntoResponse;
-use http::header::CONTENT_TYPE;
+use http::header::{CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
 
 use super::extract::{ArgInfo, ExtractorKind, FromRequest, RequestParts};
 use super::problem::{Problem, PROBLEM_JSON};
@@ -92,24 +92,35 @@ where
 }
 
 /// A rejection as problem+json: kept as it is when it already is one, otherwise its status
-/// with its text as the detail.
+/// with its text as the detail; its headers (a `WWW-Authenticate`, a `Retry-After`) go with
+/// it, but for those that describe the body it had.
 async fn problem_from(response: axum::response::Response) -> Problem {
-    let status = response.status();
-    let is_problem = response
-        .headers()
+    let (head, body) = response.into_parts();
+    let status = head.status;
+    let is_problem = head
+        .headers
         .get(CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    let bytes = axum::body::to_bytes(response.into_body(), DETAIL_LIMIT)
+    let mut headers = head.headers;
+    for about_the_body in [
+        CONTENT_TYPE,
+        CONTENT_LENGTH,
+        CONTENT_ENCODING,
+        TRANSFER_ENCODING,
+    ] {
+        headers.remove(about_the_body);
+    }
+    let bytes = axum::body::to_bytes(body, DETAIL_LIMIT)
         .await
         .unwrap_or_default();
     if is_problem {
         if let Ok(problem) = serde_json::from_slice::<Problem>(&bytes) {
             if problem.status == status.as_u16() {
-                return problem;
+                return problem.with_headers(headers);
             }
         }
     }
-    let problem = Problem::new(status);
+    let problem = Problem::new(status).with_headers(headers);
     match std::str::from_utf8(&bytes).map(str::trim) {
         Ok(text) if !text.is_empty() => problem.with_detail(text),
         _ => problem,
@@ -182,5 +193,25 @@ mod tests {
         let original = Problem::new(http::StatusCode::FORBIDDEN).with_detail("not yours");
         let problem = problem_from(original.clone().into_response()).await;
         assert_eq!(problem, original);
+    }
+
+    #[tokio::test]
+    async fn a_rejection_keeps_its_headers_but_not_those_of_its_old_body() {
+        let challenge = [(http::header::WWW_AUTHENTICATE, "Bearer realm=\"notes\"")];
+        let response = (http::StatusCode::UNAUTHORIZED, challenge, "sign in").into_response();
+        let problem = problem_from(response).await;
+        let kept = problem.headers.as_deref().expect("the rejection's headers");
+        assert_eq!(
+            kept[http::header::WWW_AUTHENTICATE],
+            "Bearer realm=\"notes\""
+        );
+        for gone in [http::header::CONTENT_TYPE, http::header::CONTENT_LENGTH] {
+            assert!(!kept.contains_key(&gone), "{gone}");
+        }
+        let answered = problem.into_response();
+        assert_eq!(answered.headers()[http::header::CONTENT_TYPE], PROBLEM_JSON);
+        assert!(answered
+            .headers()
+            .contains_key(http::header::WWW_AUTHENTICATE));
     }
 }

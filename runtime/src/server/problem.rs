@@ -1,7 +1,7 @@
 //! RFC 9457 problem details: the one shape every error response takes.
 
 use axum::response::{IntoResponse, Response};
-use http::{header, HeaderValue, StatusCode};
+use http::{header, HeaderMap, HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use crate::Violation;
@@ -34,6 +34,11 @@ pub struct Problem {
     /// Every part of the request that was wrong.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub violations: Vec<Violation>,
+    /// Headers sent with the answer, outside its body: the `WWW-Authenticate` or `Retry-After`
+    /// of an extractor's rejection. Not part of the JSON. Boxed, and `None` when there are
+    /// none, so a problem stays small and costs no allocation on the common path.
+    #[serde(skip)]
+    pub headers: Option<Box<HeaderMap>>,
 }
 
 impl Problem {
@@ -45,6 +50,7 @@ impl Problem {
             status: status.as_u16(),
             detail: None,
             violations: Vec::new(),
+            headers: None,
         }
     }
 
@@ -57,6 +63,23 @@ impl Problem {
     /// The problem with these violations.
     pub fn with_violations(mut self, violations: Vec<Violation>) -> Self {
         self.violations = violations;
+        self
+    }
+
+    /// The problem, answered with these headers too (its own `Content-Type` stays).
+    ///
+    /// ```
+    /// use axum::response::IntoResponse;
+    /// use http::{header, HeaderMap, StatusCode};
+    /// use ringback::server::Problem;
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(header::RETRY_AFTER, "30".parse().unwrap());
+    /// let response = Problem::new(StatusCode::SERVICE_UNAVAILABLE).with_headers(headers).into_response();
+    /// assert_eq!(response.headers()[header::RETRY_AFTER], "30");
+    /// assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
+    /// ```
+    pub fn with_headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = (!headers.is_empty()).then(|| Box::new(headers));
         self
     }
 
@@ -82,9 +105,13 @@ impl IntoResponse for Problem {
         let status = self.status_code();
         let body = serde_json::to_vec(&self).unwrap_or_else(|_| b"{}".to_vec());
         let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        let headers = response.headers_mut();
+        for (name, value) in self.headers.iter().flat_map(|h| h.iter()) {
+            if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+                headers.append(name, value.clone());
+            }
+        }
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         response
     }
 }
