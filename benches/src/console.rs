@@ -86,21 +86,14 @@ fn fill(path: &std::path::Path, n: usize, start: SystemTime) {
     tx.commit().unwrap();
 }
 
-/// The median and slowest of `RUNS` runs of `f`, after one to warm the cache.
-async fn time<F, Fut, T>(mut f: F) -> (Duration, Duration, T)
+/// The median and slowest of `RUNS` runs of `f`, after one to warm the cache, and the last
+/// result.
+async fn time<F, Fut, T>(f: F) -> (Duration, Duration, T)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = T>,
 {
-    let mut last = f().await;
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        last = f().await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    (times[RUNS / 2], times[RUNS - 1], last)
+    crate::timed(RUNS, f).await
 }
 
 fn ms(d: Duration) -> String {

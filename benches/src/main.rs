@@ -550,3 +550,21 @@ async fn memory(n: usize) {
         before / 1024
     );
 }
+
+/// The median and slowest of `runs` calls of `f`, after one to warm the cache, and the last
+/// result.
+async fn timed<F, Fut, T>(runs: usize, mut f: F) -> (Duration, Duration, T)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let mut last = f().await;
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let started = Instant::now();
+        last = f().await;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    (times[runs / 2], times[runs - 1], last)
+}

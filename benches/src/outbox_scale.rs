@@ -303,20 +303,13 @@ async fn measure(
 }
 
 /// The median of `RUNS` calls of `f` after one to warm the cache, and the last result.
-async fn time<F, Fut, T>(mut f: F) -> (Duration, T)
+async fn time<F, Fut, T>(f: F) -> (Duration, T)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = T>,
 {
-    let mut last = f().await;
-    let mut times = Vec::with_capacity(RUNS);
-    for _ in 0..RUNS {
-        let started = Instant::now();
-        last = f().await;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    (times[RUNS / 2], last)
+    let (median, _, last) = crate::timed(RUNS, f).await;
+    (median, last)
 }
 
 /// Pages of `find` (oldest first) and `page` (newest first, by keyset), unfiltered and

@@ -2,7 +2,6 @@
 //! the log from growing while the store is busy.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Weak};
 use std::time::Duration;
 
@@ -85,7 +84,7 @@ pub(super) fn run(connection: &Connection, store: &Weak<Mutex<Connection>>) {
 pub(super) struct Backstop {
     wal: PathBuf,
     /// The WAL size at which the writer checkpoints next.
-    next: AtomicU64,
+    next: u64,
 }
 
 impl Backstop {
@@ -95,22 +94,22 @@ impl Backstop {
     pub(super) fn new(wal: PathBuf) -> Self {
         Backstop {
             wal,
-            next: AtomicU64::new(Self::FIRST),
+            next: Self::FIRST,
         }
     }
 
     /// Called after each commit, with the writing connection held.
-    pub(super) fn after_commit(&self, connection: &Connection) {
+    pub(super) fn after_commit(&mut self, connection: &Connection) {
         // A stat costs a microsecond; a commit costs tens of them.
         let Ok(len) = std::fs::metadata(&self.wal).map(|m| m.len()) else {
             return;
         };
         if len <= WAL_KEPT_BYTES as u64 {
             // Cut back: the WAL started over.
-            self.next.store(Self::FIRST, Ordering::Relaxed);
+            self.next = Self::FIRST;
             return;
         }
-        if len < self.next.load(Ordering::Relaxed) {
+        if len < self.next {
             return;
         }
         // The first column says the checkpoint thread's own was under way: try again after
@@ -120,12 +119,9 @@ impl Backstop {
             row.get::<_, i64>(0)
         }) {
             Ok(1) => {}
-            Ok(_) => self
-                .next
-                .store(len + WAL_KEPT_BYTES as u64, Ordering::Relaxed),
+            Ok(_) => self.next = len + WAL_KEPT_BYTES as u64,
             Err(e) => {
-                self.next
-                    .store(len + WAL_KEPT_BYTES as u64, Ordering::Relaxed);
+                self.next = len + WAL_KEPT_BYTES as u64;
                 tracing::warn!(error = %e, "the writer's checkpoint of the SQLite outbox failed");
             }
         }
@@ -152,7 +148,7 @@ mod tests {
             .pragma_update(None, "journal_size_limit", WAL_KEPT_BYTES)
             .unwrap();
         let wal = dir.path().join("outbox.db-wal");
-        let backstop = Backstop::new(wal.clone());
+        let mut backstop = Backstop::new(wal.clone());
         let mut largest = 0;
         for _ in 0..64 * 1024 / 16 {
             connection

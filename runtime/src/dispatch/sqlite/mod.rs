@@ -85,11 +85,11 @@ impl SqliteStore {
         let (writes, queue) = std::sync::mpsc::channel();
         let (committed, unsynced) = std::sync::mpsc::channel();
         let writer = connection.clone();
-        let backstop = Arc::new(checkpoint::Backstop::new(wal.clone()));
+        let backstop = checkpoint::Backstop::new(wal.clone());
         let wal = Arc::new(wal_file::WalFile::open(&wal).context("opening the WAL for syncing")?);
         std::thread::Builder::new()
             .name("ringback-sqlite-writer".into())
-            .spawn(move || writer::group_commit(&writer, &queue, &committed, &backstop))
+            .spawn(move || writer::group_commit(&writer, &queue, &committed, backstop))
             .context("starting the SQLite writer thread")?;
         let unsynced = Arc::new(Mutex::new(unsynced));
         for _ in 0..writer::SYNCERS {

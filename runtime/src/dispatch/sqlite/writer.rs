@@ -82,7 +82,7 @@ pub(super) fn group_commit(
     connection: &Mutex<Connection>,
     queue: &Receiver<Box<dyn Write>>,
     unsynced: &Sender<Vec<Box<dyn Write>>>,
-    backstop: &Backstop,
+    mut backstop: Backstop,
 ) {
     while let Ok(first) = queue.recv() {
         let mut group = vec![first];
